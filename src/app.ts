@@ -1,0 +1,182 @@
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { fullAccess } from "./access/access.js";
+import { buildApiSchema } from "./build-schema.js";
+import type { Config } from "./config.js";
+import { createContext, type Context } from "./context.js";
+import type { Database } from "./db/client.js";
+import { executorGateway, type ExecutionMode } from "./executor.js";
+import { landingPage } from "./landing-page.js";
+import { log } from "./shared/log.js";
+
+export interface AppOptions {
+  /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
+  execution?: ExecutionMode;
+}
+
+export interface GraphQLBody {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+export interface App {
+  schema: GraphQLSchema;
+  apollo: ApolloServer<Context>;
+  /** The Node HTTP listener: /graphql, /health and the landing page. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Runs one operation through the full HTTP pipeline, without a socket (tests, tools). */
+  graphql(body: GraphQLBody, headers?: Record<string, string>): Promise<{ status: number; body: GraphQLResponseBody }>;
+  stop(): Promise<void>;
+}
+
+export interface GraphQLResponseBody {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLFormattedError[];
+}
+
+const KNOWN_CODES = new Set([
+  "BAD_USER_INPUT",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+  "CONFLICT",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+/**
+ * Anything not raised on purpose (a database fault, a bug) leaves the server as a bare
+ * INTERNAL_SERVER_ERROR with the request id; the detail goes to the log under that id.
+ */
+const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          const code = error.extensions?.code as string | undefined;
+          if (!code || !KNOWN_CODES.has(code)) {
+            log("error", "unexpected error", {
+              requestId: contextValue.requestId,
+              path: error.path,
+              error: (error.originalError ?? error).message,
+              stack: (error.originalError ?? error).stack,
+            });
+          }
+        }
+      },
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+        response.body.singleResult.errors = response.body.singleResult.errors.map((e) => {
+          const code = e.extensions?.code as string | undefined;
+          if (code && KNOWN_CODES.has(code)) return e;
+          return {
+            message: `Internal server error (request ${contextValue.requestId}).`,
+            path: e.path,
+            extensions: { code: "INTERNAL_SERVER_ERROR", requestId: contextValue.requestId },
+          };
+        });
+      },
+    };
+  },
+};
+
+export async function createApp(config: Config, database: Database, options: AppOptions = {}): Promise<App> {
+  const schema = await buildApiSchema();
+  const apollo = new ApolloServer<Context>({
+    gateway: executorGateway(schema, options.execution ?? "jit"),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
+  });
+  await apollo.start();
+
+  async function run(method: string, headers: HeaderMap, search: string, body: unknown) {
+    const requestId = headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+    const context = createContext(config, database, fullAccess(), requestId);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body },
+      context: async () => context,
+    });
+    response.headers.set("x-request-id", requestId);
+    return response;
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    if (url.pathname === "/" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(landingPage());
+      return;
+    }
+    if (url.pathname !== "/graphql") {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+      return;
+    }
+    void readBody(req)
+      .then(async (raw) => {
+        const headers = new HeaderMap();
+        for (const [k, v] of Object.entries(req.headers)) {
+          if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+        }
+        let body: unknown = raw;
+        if (raw && (headers.get("content-type") ?? "").includes("json")) body = JSON.parse(raw);
+        const response = await run(req.method ?? "GET", headers, url.search, body);
+        for (const [k, v] of response.headers) res.setHeader(k, v);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === "complete") {
+          res.end(response.body.string);
+        } else {
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        }
+      })
+      .catch((error: unknown) => {
+        const status = error instanceof SyntaxError ? 400 : 500;
+        if (status === 500) log("error", "http handler failed", { error: String(error) });
+        if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ message: status === 400 ? "Malformed JSON body." : "Internal server error." }] }));
+      });
+  }
+
+  async function graphql(body: GraphQLBody, headers: Record<string, string> = {}) {
+    const map = new HeaderMap([["content-type", "application/json"]]);
+    for (const [k, v] of Object.entries(headers)) map.set(k.toLowerCase(), v);
+    const response = await run("POST", map, "", body);
+    const text = response.body.kind === "complete" ? response.body.string : "";
+    return { status: response.status ?? 200, body: JSON.parse(text) as GraphQLResponseBody };
+  }
+
+  return { schema, apollo, handle, graphql, stop: () => apollo.stop() };
+}
+
+const MAX_BODY = 1_000_000;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new SyntaxError("body too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,35 @@
+import "reflect-metadata";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { parse, type GraphQLSchema } from "graphql";
+import { buildSchema, createResolversMap } from "type-graphql";
+import type { Context } from "./context.js";
+import { resolvers } from "./modules/index.js";
+import { fromGlobalId } from "./shared/global-id.js";
+import { fetchNode, nodeTypes } from "./shared/node-registry.js";
+
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
+
+/**
+ * type-graphql builds the schema from the modules; Apollo's subgraph builder adds `_service` and
+ * `_entities` so the API can join a supergraph. Entity references resolve through the node
+ * registry, so they pass through the same scoped loaders as `node(id)`.
+ */
+export async function buildApiSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers, validate: false, skipCheck: true });
+  const map = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const type of nodeTypes()) {
+    map[type] = {
+      ...map[type],
+      __resolveReference: (ref: { id: string }, ctx: Context) => {
+        const { type: refType, key } = fromGlobalId(ref.id);
+        return refType === type ? fetchNode(ctx, type, key) : null;
+      },
+    };
+  }
+  map.Node = { __resolveType: (value: { __typename?: string }) => value.__typename };
+  return buildSubgraphSchema({
+    typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`),
+    resolvers: map as never,
+  });
+}

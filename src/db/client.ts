@@ -1,0 +1,121 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { Logger } from "drizzle-orm/logger";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+export type Drizzle = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Driver = "pglite" | "postgres";
+
+/**
+ * One interface over both drivers: the same drizzle query builder, plus the few things
+ * the drivers do differently (bulk COPY, closing) and a statement counter that tests and
+ * benchmarks read to prove statements per request stay bounded.
+ */
+export interface Database {
+  readonly driver: Driver;
+  readonly db: Drizzle;
+  /** Statements issued through drizzle since the database was opened. */
+  readonly statements: { count: number; log?: string[] };
+  /** Runs a raw statement and returns its rows, the same shape on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Bulk-loads CSV text (no header) into a table with COPY, the fastest path of each driver. */
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL URL; absent = PGlite. */
+  url?: string;
+  /** PGlite data folder; absent = in memory. */
+  dataDir?: string;
+  /** Keep every statement's text in `statements.log` (tests that record SQL). */
+  recordSql?: boolean;
+  max?: number;
+}
+
+function countingLogger(statements: { count: number; log?: string[] }): Logger {
+  return {
+    logQuery(query: string) {
+      statements.count += 1;
+      statements.log?.push(query);
+    },
+  };
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const statements: { count: number; log?: string[] } = { count: 0 };
+  if (options.recordSql) statements.log = [];
+  const logger = countingLogger(statements);
+  if (options.url) return openPostgres(options.url, options.max ?? 10, statements, logger);
+  return openPglite(options.dataDir, statements, logger);
+}
+
+async function openPostgres(
+  url: string,
+  max: number,
+  statements: Database["statements"],
+  logger: Logger,
+): Promise<Database> {
+  const client = postgres(url, { max, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema, logger }) as unknown as Drizzle;
+  return {
+    driver: "postgres",
+    db,
+    statements,
+    async rows<T>(query: SQL) {
+      const result = await db.execute(query);
+      return [...(result as unknown as T[])];
+    },
+    async copyCsv(table, columns, csv) {
+      // A dedicated single connection: postgres.js can hang a pooled connection after COPY.
+      const copyClient = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const cols = columns.map((c) => `"${c}"`).join(", ");
+        const stream = await copyClient.unsafe(`COPY "${table}" (${cols}) FROM STDIN WITH (FORMAT csv)`).writable();
+        await new Promise<void>((resolve, reject) => {
+          stream.on("error", reject);
+          stream.on("finish", () => resolve());
+          stream.end(csv);
+        });
+      } finally {
+        await copyClient.end();
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(
+  dataDir: string | undefined,
+  statements: Database["statements"],
+  logger: Logger,
+): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Drizzle;
+  return {
+    driver: "pglite",
+    db,
+    statements,
+    async rows<T>(query: SQL) {
+      const result = (await db.execute(query)) as unknown as { rows: T[] };
+      return result.rows;
+    },
+    async copyCsv(table, columns, csv) {
+      const cols = columns.map((c) => `"${c}"`).join(", ");
+      await client.query(`COPY "${table}" (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+        blob: new Blob([csv]),
+      });
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { fileURLToPath } from "node:url";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { Database } from "./client.js";
+
+export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Applies the checked-in drizzle-kit migrations; a no-op when the database is current. */
+export async function migrate(database: Database): Promise<void> {
+  if (database.driver === "pglite") {
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+  } else {
+    await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder });
+  }
+}

@@ -1,0 +1,3 @@
+// The drizzle schema: enums and tables, re-exported for drizzle-kit and the query builder.
+export * from "./enums.js";
+export * from "./tables.js";

@@ -1,0 +1,490 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import * as e from "./enums.js";
+
+/** Every 12-digit statistical code column: 2 province, 2 city, 2 county, 3 township, 3 village. */
+const code = (name: string) => char(name, { length: 12 });
+const money = (name: string) => numeric(name, { precision: 14, scale: 2, mode: "number" });
+/** Optimistic concurrency: every mutable row carries a version bumped by each write. */
+const version = () => integer("version").notNull().default(1);
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+const codeCheck = (column: string) => sql.raw(`${column} ~ '^[0-9]{12}$'`);
+
+export const regions = pgTable(
+  "regions",
+  {
+    code: code("code").primaryKey(),
+    name: text("name").notNull(),
+    level: e.regionLevel("level").notNull(),
+    parentCode: code("parent_code"),
+    isKeyCounty: boolean("is_key_county").notNull().default(false),
+    isContiguousAreaCounty: boolean("is_contiguous_area_county").notNull().default(false),
+    isDeepPovertyCounty: boolean("is_deep_poverty_county").notNull().default(false),
+    exitYear: smallint("exit_year"),
+  },
+  (t) => [
+    foreignKey({ columns: [t.parentCode], foreignColumns: [t.code] }),
+    index("regions_parent_code_idx").on(t.parentCode),
+    index("regions_level_code_idx").on(t.level, t.code),
+    check("regions_code_format", codeCheck("code")),
+    check("regions_parent_required", sql`(level = 'PROVINCE') = (parent_code IS NULL)`),
+  ],
+);
+
+export const villages = pgTable(
+  "villages",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    code: code("code").notNull().unique(),
+    name: text("name").notNull(),
+    townshipCode: code("township_code")
+      .notNull()
+      .references(() => regions.code),
+    povertyStatus: e.villagePovertyStatus("poverty_status").notNull(),
+    exitYear: smallint("exit_year"),
+    registeredPopulation: integer("registered_population").notNull().default(0),
+    registeredHouseholds: integer("registered_households").notNull().default(0),
+    // transport
+    hasHardenedRoad: boolean("has_hardened_road").notNull().default(false),
+    hasBusService: boolean("has_bus_service").notNull().default(false),
+    distanceToTownshipKm: numeric("distance_to_township_km", { precision: 6, scale: 1, mode: "number" }),
+    // water and power
+    hasTapWater: boolean("has_tap_water").notNull().default(false),
+    drinkingWaterSafe: boolean("drinking_water_safe").notNull().default(false),
+    hasUpgradedPowerGrid: boolean("has_upgraded_power_grid").notNull().default(false),
+    // information
+    hasBroadband: boolean("has_broadband").notNull().default(false),
+    hasInformationServicePoint: boolean("has_information_service_point").notNull().default(false),
+    // health, culture, education
+    hasClinic: boolean("has_clinic").notNull().default(false),
+    hasCulturalRoom: boolean("has_cultural_room").notNull().default(false),
+    hasKindergarten: boolean("has_kindergarten").notNull().default(false),
+    hasPrimarySchool: boolean("has_primary_school").notNull().default(false),
+    collectiveIncome: money("collective_income").notNull().default(0),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("villages_township_code_idx").on(t.townshipCode),
+    index("villages_poverty_status_idx").on(t.povertyStatus, t.code),
+    check("villages_code_format", codeCheck("code")),
+    check("villages_code_in_township", sql`left(code, 9) = left(township_code, 9)`),
+    check("villages_exit_year", sql`(poverty_status = 'EXITED') = (exit_year IS NOT NULL)`),
+    check("villages_population", sql`registered_population >= 0 AND registered_households >= 0`),
+    check("villages_distance", sql`distance_to_township_km IS NULL OR distance_to_township_km >= 0`),
+  ],
+);
+
+export const agencies = pgTable(
+  "agencies",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    name: text("name").notNull(),
+    kind: e.agencyKind("kind").notNull(),
+    level: e.agencyLevel("level").notNull(),
+    regionCode: code("region_code").references(() => regions.code),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("agencies_region_code_idx").on(t.regionCode),
+    index("agencies_kind_level_idx").on(t.kind, t.level),
+    unique("agencies_name_unique").on(t.name),
+  ],
+);
+
+export const cadres = pgTable(
+  "cadres",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    name: text("name").notNull(),
+    gender: e.gender("gender").notNull(),
+    agencyId: integer("agency_id")
+      .notNull()
+      .references(() => agencies.id),
+    position: text("position"),
+    phone: text("phone").notNull(),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("cadres_agency_id_idx").on(t.agencyId), check("cadres_phone", sql`phone ~ '^1[3-9][0-9]{9}$'`)],
+);
+
+export const households = pgTable(
+  "households",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    householdNumber: text("household_number").notNull().unique(),
+    villageCode: code("village_code")
+      .notNull()
+      .references(() => villages.code, { onUpdate: "cascade" }),
+    address: text("address").notNull(),
+    attribute: e.householdAttribute("attribute").notNull(),
+    status: e.householdStatus("status").notNull(),
+    identifiedYear: smallint("identified_year").notNull(),
+    exitedYear: smallint("exited_year"),
+    primaryCause: e.povertyCause("primary_cause").notNull(),
+    otherCauses: e.povertyCause("other_causes").array().notNull().default(sql`'{}'`),
+    housingGrade: e.housingGrade("housing_grade"),
+    housingAssessedOn: date("housing_assessed_on"),
+    housingRenovated: boolean("housing_renovated").notNull().default(false),
+    housingRenovationYear: smallint("housing_renovation_year"),
+    housingPriority: e.housingPriority("housing_priority"),
+    drinkingWaterSafe: boolean("drinking_water_safe"),
+    relocated: boolean("relocated").notNull().default(false),
+    relocationYear: smallint("relocation_year"),
+    monitoringType: e.monitoringType("monitoring_type"),
+    version: version(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // (village_code, id) serves the region-subtree filter and keyset pages inside it.
+    index("households_village_code_id_idx").on(t.villageCode, t.id),
+    unique("households_id_village_code").on(t.id, t.villageCode),
+    index("households_status_idx").on(t.status, t.id),
+    index("households_attribute_idx").on(t.attribute, t.id),
+    index("households_primary_cause_idx").on(t.primaryCause, t.id),
+    index("households_identified_year_idx").on(t.identifiedYear, t.id),
+    index("households_monitoring_type_idx")
+      .on(t.monitoringType, t.id)
+      .where(sql`monitoring_type IS NOT NULL`),
+    index("households_other_causes_idx").using("gin", t.otherCauses),
+    check("households_number_format", sql`household_number ~ '^[0-9]{12}[0-9]{4,6}$'`),
+    check("households_exit", sql`exited_year IS NULL OR exited_year >= identified_year`),
+    check("households_monitoring", sql`(status = 'MONITORED') = (monitoring_type IS NOT NULL)`),
+    check("households_years", sql`identified_year BETWEEN 2013 AND 2100`),
+    check("households_renovation", sql`NOT housing_renovated OR housing_renovation_year IS NOT NULL`),
+  ],
+);
+
+export const householdIncomes = pgTable(
+  "household_incomes",
+  {
+    householdId: integer("household_id")
+      .notNull()
+      .references(() => households.id, { onDelete: "cascade" }),
+    year: smallint("year").notNull(),
+    wages: money("wages").notNull().default(0),
+    production: money("production").notNull().default(0),
+    property: money("property").notNull().default(0),
+    transfer: money("transfer").notNull().default(0),
+    productionCosts: money("production_costs").notNull().default(0),
+    perCapitaNetIncome: money("per_capita_net_income").notNull(),
+    version: version(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.householdId, t.year] }),
+    index("household_incomes_year_idx").on(t.year, t.perCapitaNetIncome),
+    check("household_incomes_non_negative", sql`wages >= 0 AND production >= 0 AND property >= 0 AND transfer >= 0`),
+  ],
+);
+
+export const householdEvents = pgTable(
+  "household_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    householdId: integer("household_id")
+      .notNull()
+      .references(() => households.id),
+    kind: e.householdEventKind("kind").notNull(),
+    occurredOn: date("occurred_on").notNull(),
+    fromStatus: e.householdStatus("from_status"),
+    toStatus: e.householdStatus("to_status"),
+    field: text("field"),
+    oldValue: jsonb("old_value"),
+    newValue: jsonb("new_value"),
+    reason: text("reason").notNull(),
+    recordedBy: text("recorded_by").notNull(),
+    department: text("department").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("household_events_household_idx").on(t.householdId, t.occurredOn, t.id)],
+);
+
+export const members = pgTable(
+  "members",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    householdId: integer("household_id").notNull(),
+    // Denormalised from the household so the region-subtree filter on members uses an index;
+    // the composite foreign key keeps it equal to the household's village.
+    villageCode: code("village_code").notNull(),
+    name: text("name").notNull(),
+    idNumber: char("id_number", { length: 18 }).notNull().unique(),
+    gender: e.gender("gender").notNull(),
+    birthDate: date("birth_date").notNull(),
+    relation: e.relationToHead("relation").notNull(),
+    ethnicity: text("ethnicity").notNull().default("汉族"),
+    // schooling (education)
+    educationLevel: e.educationLevel("education_level").notNull(),
+    schoolingStatus: e.schoolingStatus("schooling_status").notNull(),
+    school: text("school"),
+    // health (health)
+    healthStatus: e.healthStatus("health_status").notNull(),
+    // disability (civil affairs)
+    disabilityType: e.disabilityType("disability_type"),
+    disabilityGrade: smallint("disability_grade"),
+    // labour (rural revitalization)
+    labourCapacity: e.labourCapacity("labour_capacity").notNull(),
+    employment: e.employmentKind("employment").notNull(),
+    employmentPlace: text("employment_place"),
+    employmentMonths: smallint("employment_months").notNull().default(0),
+    // insurance and medical expense (health)
+    hasBasicMedicalInsurance: boolean("has_basic_medical_insurance").notNull().default(false),
+    hasSeriousIllnessInsurance: boolean("has_serious_illness_insurance").notNull().default(false),
+    hasPensionInsurance: boolean("has_pension_insurance").notNull().default(false),
+    hasFamilyDoctorContract: boolean("has_family_doctor_contract").notNull().default(false),
+    medicalExpenseOutOfPocket: money("medical_expense_out_of_pocket").notNull().default(0),
+    medicalExpenseYear: smallint("medical_expense_year"),
+    // assistance (civil affairs)
+    receivesLowIncomeAllowance: boolean("receives_low_income_allowance").notNull().default(false),
+    receivesExtremePovertySupport: boolean("receives_extreme_poverty_support").notNull().default(false),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({
+      name: "members_household_fk",
+      columns: [t.householdId, t.villageCode],
+      foreignColumns: [households.id, households.villageCode],
+    }).onUpdate("cascade"),
+    index("members_household_id_idx").on(t.householdId),
+    index("members_village_code_id_idx").on(t.villageCode, t.id),
+    index("members_birth_date_idx").on(t.birthDate),
+    index("members_schooling_status_idx").on(t.schoolingStatus, t.id),
+    uniqueIndex("members_one_head").on(t.householdId).where(sql`relation = 'HEAD'`),
+    check("members_id_number_format", sql`id_number ~ '^[0-9]{17}[0-9X]$'`),
+    check("members_id_number_birth", sql`substr(id_number, 7, 8) = to_char(birth_date, 'YYYYMMDD')`),
+    check(
+      "members_id_number_gender",
+      sql`(substr(id_number, 17, 1)::int % 2 = 1) = (gender = 'MALE')`,
+    ),
+    check("members_disability_grade", sql`disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4`),
+    check("members_disability", sql`(disability_type IS NULL) = (disability_grade IS NULL)`),
+    check("members_employment_months", sql`employment_months BETWEEN 0 AND 12`),
+    check("members_medical_expense", sql`medical_expense_out_of_pocket >= 0`),
+  ],
+);
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    code: text("code").notNull().unique(),
+    name: text("name").notNull(),
+    category: e.projectCategory("category").notNull(),
+    // The region the project serves: its village's code, or a township or county code.
+    regionCode: code("region_code").notNull(),
+    villageId: integer("village_id").references(() => villages.id),
+    year: smallint("year").notNull(),
+    status: e.projectStatus("status").notNull(),
+    leadAgencyId: integer("lead_agency_id")
+      .notNull()
+      .references(() => agencies.id),
+    startDate: date("start_date"),
+    endDate: date("end_date"),
+    noticePublishedOn: date("notice_published_on"),
+    noticePlace: text("notice_place"),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("projects_region_code_id_idx").on(t.regionCode, t.id),
+    index("projects_village_id_idx").on(t.villageId),
+    index("projects_lead_agency_id_idx").on(t.leadAgencyId),
+    index("projects_category_year_idx").on(t.category, t.year),
+    index("projects_year_idx").on(t.year, t.id),
+    index("projects_status_idx").on(t.status, t.id),
+    check("projects_region_code_format", codeCheck("region_code")),
+    check("projects_dates", sql`end_date IS NULL OR start_date IS NULL OR end_date >= start_date`),
+    check("projects_year", sql`year BETWEEN 2013 AND 2100`),
+  ],
+);
+
+export const projectCoAgencies = pgTable(
+  "project_co_agencies",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    agencyId: integer("agency_id")
+      .notNull()
+      .references(() => agencies.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.agencyId] }),
+    index("project_co_agencies_agency_id_idx").on(t.agencyId),
+  ],
+);
+
+export const projectFunds = pgTable(
+  "project_funds",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    source: e.fundSource("source").notNull(),
+    amount: money("amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.source] }), check("project_funds_amount", sql`amount > 0`)],
+);
+
+export const projectBeneficiaries = pgTable(
+  "project_beneficiaries",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    householdId: integer("household_id")
+      .notNull()
+      .references(() => households.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.householdId] }),
+    index("project_beneficiaries_household_id_idx").on(t.householdId),
+  ],
+);
+
+export const assets = pgTable(
+  "assets",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    code: text("code").notNull().unique(),
+    name: text("name").notNull(),
+    kind: e.assetKind("kind").notNull(),
+    ownership: e.assetOwnership("ownership").notNull(),
+    value: money("value").notNull(),
+    villageCode: code("village_code")
+      .notNull()
+      .references(() => villages.code, { onUpdate: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id),
+    custodianKind: e.custodianKind("custodian_kind").notNull(),
+    custodianAgencyId: integer("custodian_agency_id").references(() => agencies.id),
+    custodianHouseholdId: integer("custodian_household_id").references(() => households.id),
+    status: e.assetStatus("status").notNull(),
+    formedOn: date("formed_on").notNull(),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("assets_village_code_id_idx").on(t.villageCode, t.id),
+    index("assets_project_id_idx").on(t.projectId),
+    index("assets_custodian_agency_id_idx").on(t.custodianAgencyId),
+    index("assets_custodian_household_id_idx").on(t.custodianHouseholdId),
+    index("assets_kind_status_idx").on(t.kind, t.status),
+    check("assets_value", sql`value >= 0`),
+    check(
+      "assets_custodian",
+      sql`(custodian_kind = 'AGENCY') = (custodian_agency_id IS NOT NULL)
+      AND (custodian_kind = 'HOUSEHOLD') = (custodian_household_id IS NOT NULL)`,
+    ),
+    check("assets_household_owned", sql`(kind = 'HOUSEHOLD_OWNED') = (custodian_kind = 'HOUSEHOLD')`),
+  ],
+);
+
+export const assetIncomes = pgTable(
+  "asset_incomes",
+  {
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id, { onDelete: "cascade" }),
+    year: smallint("year").notNull(),
+    income: money("income").notNull(),
+    toHouseholds: money("to_households").notNull().default(0),
+    toCollective: money("to_collective").notNull().default(0),
+    distribution: text("distribution"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.assetId, t.year] }),
+    check("asset_incomes_split", sql`to_households + to_collective <= income AND income >= 0`),
+  ],
+);
+
+export const agencyVillageAssignments = pgTable(
+  "agency_village_assignments",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    agencyId: integer("agency_id")
+      .notNull()
+      .references(() => agencies.id),
+    villageId: integer("village_id")
+      .notNull()
+      .references(() => villages.id),
+    kind: e.agencyVillageKind("kind").notNull(),
+    startDate: date("start_date").notNull(),
+    endDate: date("end_date"),
+  },
+  (t) => [
+    index("agency_village_assignments_agency_id_idx").on(t.agencyId),
+    index("agency_village_assignments_village_id_idx").on(t.villageId),
+    check("agency_village_assignments_dates", sql`end_date IS NULL OR end_date >= start_date`),
+  ],
+);
+
+export const cadreVillageAssignments = pgTable(
+  "cadre_village_assignments",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    cadreId: integer("cadre_id")
+      .notNull()
+      .references(() => cadres.id),
+    villageId: integer("village_id")
+      .notNull()
+      .references(() => villages.id),
+    role: e.cadreVillageRole("role").notNull(),
+    startDate: date("start_date").notNull(),
+    endDate: date("end_date"),
+  },
+  (t) => [
+    index("cadre_village_assignments_cadre_id_idx").on(t.cadreId),
+    index("cadre_village_assignments_village_id_idx").on(t.villageId),
+    uniqueIndex("cadre_village_one_first_secretary")
+      .on(t.villageId)
+      .where(sql`role = 'FIRST_SECRETARY' AND end_date IS NULL`),
+    check("cadre_village_assignments_dates", sql`end_date IS NULL OR end_date >= start_date`),
+  ],
+);
+
+export const cadreHouseholdAssignments = pgTable(
+  "cadre_household_assignments",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    cadreId: integer("cadre_id")
+      .notNull()
+      .references(() => cadres.id),
+    householdId: integer("household_id")
+      .notNull()
+      .references(() => households.id),
+    startDate: date("start_date").notNull(),
+    endDate: date("end_date"),
+  },
+  (t) => [
+    index("cadre_household_assignments_cadre_id_idx").on(t.cadreId),
+    index("cadre_household_assignments_household_id_idx").on(t.householdId),
+    uniqueIndex("cadre_household_one_current_helper")
+      .on(t.householdId)
+      .where(sql`end_date IS NULL`),
+    check("cadre_household_assignments_dates", sql`end_date IS NULL OR end_date >= start_date`),
+  ],
+);

@@ -1,0 +1,18 @@
+import type { NonEmptyArray } from "type-graphql";
+import { agencyResolvers } from "./agencies/index.js";
+import { householdResolvers } from "./households/index.js";
+import { NodeResolver } from "./node/node.resolver.js";
+import { projectResolvers } from "./projects/index.js";
+import { regionResolvers } from "./regions/index.js";
+import { villageResolvers } from "./villages/index.js";
+
+/** Every module's resolvers: the one list the schema is built from. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const resolvers: NonEmptyArray<Function> = [
+  NodeResolver,
+  ...regionResolvers,
+  ...villageResolvers,
+  ...householdResolvers,
+  ...projectResolvers,
+  ...agencyResolvers,
+];

@@ -1,0 +1,2 @@
+// Filled in by the projects module: its resolver classes, including fields it adds to other modules' types.
+export const projectResolvers: Function[] = [];

@@ -1,0 +1,3 @@
+import { RegionResolver } from "./region.resolver.js";
+
+export const regionResolvers = [RegionResolver];

@@ -1,0 +1,3 @@
+import { RegionVillagesResolver, VillageResolver } from "./village.resolver.js";
+
+export const villageResolvers = [VillageResolver, RegionVillagesResolver];

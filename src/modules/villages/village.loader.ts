@@ -1,0 +1,19 @@
+import { intKey } from "../../shared/global-id.js";
+import { registerNode } from "../../shared/node-registry.js";
+import type { Context } from "../../context.js";
+import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
+import { findVillagesByCodes, findVillagesByIds, findVillagesByTownships } from "./village.repository.js";
+
+export const villageById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  byKey(ids, await findVillagesByIds(ctx, ids), (v) => v.rowId),
+);
+
+export const villageByCode = defineLoader(async (ctx: Context, codes: readonly string[]) =>
+  byKey(codes, await findVillagesByCodes(ctx, codes), (v) => v.code),
+);
+
+export const villagesByTownship = defineLoader(async (ctx: Context, townships: readonly string[]) =>
+  groupByKey(townships, await findVillagesByTownships(ctx, townships), (v) => v.townshipCode),
+);
+
+registerNode("Village", (ctx, key) => villageById(ctx).load(intKey(key, "Village")));

@@ -1,0 +1,83 @@
+import { and, asc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { selectableColumns } from "../../access/access.js";
+import type { Context } from "../../context.js";
+import { villages } from "../../db/schema.js";
+import { queryPage } from "../../shared/page-query.js";
+import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { underRegion } from "../../shared/region-code.js";
+import { withGlobalIds } from "../../shared/rows.js";
+import type { VillageFilter } from "./village.input.js";
+import type { VillageRow } from "./village.type.js";
+
+type PovertyStatus = (typeof villages.povertyStatus.enumValues)[number];
+
+const ORDERINGS: Record<string, Ordering<VillageRow>> = {
+  CODE: { name: "CODE", direction: "asc", columns: [villages.code], key: (r) => [r.code] },
+  NAME: { name: "NAME", direction: "asc", columns: [villages.name, villages.id], key: (r) => [r.name, r.rowId] },
+  POPULATION_DESC: {
+    name: "POPULATION_DESC",
+    direction: "desc",
+    columns: [villages.registeredPopulation, villages.id],
+    key: (r) => [r.registeredPopulation, r.rowId],
+  },
+};
+
+function columns(ctx: Context) {
+  return selectableColumns(ctx.access, "Village", villages, ["id", "code", "townshipCode"]);
+}
+
+const map = (rows: Record<string, unknown>[]) => withGlobalIds("Village", rows as { id: number }[]) as unknown as VillageRow[];
+
+export function villageConditions(ctx: Context, filter: VillageFilter): (SQL | undefined)[] {
+  return [
+    ctx.access.scope(villages.code),
+    filter.regionCode ? underRegion(villages.code, filter.regionCode) : undefined,
+    filter.povertyStatus?.length ? inArray(villages.povertyStatus, filter.povertyStatus as PovertyStatus[]) : undefined,
+    filter.exitYear?.from != null ? gte(villages.exitYear, filter.exitYear.from) : undefined,
+    filter.exitYear?.to != null ? lte(villages.exitYear, filter.exitYear.to) : undefined,
+    filter.hasHardenedRoad != null ? eq(villages.hasHardenedRoad, filter.hasHardenedRoad) : undefined,
+    filter.hasBusService != null ? eq(villages.hasBusService, filter.hasBusService) : undefined,
+  ];
+}
+
+export function pageVillages(
+  ctx: Context,
+  filter: VillageFilter,
+  order: string,
+  args: PageArgs,
+): Promise<Connection<VillageRow>> {
+  return queryPage(ctx, {
+    table: villages,
+    columns: columns(ctx),
+    where: villageConditions(ctx, filter),
+    ordering: ORDERINGS[order] ?? ORDERINGS.CODE!,
+    args,
+    map,
+  });
+}
+
+export async function findVillagesByIds(ctx: Context, ids: readonly number[]): Promise<VillageRow[]> {
+  const rows = await ctx.db
+    .select(columns(ctx))
+    .from(villages)
+    .where(and(inArray(villages.id, [...ids]), ctx.access.scope(villages.code)));
+  return map(rows);
+}
+
+export async function findVillagesByCodes(ctx: Context, codes: readonly string[]): Promise<VillageRow[]> {
+  const rows = await ctx.db
+    .select(columns(ctx))
+    .from(villages)
+    .where(and(inArray(villages.code, [...codes]), ctx.access.scope(villages.code)));
+  return map(rows);
+}
+
+/** Villages of many townships at once (region → villages), in code order. */
+export async function findVillagesByTownships(ctx: Context, townships: readonly string[]): Promise<VillageRow[]> {
+  const rows = await ctx.db
+    .select(columns(ctx))
+    .from(villages)
+    .where(and(inArray(villages.townshipCode, [...townships]), ctx.access.scope(villages.code)))
+    .orderBy(asc(villages.code));
+  return map(rows);
+}

@@ -1,0 +1,89 @@
+import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { connectionType } from "../../shared/pagination.js";
+import { VillagePovertyStatus } from "../../shared/enums.js";
+import { NodeInterface } from "../../shared/node.js";
+
+@Directive('@key(fields: "id")')
+@ObjectType("Village", {
+  implements: NodeInterface,
+  description: "An administrative village (行政村 / 村委会) with its poverty status and infrastructure.",
+})
+export class Village {
+  @Field(() => ID, { description: "Global id (also the federation key)." })
+  id!: string;
+
+  @Field(() => String, { description: "12-digit statistical code of the village." })
+  code!: string;
+
+  @Field(() => String, { description: "Name (村名)." })
+  name!: string;
+
+  @Field(() => String, { description: "Code of the township the village belongs to." })
+  townshipCode!: string;
+
+  @Field(() => VillagePovertyStatus, { description: "Poverty status (贫困村状态)." })
+  povertyStatus!: string;
+
+  @Field(() => Int, { nullable: true, description: "Year the village exited poverty (出列年份)." })
+  exitYear!: number | null;
+
+  @Field(() => Int, { description: "Registered population (户籍人口)." })
+  registeredPopulation!: number;
+
+  @Field(() => Int, { description: "Registered households (户籍户数)." })
+  registeredHouseholds!: number;
+
+  @Field(() => Boolean, { description: "Reached by a hardened road (通硬化路). Transport." })
+  hasHardenedRoad!: boolean;
+
+  @Field(() => Boolean, { description: "Served by a passenger bus (通客运). Transport." })
+  hasBusService!: boolean;
+
+  @Field(() => Float, { nullable: true, description: "Distance to the township seat in km (距乡镇距离). Transport." })
+  distanceToTownshipKm!: number | null;
+
+  @Field(() => Boolean, { description: "Has tap water (通自来水)." })
+  hasTapWater!: boolean;
+
+  @Field(() => Boolean, { description: "Drinking water is safe (饮水安全)." })
+  drinkingWaterSafe!: boolean;
+
+  @Field(() => Boolean, { description: "Power grid upgraded (通动力电)." })
+  hasUpgradedPowerGrid!: boolean;
+
+  @Field(() => Boolean, { description: "Has broadband (通宽带)." })
+  hasBroadband!: boolean;
+
+  @Field(() => Boolean, { description: "Has an information service point (信息服务站)." })
+  hasInformationServicePoint!: boolean;
+
+  @Field(() => Boolean, { description: "Has a village clinic (卫生室). Health." })
+  hasClinic!: boolean;
+
+  @Field(() => Boolean, { description: "Has a cultural room (文化室)." })
+  hasCulturalRoom!: boolean;
+
+  @Field(() => Boolean, { description: "Has a kindergarten (幼儿园). Education." })
+  hasKindergarten!: boolean;
+
+  @Field(() => Boolean, { description: "Has a primary school or teaching point (小学/教学点). Education." })
+  hasPrimarySchool!: boolean;
+
+  @Field(() => Float, { description: "Village collective-economy income, yuan per year (村集体经济收入)." })
+  collectiveIncome!: number;
+
+  @Field(() => Int, { description: "Row version, bumped by every write (optimistic concurrency)." })
+  version!: number;
+}
+
+export const VillageConnection = connectionType(Village, "Village", "village");
+
+export interface VillageRow {
+  id: string;
+  rowId: number;
+  code: string;
+  name: string;
+  townshipCode: string;
+  povertyStatus: string;
+  registeredPopulation: number;
+}

@@ -1,0 +1,39 @@
+import { BadUserInputError } from "./errors.js";
+
+/**
+ * Relay global ids: opaque base64url of `Type:key`. Clients must treat them as strings;
+ * the same id is the federation key of every entity.
+ */
+export function toGlobalId(type: string, key: string | number): string {
+  return Buffer.from(`${type}:${key}`, "utf8").toString("base64url");
+}
+
+export function fromGlobalId(id: string): { type: string; key: string } {
+  const text = /^[A-Za-z0-9_-]{1,200}$/.test(id) ? Buffer.from(id, "base64url").toString("utf8") : "";
+  const colon = text.indexOf(":");
+  if (colon <= 0 || colon === text.length - 1) throw new BadUserInputError(`"${truncate(id)}" is not a valid id.`);
+  return { type: text.slice(0, colon), key: text.slice(colon + 1) };
+}
+
+/** Decodes an id that must be of one type, with an integer key. */
+export function decodeId(id: string, type: string): number {
+  const decoded = fromGlobalId(id);
+  const key = Number(decoded.key);
+  if (decoded.type !== type || !Number.isSafeInteger(key) || key <= 0) {
+    throw new BadUserInputError(`"${truncate(id)}" is not a valid ${type} id.`);
+  }
+  return key;
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
+/** The integer key of a decoded global id, or BAD_USER_INPUT. */
+export function intKey(key: string, type: string): number {
+  const n = Number(key);
+  if (!/^[0-9]{1,15}$/.test(key) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new BadUserInputError(`Not a valid ${type} id.`);
+  }
+  return n;
+}

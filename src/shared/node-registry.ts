@@ -1,0 +1,24 @@
+import type { Context } from "../context.js";
+
+type Fetch = (ctx: Context, key: string) => Promise<object | null>;
+
+const fetchers = new Map<string, Fetch>();
+
+/**
+ * Each module registers how to load its entities by key; `node(id)` and federation's `_entities`
+ * both resolve through here, and so through the same scoped loaders as every other path.
+ */
+export function registerNode(type: string, fetch: Fetch): void {
+  fetchers.set(type, fetch);
+}
+
+export async function fetchNode(ctx: Context, type: string, key: string): Promise<object | null> {
+  const fetch = fetchers.get(type);
+  if (!fetch) return null;
+  const row = await fetch(ctx, key);
+  return row ? Object.assign(row, { __typename: type }) : null;
+}
+
+export function nodeTypes(): string[] {
+  return [...fetchers.keys()];
+}
