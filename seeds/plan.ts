@@ -30,7 +30,16 @@ export interface TierPlan {
   householdsPerOtherVillage: number;
 }
 
-type Row = [code6: string, name: string, villages: number, key: boolean, contiguous: boolean, deep: boolean, exit: number | null, poorWeight: number];
+type Row = [
+  code6: string,
+  name: string,
+  villages: number,
+  key: boolean,
+  contiguous: boolean,
+  deep: boolean,
+  exit: number | null,
+  poorWeight: number,
+];
 
 /** Huaihua's 13 county-level units; village counts are plausible, not official. */
 const HUAIHUA: Row[] = [
@@ -91,11 +100,20 @@ function huaihua(rows: Row[], poorTotal: number): CountyPlan[] {
 }
 
 const HUNAN_CITIES: CityPlan[] = [
-  { code4: "4301", name: "长沙市" }, { code4: "4302", name: "株洲市" }, { code4: "4303", name: "湘潭市" },
-  { code4: "4304", name: "衡阳市" }, { code4: "4305", name: "邵阳市" }, { code4: "4306", name: "岳阳市" },
-  { code4: "4307", name: "常德市" }, { code4: "4308", name: "张家界市" }, { code4: "4309", name: "益阳市" },
-  { code4: "4310", name: "郴州市" }, { code4: "4311", name: "永州市" }, { code4: "4312", name: "怀化市" },
-  { code4: "4313", name: "娄底市" }, { code4: "4331", name: "湘西土家族苗族自治州" },
+  { code4: "4301", name: "长沙市" },
+  { code4: "4302", name: "株洲市" },
+  { code4: "4303", name: "湘潭市" },
+  { code4: "4304", name: "衡阳市" },
+  { code4: "4305", name: "邵阳市" },
+  { code4: "4306", name: "岳阳市" },
+  { code4: "4307", name: "常德市" },
+  { code4: "4308", name: "张家界市" },
+  { code4: "4309", name: "益阳市" },
+  { code4: "4310", name: "郴州市" },
+  { code4: "4311", name: "永州市" },
+  { code4: "4312", name: "怀化市" },
+  { code4: "4313", name: "娄底市" },
+  { code4: "4331", name: "湘西土家族苗族自治州" },
 ];
 
 const FICTIONAL_COUNTY = [..."安宁平和丰泰兴福庆德永康华清"];
@@ -105,13 +123,34 @@ export function tierPlan(tier: Tier): TierPlan {
   if (tier === "demo") {
     const rows = HUAIHUA.filter((r) => r[0] === "431202" || r[0] === "431221").map((r) => [...r] as Row);
     const counties = rows.map((r) => ({
-      code6: r[0], name: r[1], cityCode4: "4312", villages: 12, poorVillages: 6,
-      isKeyCounty: r[3], isContiguousAreaCounty: r[4], isDeepPovertyCounty: r[5], exitYear: r[6],
+      code6: r[0],
+      name: r[1],
+      cityCode4: "4312",
+      villages: 12,
+      poorVillages: 6,
+      isKeyCounty: r[3],
+      isContiguousAreaCounty: r[4],
+      isDeepPovertyCounty: r[5],
+      exitYear: r[6],
     }));
-    return { tier, province, cities: [{ code4: "4312", name: "怀化市" }], counties, householdsPerPoorVillage: 160, householdsPerOtherVillage: 90 };
+    return {
+      tier,
+      province,
+      cities: [{ code4: "4312", name: "怀化市" }],
+      counties,
+      householdsPerPoorVillage: 170,
+      householdsPerOtherVillage: 95,
+    };
   }
   if (tier === "city") {
-    return { tier, province, cities: [{ code4: "4312", name: "怀化市" }], counties: huaihua(HUAIHUA, 1237), householdsPerPoorVillage: 140, householdsPerOtherVillage: 60 };
+    return {
+      tier,
+      province,
+      cities: [{ code4: "4312", name: "怀化市" }],
+      counties: huaihua(HUAIHUA, 1237),
+      householdsPerPoorVillage: 140,
+      householdsPerOtherVillage: 60,
+    };
   }
   // province: Huaihua's real units plus fictional counties (7 per other city) — a stress tier, ~100 counties.
   const counties = huaihua(HUAIHUA, 1237);
@@ -120,10 +159,24 @@ export function tierPlan(tier: Tier): TierPlan {
     for (let i = 0; i < 7; i++) {
       const code6 = `${city.code4}${21 + i}`;
       counties.push({
-        code6, name: `${city.name.slice(0, 2)}${FICTIONAL_COUNTY[i]}县`, cityCode4: city.code4, villages: 100, poorVillages: 45,
-        isKeyCounty: i % 2 === 0, isContiguousAreaCounty: i % 3 !== 2, isDeepPovertyCounty: i === 0, exitYear: i % 2 === 0 ? 2019 : 2018,
+        code6,
+        name: `${city.name.slice(0, 2)}${FICTIONAL_COUNTY[i]}县`,
+        cityCode4: city.code4,
+        villages: 100,
+        poorVillages: 45,
+        isKeyCounty: i % 2 === 0,
+        isContiguousAreaCounty: i % 3 !== 2,
+        isDeepPovertyCounty: i === 0,
+        exitYear: i % 2 === 0 ? 2019 : 2018,
       });
     }
   }
-  return { tier, province, cities: HUNAN_CITIES, counties, householdsPerPoorVillage: 140, householdsPerOtherVillage: 60 };
+  return {
+    tier,
+    province,
+    cities: HUNAN_CITIES,
+    counties,
+    householdsPerPoorVillage: 140,
+    householdsPerOtherVillage: 60,
+  };
 }

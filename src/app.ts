@@ -148,14 +148,16 @@ export async function createApp(config: Config, database: Database, options: App
         const status = error instanceof SyntaxError ? 400 : 500;
         if (status === 500) log("error", "http handler failed", { error: String(error) });
         if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify({ errors: [{ message: status === 400 ? "Malformed JSON body." : "Internal server error." }] }));
+        res.end(
+          JSON.stringify({ errors: [{ message: status === 400 ? "Malformed JSON body." : "Internal server error." }] }),
+        );
       });
   }
 
   async function graphql(body: GraphQLBody, headers: Record<string, string> = {}) {
     const map = new HeaderMap([["content-type", "application/json"]]);
     for (const [k, v] of Object.entries(headers)) map.set(k.toLowerCase(), v);
-    const response = await run("POST", map, "", body);
+    const response = await run("POST", map, "", JSON.parse(JSON.stringify(body)));
     const text = response.body.kind === "complete" ? response.body.string : "";
     return { status: response.status ?? 200, body: JSON.parse(text) as GraphQLResponseBody };
   }

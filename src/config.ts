@@ -11,6 +11,15 @@ const schema = z.object({
   AUTO_SEED: z.enum(["demo", "none"]).default("demo"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** HS256 secret for bearer tokens; in development a fixed, documented secret is used if unset. */
+  JWT_SECRET: z.string().min(16).optional(),
+  /** RS256 verification instead: a PEM public key file, or a JWKS (JSON) file. */
+  JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  JWKS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  /** The access policy file (YAML or JSON). */
+  POLICY_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -22,5 +31,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.NODE_ENV === "production" && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWKS_FILE) {
+    throw new Error("Invalid configuration: in production set JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWKS_FILE.");
+  }
+  return config;
 }
+
+/** Used only outside production when no key is configured, so `npm run token` works out of the box. */
+export const DEVELOPMENT_JWT_SECRET = "xiangcun-graph-development-secret-not-for-production";

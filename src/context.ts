@@ -13,6 +13,11 @@ export interface Context extends LoaderHost {
   access: Access;
 }
 
-export function createContext(config: Config, database: Database, access: Access, requestId: string = randomUUID()): Context {
+export function createContext(
+  config: Config,
+  database: Database,
+  access: Access,
+  requestId: string = randomUUID(),
+): Context {
   return { requestId, config, database, db: database.db, access, loaders: new Map() };
 }

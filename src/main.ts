@@ -12,7 +12,9 @@ const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { t
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
-  const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR });
+  const database = await openDatabase(
+    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
+  );
   const where = config.DATABASE_URL ? "PostgreSQL" : `embedded PGlite (${config.PGLITE_DIR})`;
   await migrate(database);
   if (config.AUTO_SEED === "demo" && (await isEmpty(database))) {

@@ -1,6 +1,9 @@
-import { getTableColumns, type SQL } from "drizzle-orm";
+import { and, getTableColumns, inArray, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { underRegion } from "../shared/region-code.js";
+import type { DepartmentPolicy } from "./compile.js";
+import { maskedColumn } from "./masks.js";
+import type { MaskForm } from "./policy.js";
 
 export interface Principal {
   id: string;
@@ -8,43 +11,64 @@ export interface Principal {
   /** Region code prefix the principal may see; "" = everywhere. */
   region: string;
   name?: string;
+  /** How the principal authenticated. */
+  via: "jwt" | "api-key" | "anonymous" | "system";
 }
 
+const NO_MASKS: ReadonlyMap<string, MaskForm> = new Map();
+
 /**
- * What one principal may read, decided once per request. Repositories ask it which columns to
- * fetch and which rows are in scope, so a value the caller may not see is never fetched.
+ * What one principal may read, decided once per request from the compiled policy. Repositories
+ * ask it which columns to fetch (masked ones as SQL expressions) and which rows are in scope, so a
+ * value the caller may not see is never fetched.
  */
 export interface Access {
   readonly principal: Principal;
+  /** The department's compiled policy; `null` for the system principal (tools, seeds). */
+  readonly policy: DepartmentPolicy | null;
   /** The readable fields of a GraphQL type, or `null` when every field is readable. */
   readableFields(type: string): ReadonlySet<string> | null;
+  masks(type: string): ReadonlyMap<string, MaskForm>;
+  /** Whether the principal may see rows of a type at all (it can read their id). */
+  canRead(type: string): boolean;
   /** The row predicate for a region-code column, `undefined` when unrestricted. */
   scope(column: AnyPgColumn): SQL | undefined;
-  /** Whether a region code is inside the principal's scope. */
+  /** Row restrictions of the policy for a type (e.g. the public sees no household-owned asset). */
+  rowCondition(type: string, table: PgTable): SQL | undefined;
   inScope(code: string): boolean;
-  /** Distinguishes DataLoader caches and compiled plans per principal. */
+  /** Distinguishes caches and compiled plans per principal. */
   readonly cacheKey: string;
 }
 
-export function createAccess(principal: Principal, readable: (type: string) => ReadonlySet<string> | null): Access {
+export function createAccess(principal: Principal, policy: DepartmentPolicy | null): Access {
   const region = principal.region;
   return {
     principal,
-    readableFields: readable,
+    policy,
+    readableFields: (type) => (policy ? policy.readable(type) : null),
+    masks: (type) => (policy ? policy.masks(type) : NO_MASKS),
+    canRead: (type) => (policy ? policy.readable(type).has("id") : true),
     scope: (column) => (region ? underRegion(column, region) : undefined),
+    rowCondition(type, table) {
+      const rows = policy?.rows(type);
+      if (!rows) return undefined;
+      const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
+      return and(...Object.entries(rows).map(([column, values]) => inArray(columns[column]!, values)));
+    },
     inScope: (code) => code.startsWith(region),
     cacheKey: `${principal.department}:${region}:${principal.id}`,
   };
 }
 
-/** Unrestricted access: the registry owner over the whole database (used by tools and tests). */
+/** Unrestricted access: the registry owner over the whole database (tools, seeds, tests). */
 export function fullAccess(region = ""): Access {
-  return createAccess({ id: "system", department: "RURAL_REVITALIZATION", region }, () => null);
+  return createAccess({ id: "system", department: "RURAL_REVITALIZATION", region, via: "system" }, null);
 }
 
 /**
  * The columns of a table a principal may fetch for a GraphQL type: those whose property name is a
- * readable field, plus the keys the server needs for relations and cursors.
+ * readable field (masked ones as a masking SQL expression), plus the keys the server needs for
+ * relations and cursors.
  */
 export function selectableColumns<T extends PgTable>(
   access: Access,
@@ -55,9 +79,12 @@ export function selectableColumns<T extends PgTable>(
   const all = getTableColumns(table) as Record<string, AnyPgColumn>;
   const readable = access.readableFields(type);
   if (!readable) return all;
+  const masks = access.masks(type);
   const out: Record<string, AnyPgColumn> = {};
   for (const [key, column] of Object.entries(all)) {
-    if (readable.has(key) || alwaysKeys.includes(key as keyof T["_"]["columns"])) out[key] = column;
+    const mask = masks.get(key);
+    if (mask) out[key] = maskedColumn(column, mask).as(key) as unknown as AnyPgColumn;
+    else if (readable.has(key) || alwaysKeys.includes(key as keyof T["_"]["columns"])) out[key] = column;
   }
   return out;
 }

@@ -142,7 +142,11 @@ export const households = pgTable(
     identifiedYear: smallint("identified_year").notNull(),
     exitedYear: smallint("exited_year"),
     primaryCause: e.povertyCause("primary_cause").notNull(),
-    otherCauses: e.povertyCause("other_causes").array().notNull().default(sql`'{}'`),
+    otherCauses: e
+      .povertyCause("other_causes")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     housingGrade: e.housingGrade("housing_grade"),
     housingAssessedOn: date("housing_assessed_on"),
     housingRenovated: boolean("housing_renovated").notNull().default(false),
@@ -271,13 +275,12 @@ export const members = pgTable(
     index("members_village_code_id_idx").on(t.villageCode, t.id),
     index("members_birth_date_idx").on(t.birthDate),
     index("members_schooling_status_idx").on(t.schoolingStatus, t.id),
-    uniqueIndex("members_one_head").on(t.householdId).where(sql`relation = 'HEAD'`),
+    uniqueIndex("members_one_head")
+      .on(t.householdId)
+      .where(sql`relation = 'HEAD'`),
     check("members_id_number_format", sql`id_number ~ '^[0-9]{17}[0-9X]$'`),
     check("members_id_number_birth", sql`substr(id_number, 7, 8) = to_char(birth_date, 'YYYYMMDD')`),
-    check(
-      "members_id_number_gender",
-      sql`(substr(id_number, 17, 1)::int % 2 = 1) = (gender = 'MALE')`,
-    ),
+    check("members_id_number_gender", sql`(substr(id_number, 17, 1)::int % 2 = 1) = (gender = 'MALE')`),
     check("members_disability_grade", sql`disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4`),
     check("members_disability", sql`(disability_type IS NULL) = (disability_grade IS NULL)`),
     check("members_employment_months", sql`employment_months BETWEEN 0 AND 12`),
@@ -486,5 +489,50 @@ export const cadreHouseholdAssignments = pgTable(
       .on(t.householdId)
       .where(sql`end_date IS NULL`),
     check("cadre_household_assignments_dates", sql`end_date IS NULL OR end_date >= start_date`),
+  ],
+);
+
+/** Integrator service accounts: the key itself is never stored, only its SHA-256. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: char("key_hash", { length: 64 }).notNull().unique(),
+    department: text("department").notNull(),
+    region: text("region").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  () => [check("api_keys_region", sql`region ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$'`)],
+);
+
+/**
+ * The read audit: one entry per operation that returned personal data. Tamper-evident (each entry
+ * hashes the one before) and append-only in the database itself (trigger).
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull(),
+    principal: text("principal").notNull(),
+    department: text("department").notNull(),
+    region: text("region").notNull(),
+    operationName: text("operation_name"),
+    documentHash: char("document_hash", { length: 64 }).notNull(),
+    fields: text("fields").array().notNull(),
+    recordCount: integer("record_count").notNull(),
+    householdIds: integer("household_ids").array().notNull(),
+    purpose: text("purpose"),
+    requestId: text("request_id").notNull(),
+    prevHash: char("prev_hash", { length: 64 }).notNull(),
+    hash: char("hash", { length: 64 }).notNull().unique(),
+  },
+  (t) => [
+    index("audit_log_department_idx").on(t.department, t.id),
+    index("audit_log_household_ids_idx").using("gin", t.householdIds),
   ],
 );

@@ -21,32 +21,52 @@ function graphqlEnum<E extends { enumValues: readonly string[] }>(
   return object;
 }
 
-export const RegionLevel = graphqlEnum(db.regionLevel, "RegionLevel", "Level in the administrative hierarchy (行政区划级别).", {
-  PROVINCE: "省级 Province.",
-  CITY: "地级 City / prefecture.",
-  COUNTY: "县级 County, county-level city or district.",
-  TOWNSHIP: "乡级 Township or town.",
-});
+export const RegionLevel = graphqlEnum(
+  db.regionLevel,
+  "RegionLevel",
+  "Level in the administrative hierarchy (行政区划级别).",
+  {
+    PROVINCE: "省级 Province.",
+    CITY: "地级 City / prefecture.",
+    COUNTY: "县级 County, county-level city or district.",
+    TOWNSHIP: "乡级 Township or town.",
+  },
+);
 
-export const VillagePovertyStatus = graphqlEnum(db.villagePovertyStatus, "VillagePovertyStatus", "A village's poverty status.", {
-  NOT_POOR: "非贫困村 Not a registered poor village.",
-  POOR: "贫困村 Registered poor village.",
-  DEEP_POOR: "深度贫困村 Deep-poverty village.",
-  EXITED: "已出列 Poor village that has exited poverty.",
-});
+export const VillagePovertyStatus = graphqlEnum(
+  db.villagePovertyStatus,
+  "VillagePovertyStatus",
+  "A village's poverty status.",
+  {
+    NOT_POOR: "非贫困村 Not a registered poor village.",
+    POOR: "贫困村 Registered poor village.",
+    DEEP_POOR: "深度贫困村 Deep-poverty village.",
+    EXITED: "已出列 Poor village that has exited poverty.",
+  },
+);
 
-export const HouseholdAttribute = graphqlEnum(db.householdAttribute, "HouseholdAttribute", "Registered household attribute (贫困户属性).", {
-  GENERAL: "一般贫困户 General poor household.",
-  LOW_INCOME_ASSURED: "低保贫困户 Poor household on the minimum living allowance.",
-  EXTREME_POVERTY_SUPPORTED: "特困供养户 Household supported as extremely poor.",
-});
+export const HouseholdAttribute = graphqlEnum(
+  db.householdAttribute,
+  "HouseholdAttribute",
+  "Registered household attribute (贫困户属性).",
+  {
+    GENERAL: "一般贫困户 General poor household.",
+    LOW_INCOME_ASSURED: "低保贫困户 Poor household on the minimum living allowance.",
+    EXTREME_POVERTY_SUPPORTED: "特困供养户 Household supported as extremely poor.",
+  },
+);
 
-export const HouseholdStatus = graphqlEnum(db.householdStatus, "HouseholdStatus", "A household's current poverty status.", {
-  POOR: "未脱贫 Registered poor, not yet exited.",
-  EXITED: "已脱贫 Exited poverty.",
-  MONITORED: "监测对象 Under return-to-poverty monitoring.",
-  RETURNED: "返贫 Returned to poverty.",
-});
+export const HouseholdStatus = graphqlEnum(
+  db.householdStatus,
+  "HouseholdStatus",
+  "A household's current poverty status.",
+  {
+    POOR: "未脱贫 Registered poor, not yet exited.",
+    EXITED: "已脱贫 Exited poverty.",
+    MONITORED: "监测对象 Under return-to-poverty monitoring.",
+    RETURNED: "返贫 Returned to poverty.",
+  },
+);
 
 export const PovertyCause = graphqlEnum(db.povertyCause, "PovertyCause", "Cause of poverty (致贫原因).", {
   ILLNESS: "因病 Illness.",
@@ -69,47 +89,67 @@ export const HousingGrade = graphqlEnum(db.housingGrade, "HousingGrade", "Housin
   D: "D级 Wholly dangerous (整栋危房).",
 });
 
-export const HousingPriority = graphqlEnum(db.housingPriority, "HousingPriority", "Priority category for dangerous-house renovation (危房改造四类重点对象).", {
-  REGISTERED_POOR: "建档立卡贫困户 Registered poor household.",
-  LOW_INCOME: "低保户 Minimum-living-allowance household.",
-  DISPERSED_EXTREME_POOR: "农村分散供养特困人员 Dispersed extremely poor person.",
-  POOR_DISABLED: "贫困残疾人家庭 Poor family with a disabled member.",
-});
+export const HousingPriority = graphqlEnum(
+  db.housingPriority,
+  "HousingPriority",
+  "Priority category for dangerous-house renovation (危房改造四类重点对象).",
+  {
+    REGISTERED_POOR: "建档立卡贫困户 Registered poor household.",
+    LOW_INCOME: "低保户 Minimum-living-allowance household.",
+    DISPERSED_EXTREME_POOR: "农村分散供养特困人员 Dispersed extremely poor person.",
+    POOR_DISABLED: "贫困残疾人家庭 Poor family with a disabled member.",
+  },
+);
 
-export const MonitoringType = graphqlEnum(db.monitoringType, "MonitoringType", "Kind of return-to-poverty monitoring (监测对象类型).", {
-  UNSTABLE: "脱贫不稳定户 Exited but unstable.",
-  MARGINAL: "边缘易致贫户 Marginal, at risk of falling into poverty.",
-  SUDDEN_HARDSHIP: "突发严重困难户 Sudden severe hardship.",
-});
+export const MonitoringType = graphqlEnum(
+  db.monitoringType,
+  "MonitoringType",
+  "Kind of return-to-poverty monitoring (监测对象类型).",
+  {
+    UNSTABLE: "脱贫不稳定户 Exited but unstable.",
+    MARGINAL: "边缘易致贫户 Marginal, at risk of falling into poverty.",
+    SUDDEN_HARDSHIP: "突发严重困难户 Sudden severe hardship.",
+  },
+);
 
-export const HouseholdEventKind = graphqlEnum(db.householdEventKind, "HouseholdEventKind", "What a history event records (动态管理).", {
-  IDENTIFIED: "识别 Identified as poor and registered.",
-  EXITED: "脱贫 Exited poverty.",
-  PLACED_UNDER_MONITORING: "纳入监测 Placed under monitoring.",
-  RETURNED_TO_POVERTY: "返贫 Returned to poverty.",
-  RISK_ELIMINATED: "风险消除 Monitoring risk eliminated.",
-  FIELD_CHANGED: "信息变更 A department changed a field it owns.",
-});
+export const HouseholdEventKind = graphqlEnum(
+  db.householdEventKind,
+  "HouseholdEventKind",
+  "What a history event records (动态管理).",
+  {
+    IDENTIFIED: "识别 Identified as poor and registered.",
+    EXITED: "脱贫 Exited poverty.",
+    PLACED_UNDER_MONITORING: "纳入监测 Placed under monitoring.",
+    RETURNED_TO_POVERTY: "返贫 Returned to poverty.",
+    RISK_ELIMINATED: "风险消除 Monitoring risk eliminated.",
+    FIELD_CHANGED: "信息变更 A department changed a field it owns.",
+  },
+);
 
 export const Gender = graphqlEnum(db.gender, "Gender", "Gender (性别).", {
   MALE: "男 Male.",
   FEMALE: "女 Female.",
 });
 
-export const RelationToHead = graphqlEnum(db.relationToHead, "RelationToHead", "Relation to the head of household (与户主关系).", {
-  HEAD: "户主 Head of household.",
-  SPOUSE: "配偶 Spouse.",
-  SON: "之子 Son.",
-  DAUGHTER: "之女 Daughter.",
-  DAUGHTER_IN_LAW: "之儿媳 Daughter-in-law.",
-  SON_IN_LAW: "之女婿 Son-in-law.",
-  GRANDSON: "之孙子 Grandson.",
-  GRANDDAUGHTER: "之孙女 Granddaughter.",
-  FATHER: "之父 Father.",
-  MOTHER: "之母 Mother.",
-  SIBLING: "兄弟姐妹 Brother or sister.",
-  OTHER: "其他 Other.",
-});
+export const RelationToHead = graphqlEnum(
+  db.relationToHead,
+  "RelationToHead",
+  "Relation to the head of household (与户主关系).",
+  {
+    HEAD: "户主 Head of household.",
+    SPOUSE: "配偶 Spouse.",
+    SON: "之子 Son.",
+    DAUGHTER: "之女 Daughter.",
+    DAUGHTER_IN_LAW: "之儿媳 Daughter-in-law.",
+    SON_IN_LAW: "之女婿 Son-in-law.",
+    GRANDSON: "之孙子 Grandson.",
+    GRANDDAUGHTER: "之孙女 Granddaughter.",
+    FATHER: "之父 Father.",
+    MOTHER: "之母 Mother.",
+    SIBLING: "兄弟姐妹 Brother or sister.",
+    OTHER: "其他 Other.",
+  },
+);
 
 export const EducationLevel = graphqlEnum(db.educationLevel, "EducationLevel", "Highest education level (文化程度).", {
   NONE: "文盲或半文盲 None.",
@@ -121,19 +161,29 @@ export const EducationLevel = graphqlEnum(db.educationLevel, "EducationLevel", "
   TERTIARY: "大专及以上 Tertiary.",
 });
 
-export const SchoolingStatus = graphqlEnum(db.schoolingStatus, "SchoolingStatus", "Schooling status (在校生状况), recorded by education.", {
-  IN_SCHOOL: "在校 In school.",
-  DROPPED_OUT: "辍学 Dropped out.",
-  NOT_OF_SCHOOL_AGE: "非在校年龄 Not of school age.",
-  GRADUATED: "已毕业/离校 Graduated or left school.",
-});
+export const SchoolingStatus = graphqlEnum(
+  db.schoolingStatus,
+  "SchoolingStatus",
+  "Schooling status (在校生状况), recorded by education.",
+  {
+    IN_SCHOOL: "在校 In school.",
+    DROPPED_OUT: "辍学 Dropped out.",
+    NOT_OF_SCHOOL_AGE: "非在校年龄 Not of school age.",
+    GRADUATED: "已毕业/离校 Graduated or left school.",
+  },
+);
 
-export const HealthStatus = graphqlEnum(db.healthStatus, "HealthStatus", "Health status (健康状况), recorded by health.", {
-  HEALTHY: "健康 Healthy.",
-  CHRONIC_ILLNESS: "长期慢性病 Chronic illness.",
-  SERIOUS_ILLNESS: "大病 Serious illness.",
-  DISABLED: "残疾 Disabled.",
-});
+export const HealthStatus = graphqlEnum(
+  db.healthStatus,
+  "HealthStatus",
+  "Health status (健康状况), recorded by health.",
+  {
+    HEALTHY: "健康 Healthy.",
+    CHRONIC_ILLNESS: "长期慢性病 Chronic illness.",
+    SERIOUS_ILLNESS: "大病 Serious illness.",
+    DISABLED: "残疾 Disabled.",
+  },
+);
 
 export const DisabilityType = graphqlEnum(db.disabilityType, "DisabilityType", "Disability type (残疾类别).", {
   VISUAL: "视力残疾 Visual.",
@@ -162,21 +212,26 @@ export const EmploymentKind = graphqlEnum(db.employmentKind, "EmploymentKind", "
   SELF_EMPLOYED: "自主创业 Self-employed.",
 });
 
-export const ProjectCategory = graphqlEnum(db.projectCategory, "ProjectCategory", "Project category: the 10 key works (十项重点工作) and other measures.", {
-  ROAD: "村级道路畅通 Village roads.",
-  WATER: "饮水安全 Drinking water.",
-  POWER: "农村电力保障 Power supply.",
-  HOUSING: "危房改造 Dangerous-house renovation.",
-  INDUSTRY: "特色产业增收 Characteristic industries.",
-  TOURISM: "乡村旅游扶贫 Rural tourism.",
-  EDUCATION: "教育扶贫 Education.",
-  HEALTH: "卫生和计划生育 Health.",
-  CULTURE: "文化建设 Culture.",
-  INFORMATIZATION: "贫困村信息化 Village informatization.",
-  RELOCATION: "易地扶贫搬迁 Relocation.",
-  MICROCREDIT: "扶贫小额信贷 Microcredit.",
-  EMPLOYMENT_TRAINING: "就业培训 Employment and training.",
-});
+export const ProjectCategory = graphqlEnum(
+  db.projectCategory,
+  "ProjectCategory",
+  "Project category: the 10 key works (十项重点工作) and other measures.",
+  {
+    ROAD: "村级道路畅通 Village roads.",
+    WATER: "饮水安全 Drinking water.",
+    POWER: "农村电力保障 Power supply.",
+    HOUSING: "危房改造 Dangerous-house renovation.",
+    INDUSTRY: "特色产业增收 Characteristic industries.",
+    TOURISM: "乡村旅游扶贫 Rural tourism.",
+    EDUCATION: "教育扶贫 Education.",
+    HEALTH: "卫生和计划生育 Health.",
+    CULTURE: "文化建设 Culture.",
+    INFORMATIZATION: "贫困村信息化 Village informatization.",
+    RELOCATION: "易地扶贫搬迁 Relocation.",
+    MICROCREDIT: "扶贫小额信贷 Microcredit.",
+    EMPLOYMENT_TRAINING: "就业培训 Employment and training.",
+  },
+);
 
 export const ProjectStatus = graphqlEnum(db.projectStatus, "ProjectStatus", "Project status (项目状态).", {
   PLANNED: "计划 Planned (in the project library).",
@@ -240,13 +295,23 @@ export const AgencyLevel = graphqlEnum(db.agencyLevel, "AgencyLevel", "Administr
   TOWNSHIP: "乡镇 Township.",
 });
 
-export const AgencyVillageKind = graphqlEnum(db.agencyVillageKind, "AgencyVillageKind", "How an agency helps a village.", {
-  DESIGNATED: "定点帮扶 Designated (paired) help.",
-  EAST_WEST: "东西部协作 East-west cooperation.",
-});
+export const AgencyVillageKind = graphqlEnum(
+  db.agencyVillageKind,
+  "AgencyVillageKind",
+  "How an agency helps a village.",
+  {
+    DESIGNATED: "定点帮扶 Designated (paired) help.",
+    EAST_WEST: "东西部协作 East-west cooperation.",
+  },
+);
 
-export const CadreVillageRole = graphqlEnum(db.cadreVillageRole, "CadreVillageRole", "A cadre's role in a village (驻村职务).", {
-  FIRST_SECRETARY: "第一书记 First secretary.",
-  WORK_TEAM_LEADER: "驻村工作队队长 Leader of the resident work team.",
-  WORK_TEAM_MEMBER: "驻村工作队队员 Member of the resident work team.",
-});
+export const CadreVillageRole = graphqlEnum(
+  db.cadreVillageRole,
+  "CadreVillageRole",
+  "A cadre's role in a village (驻村职务).",
+  {
+    FIRST_SECRETARY: "第一书记 First secretary.",
+    WORK_TEAM_LEADER: "驻村工作队队长 Leader of the resident work team.",
+    WORK_TEAM_MEMBER: "驻村工作队队员 Member of the resident work team.",
+  },
+);

@@ -9,9 +9,40 @@ const CHECK_CHARS = "10X98765432";
 
 /** Province-level codes (the first two digits of a region code) in GB/T 2260. */
 const PROVINCES = new Set([
-  "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-  "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-  "65", "71", "81", "82",
+  "11",
+  "12",
+  "13",
+  "14",
+  "15",
+  "21",
+  "22",
+  "23",
+  "31",
+  "32",
+  "33",
+  "34",
+  "35",
+  "36",
+  "37",
+  "41",
+  "42",
+  "43",
+  "44",
+  "45",
+  "46",
+  "50",
+  "51",
+  "52",
+  "53",
+  "54",
+  "61",
+  "62",
+  "63",
+  "64",
+  "65",
+  "71",
+  "81",
+  "82",
 ]);
 
 export type IdGender = "MALE" | "FEMALE";
@@ -32,7 +63,7 @@ export function checkDigit(first17: string): string {
 }
 
 function isValidDate(year: number, month: number, day: number): boolean {
-  if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1) return false;
+  if (year < 1800 || year > 2099 || month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
   return day <= days;

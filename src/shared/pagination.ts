@@ -120,7 +120,12 @@ export interface PageRequest {
   before: (string | number)[] | null;
 }
 
-export function pageRequest(args: PageArgs, ordering: Ordering<unknown>, maxPageSize: number, defaultSize = 50): PageRequest {
+export function pageRequest(
+  args: PageArgs,
+  ordering: Ordering<unknown>,
+  maxPageSize: number,
+  defaultSize = 50,
+): PageRequest {
   const { first, last } = args;
   for (const [name, value] of [
     ["first", first],
@@ -141,8 +146,14 @@ export function pageRequest(args: PageArgs, ordering: Ordering<unknown>, maxPage
 }
 
 function rowCompare(columns: readonly AnyPgColumn[], op: ">" | "<", values: (string | number)[]): SQL {
-  const cols = sql.join(columns.map((c) => sql`${c}`), sql`, `);
-  const vals = sql.join(values.map((v) => sql`${v}`), sql`, `);
+  const cols = sql.join(
+    columns.map((c) => sql`${c}`),
+    sql`, `,
+  );
+  const vals = sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
   return sql`(${cols}) ${sql.raw(op)} (${vals})`;
 }
 

@@ -1,2 +1,6 @@
-// Filled in by the households module: its resolver classes, including fields it adds to other modules' types.
-export const householdResolvers: Function[] = [];
+import { HouseholdResolver, VillageHouseholdsResolver } from "./household.resolver.js";
+import { MemberResolver } from "./member.resolver.js";
+
+// Resolver classes of the households module, including the fields it adds to `Village`.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const householdResolvers: Function[] = [HouseholdResolver, MemberResolver, VillageHouseholdsResolver];

@@ -13,10 +13,7 @@ export class RegionResolver {
   }
 
   @Query(() => [Region], { description: "Regions (bounded list: at most 5,000), ordered by code." })
-  regions(
-    @Ctx() ctx: Context,
-    @Arg("filter", () => RegionFilterInput, { nullable: true }) filter?: RegionFilterInput,
-  ) {
+  regions(@Ctx() ctx: Context, @Arg("filter", () => RegionFilterInput, { nullable: true }) filter?: RegionFilterInput) {
     return getRegions(ctx, filter ?? {});
   }
 

@@ -23,7 +23,9 @@ export class Region {
   @Field(() => String, { nullable: true, description: "Code of the parent region; null for a province." })
   parentCode!: string | null;
 
-  @Field(() => Boolean, { description: "County: national key county for poverty alleviation (国家扶贫开发工作重点县)." })
+  @Field(() => Boolean, {
+    description: "County: national key county for poverty alleviation (国家扶贫开发工作重点县).",
+  })
   isKeyCounty!: boolean;
 
   @Field(() => Boolean, { description: "County: in a contiguous poverty-stricken area (集中连片特困地区县)." })

@@ -21,7 +21,10 @@ export class VillageFilter {
   @Field(() => IntRange, { nullable: true, description: "Only villages that exited in these years." })
   exitYear?: IntRange | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Only villages with (true) or without (false) a hardened road." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Only villages with (true) or without (false) a hardened road.",
+  })
   hasHardenedRoad?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: "Only villages with (true) or without (false) bus service." })

@@ -26,7 +26,8 @@ function columns(ctx: Context) {
   return selectableColumns(ctx.access, "Village", villages, ["id", "code", "townshipCode"]);
 }
 
-const map = (rows: Record<string, unknown>[]) => withGlobalIds("Village", rows as { id: number }[]) as unknown as VillageRow[];
+const map = (rows: Record<string, unknown>[]) =>
+  withGlobalIds("Village", rows as { id: number }[]) as unknown as VillageRow[];
 
 export function villageConditions(ctx: Context, filter: VillageFilter): (SQL | undefined)[] {
   return [

@@ -1,0 +1,32 @@
+import "reflect-metadata";
+import { createServer } from "node:http";
+import { createApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { openDatabase } from "../src/db/client.js";
+import type { ExecutionMode } from "../src/executor.js";
+import { setLogLevel } from "../src/shared/log.js";
+
+/**
+ * One API server for a benchmark run, in its own process so the load generator does not share
+ * its CPU. `/__statements` reports the statements issued so far (bench only, not in the app).
+ */
+const [execution = "jit", port = "4100"] = process.argv.slice(2);
+setLogLevel("error");
+const config = loadConfig({ ...process.env, AUTO_SEED: "none" });
+const database = await openDatabase({ url: config.DATABASE_URL, max: 10 });
+const app = await createApp(config, database, { execution: execution as ExecutionMode });
+const server = createServer((req, res) => {
+  if (req.url === "/__statements") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(database.statements.count));
+    return;
+  }
+  app.handle(req, res);
+});
+server.listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\n"));
+process.on("SIGTERM", () => {
+  server.close();
+  void app
+    .stop()
+    .then(() => database.close())
+    .then(() => process.exit(0));
+});

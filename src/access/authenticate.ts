@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { and, eq, isNull } from "drizzle-orm";
+import { createLocalJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { DEVELOPMENT_JWT_SECRET, type Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import { apiKeys } from "../db/schema.js";
+import { UnauthenticatedError } from "../shared/errors.js";
+import type { Principal } from "./access.js";
+
+export const ANONYMOUS: Principal = { id: "anonymous", department: "PUBLIC", region: "", via: "anonymous" };
+
+const REGION = /^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$/;
+
+export interface Authenticator {
+  /** Who is calling: a verified token or API key, or PUBLIC without credentials. Never a silent downgrade. */
+  authenticate(header: (name: string) => string | undefined): Promise<Principal>;
+}
+
+type Verifier = { key: Uint8Array | Awaited<ReturnType<typeof importSPKI>> | JWTVerifyGetKey; algorithms: string[] };
+
+async function verifier(config: Config): Promise<Verifier> {
+  if (config.JWKS_FILE) {
+    return { key: createLocalJWKSet(JSON.parse(readFileSync(config.JWKS_FILE, "utf8"))), algorithms: ["RS256"] };
+  }
+  if (config.JWT_PUBLIC_KEY_FILE) {
+    return { key: await importSPKI(readFileSync(config.JWT_PUBLIC_KEY_FILE, "utf8"), "RS256"), algorithms: ["RS256"] };
+  }
+  return { key: new TextEncoder().encode(config.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET), algorithms: ["HS256"] };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** A new API key: `xg_<prefix>_<secret>`; only its hash is stored. */
+export function newApiKey(): { key: string; prefix: string; hash: string } {
+  const prefix = randomBytes(4).toString("hex");
+  const key = `xg_${prefix}_${randomBytes(24).toString("base64url")}`;
+  return { key, prefix, hash: hashApiKey(key) };
+}
+
+export async function createAuthenticator(
+  config: Config,
+  database: Database,
+  departments: readonly string[],
+): Promise<Authenticator> {
+  const { key, algorithms } = await verifier(config);
+  const known = new Set(departments);
+
+  function principalFrom(payload: JWTPayload): Principal {
+    const { sub, department, region, name } = payload as JWTPayload & Record<string, unknown>;
+    if (typeof sub !== "string" || !sub) throw new UnauthenticatedError("The token has no subject (sub).");
+    if (typeof department !== "string" || !known.has(department) || department === "PUBLIC") {
+      throw new UnauthenticatedError("The token's department is not one of the platform's departments.");
+    }
+    if (typeof region !== "string" || !REGION.test(region)) {
+      throw new UnauthenticatedError("The token's region must be a region code prefix (2, 4, 6, 9 or 12 digits).");
+    }
+    return { id: sub, department, region, name: typeof name === "string" ? name : undefined, via: "jwt" };
+  }
+
+  async function fromToken(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      });
+      return principalFrom(payload);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw error;
+      const expired = (error as { code?: string }).code === "ERR_JWT_EXPIRED";
+      throw new UnauthenticatedError(expired ? "The token has expired." : "The token is invalid.");
+    }
+  }
+
+  async function fromApiKey(value: string): Promise<Principal> {
+    const [row] = await database.db
+      .select({ id: apiKeys.id, name: apiKeys.name, department: apiKeys.department, region: apiKeys.region })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, hashApiKey(value)), isNull(apiKeys.revokedAt)));
+    if (!row || !known.has(row.department)) throw new UnauthenticatedError("The API key is invalid or revoked.");
+    return { id: `api-key:${row.id}`, department: row.department, region: row.region, name: row.name, via: "api-key" };
+  }
+
+  return {
+    async authenticate(header) {
+      const authorization = header("authorization");
+      const apiKey = header("x-api-key");
+      if (authorization) {
+        const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+        if (!match) throw new UnauthenticatedError("Use `Authorization: Bearer <token>`.");
+        return fromToken(match[1]!);
+      }
+      if (apiKey) return fromApiKey(apiKey.trim());
+      return ANONYMOUS;
+    },
+  };
+}

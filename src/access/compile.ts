@@ -1,0 +1,202 @@
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from "graphql";
+import { PolicyError, type Level, type MaskForm, type PolicyFile } from "./policy.js";
+
+/** Types that carry no data of their own: their fields follow the node type they page over. */
+export function isStructuralType(name: string): boolean {
+  return name.endsWith("Connection") || name.endsWith("Edge") || name === "PageInfo" || name === "_Service";
+}
+
+const FEDERATION_ROOT_FIELDS = new Set(["_service", "_entities"]);
+
+export interface FieldRule {
+  group: string;
+  owner: string;
+  personal: boolean;
+  purposeRequired: boolean;
+  access: Record<string, Level>;
+  aggregate: string[];
+  mask?: MaskForm;
+}
+
+/** One department's view of the policy, computed once at start-up. */
+export interface DepartmentPolicy {
+  readonly department: string;
+  /** The level for an object type's field (structural types resolved by their node type). */
+  level(type: string, field: string): Level;
+  /** Readable fields (read, own or masked) of a type; an empty set for a type it cannot see. */
+  readable(type: string): ReadonlySet<string>;
+  /** Fields read in masked form, with the mask. */
+  masks(type: string): ReadonlyMap<string, MaskForm>;
+  /** Whether the department may count a type's rows without reading them. */
+  canAggregate(type: string): boolean;
+  /** Row restrictions: column → allowed values, per type. */
+  rows(type: string): Readonly<Record<string, string[]>> | undefined;
+  /** Whether a field is personal data (audited) and whether it needs a declared purpose. */
+  rule(type: string, field: string): FieldRule | undefined;
+}
+
+export interface CompiledPolicy {
+  departments: string[];
+  rules: Map<string, FieldRule>;
+  forDepartment(department: string): DepartmentPolicy | undefined;
+}
+
+function dataTypes(schema: GraphQLSchema): GraphQLObjectType[] {
+  return Object.values(schema.getTypeMap()).filter(
+    (t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith("__") && !isStructuralType(t.name),
+  );
+}
+
+function policyFields(type: GraphQLObjectType): GraphQLField<unknown, unknown>[] {
+  return Object.values(type.getFields()).filter((f) => !(type.name === "Query" && FEDERATION_ROOT_FIELDS.has(f.name)));
+}
+
+/**
+ * Checks the policy against the built schema and indexes it by field: an unknown type or field,
+ * a field claimed twice, or a field with no rule stops the server with the field's name.
+ */
+export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): CompiledPolicy {
+  const problems: string[] = [];
+  const rules = new Map<string, FieldRule>();
+  const types = new Map(dataTypes(schema).map((t) => [t.name, t]));
+  const wildcards: [string, string][] = [];
+
+  for (const [groupName, group] of Object.entries(policy.groups)) {
+    const rule = (field: string): FieldRule => ({
+      group: groupName,
+      owner: group.owner,
+      personal: group.personal,
+      purposeRequired: group.purposeRequired,
+      access: group.access,
+      aggregate: group.aggregate,
+      mask: policy.masks[field],
+    });
+    for (const [typeName, fields] of Object.entries(group.fields)) {
+      const type = types.get(typeName);
+      if (!type) {
+        problems.push(`groups.${groupName}: unknown type ${typeName}`);
+        continue;
+      }
+      if (fields === "*") {
+        wildcards.push([groupName, typeName]);
+        continue;
+      }
+      const known = type.getFields();
+      for (const field of fields) {
+        const key = `${typeName}.${field}`;
+        if (!known[field]) problems.push(`groups.${groupName}: unknown field ${key}`);
+        else if (rules.has(key)) problems.push(`${key} is in two groups: ${rules.get(key)!.group} and ${groupName}`);
+        else rules.set(key, rule(key));
+      }
+    }
+  }
+  for (const [groupName, typeName] of wildcards) {
+    const group = policy.groups[groupName]!;
+    for (const field of policyFields(types.get(typeName)!)) {
+      const key = `${typeName}.${field.name}`;
+      if (!rules.has(key)) {
+        rules.set(key, {
+          group: groupName,
+          owner: group.owner,
+          personal: group.personal,
+          purposeRequired: group.purposeRequired,
+          access: group.access,
+          aggregate: group.aggregate,
+          mask: policy.masks[key],
+        });
+      }
+    }
+  }
+  for (const type of types.values()) {
+    for (const field of policyFields(type)) {
+      if (!rules.has(`${type.name}.${field.name}`)) problems.push(`no rule for ${type.name}.${field.name}`);
+    }
+  }
+  for (const key of Object.keys(policy.masks)) {
+    if (!rules.has(key)) problems.push(`masks: unknown field ${key}`);
+  }
+  for (const [key, rule] of rules) {
+    for (const [department, level] of Object.entries(rule.access)) {
+      if (level === "masked" && !rule.mask) problems.push(`${key} is masked for ${department} but has no mask form`);
+    }
+  }
+  if (problems.length) throw new PolicyError(problems);
+
+  const departments = Object.keys(policy.departments);
+  const compiled = new Map(departments.map((d) => [d, departmentPolicy(d, rules, policy, schema)]));
+  return { departments, rules, forDepartment: (d) => compiled.get(d) };
+}
+
+function departmentPolicy(
+  department: string,
+  rules: Map<string, FieldRule>,
+  policy: PolicyFile,
+  schema: GraphQLSchema,
+): DepartmentPolicy {
+  const readable = new Map<string, Set<string>>();
+  const masks = new Map<string, Map<string, MaskForm>>();
+  const aggregate = new Set<string>();
+  for (const [key, rule] of rules) {
+    const [type, field] = key.split(".") as [string, string];
+    const level = rule.access[department] ?? "none";
+    if (level !== "none") {
+      if (!readable.has(type)) readable.set(type, new Set());
+      readable.get(type)!.add(field);
+    }
+    if (level === "masked") {
+      if (!masks.has(type)) masks.set(type, new Map());
+      masks.get(type)!.set(field, rule.mask!);
+    }
+    if (field === "id" && rule.aggregate.includes(department)) aggregate.add(type);
+  }
+  const rowRules = new Map<string, Record<string, string[]>>();
+  for (const group of Object.values(policy.groups)) {
+    for (const [type, columns] of Object.entries(group.rows[department] ?? {})) rowRules.set(type, columns);
+  }
+  const empty = new Set<string>();
+  const noMasks = new Map<string, MaskForm>();
+
+  const nodeTypeOf = (structural: string): string | undefined => {
+    const type = schema.getType(structural);
+    if (!isObjectType(type)) return undefined;
+    const node = type.getFields().node ?? type.getFields().nodes;
+    return node ? getNamedType(node.type).name : undefined;
+  };
+  const canReadRows = (type: string) => readable.get(type)?.has("id") ?? false;
+
+  const level = (type: string, field: string): Level => {
+    if (type.startsWith("__")) return "read";
+    if (type === "Query" && FEDERATION_ROOT_FIELDS.has(field)) return "read";
+    if (type === "PageInfo" || type === "_Service") return "read";
+    if (isInterfaceType(schema.getType(type))) return "read";
+    if (isStructuralType(type)) {
+      const node = nodeTypeOf(type);
+      if (!node) return "none";
+      if (field === "totalCount") return canReadRows(node) || aggregate.has(node) ? "read" : "none";
+      return canReadRows(node) ? "read" : "none";
+    }
+    const rule = rules.get(`${type}.${field}`);
+    if (!rule) return "none";
+    const granted = rule.access[department] ?? "none";
+    // A root field of a group the department may only aggregate still answers totalCount.
+    if (granted === "none" && type === "Query" && rule.aggregate.includes(department)) return "read";
+    return granted;
+  };
+
+  return {
+    department,
+    level,
+    readable: (type) => readable.get(type) ?? empty,
+    masks: (type) => masks.get(type) ?? noMasks,
+    canAggregate: (type) => aggregate.has(type),
+    rows: (type) => rowRules.get(type),
+    rule: (type, field) => rules.get(`${type}.${field}`),
+  };
+}

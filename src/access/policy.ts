@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+export const LEVELS = ["none", "masked", "read", "own"] as const;
+export type Level = (typeof LEVELS)[number];
+export const MASKS = ["ID_NUMBER", "PHONE", "NAME"] as const;
+export type MaskForm = (typeof MASKS)[number];
+
+const fieldList = z.union([z.literal("*"), z.array(z.string())]);
+
+const groupSchema = z
+  .object({
+    description: z.string(),
+    owner: z.string(),
+    personal: z.boolean().default(false),
+    purposeRequired: z.boolean().default(false),
+    fields: z.record(z.string(), fieldList),
+    access: z.record(z.string(), z.enum(LEVELS)),
+    aggregate: z.array(z.string()).default([]),
+    rows: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.array(z.string())))).default({}),
+  })
+  .strict();
+
+const policySchema = z
+  .object({
+    departments: z.record(z.string().regex(/^[A-Z][A-Z_]*$/), z.string()),
+    masks: z.record(z.string().regex(/^[A-Za-z_]+\.[A-Za-z_]+$/), z.enum(MASKS)).default({}),
+    groups: z.record(z.string(), groupSchema),
+  })
+  .strict();
+
+export type PolicyFile = z.infer<typeof policySchema>;
+export type PolicyGroup = z.infer<typeof groupSchema>;
+
+export const defaultPolicyPath = fileURLToPath(new URL("./policy.yaml", import.meta.url));
+
+export class PolicyError extends Error {
+  constructor(problems: string[]) {
+    super(`The access policy is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "PolicyError";
+  }
+}
+
+/** Parses and structurally validates a policy document (YAML or JSON text). */
+export function parsePolicy(text: string): PolicyFile {
+  const parsed = policySchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    throw new PolicyError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const policy = parsed.data;
+  const problems: string[] = [];
+  const departments = new Set(Object.keys(policy.departments));
+  if (!departments.has("PUBLIC")) problems.push("departments: PUBLIC (the unauthenticated principal) must be listed");
+  for (const [name, group] of Object.entries(policy.groups)) {
+    if (!departments.has(group.owner)) problems.push(`groups.${name}.owner: unknown department ${group.owner}`);
+    for (const d of [...Object.keys(group.access), ...group.aggregate, ...Object.keys(group.rows)]) {
+      if (!departments.has(d)) problems.push(`groups.${name}: unknown department ${d}`);
+    }
+    const owners = Object.entries(group.access).filter(([, level]) => level === "own");
+    if (owners.some(([d]) => d !== group.owner)) {
+      problems.push(`groups.${name}: only its owner ${group.owner} may have \`own\``);
+    }
+  }
+  if (problems.length) throw new PolicyError(problems);
+  return policy;
+}
+
+export function loadPolicyFile(path = defaultPolicyPath): PolicyFile {
+  return parsePolicy(readFileSync(path, "utf8"));
+}

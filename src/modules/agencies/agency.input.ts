@@ -1,0 +1,31 @@
+import { Field, InputType, registerEnumType } from "type-graphql";
+import { AgencyKind, AgencyLevel } from "../../shared/enums.js";
+
+@InputType("AgencyFilter", { description: "Which agencies to list; all conditions must hold." })
+export class AgencyFilter {
+  @Field(() => [AgencyKind], { nullable: true, description: "Only agencies of one of these kinds." })
+  kind?: string[] | null;
+
+  @Field(() => [AgencyLevel], { nullable: true, description: "Only agencies at one of these levels." })
+  level?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Only agencies whose region is under this code prefix (e.g. 431221).",
+  })
+  regionCode?: string | null;
+}
+
+export enum AgencyOrder {
+  NAME = "NAME",
+  ID = "ID",
+}
+
+registerEnumType(AgencyOrder, {
+  name: "AgencyOrder",
+  description: "Orders for agency lists.",
+  valuesConfig: {
+    NAME: { description: "By name (按单位名称), the default." },
+    ID: { description: "By creation order (按编号)." },
+  },
+});

@@ -1,0 +1,55 @@
+import { Field, InputType, registerEnumType } from "type-graphql";
+import { HouseholdAttribute, HouseholdStatus, HousingGrade, MonitoringType, PovertyCause } from "../../shared/enums.js";
+import { IntRange } from "../villages/village.input.js";
+
+@InputType("HouseholdFilter", { description: "Which households to list; all conditions must hold." })
+export class HouseholdFilter {
+  @Field(() => String, { nullable: true, description: "Only households under this region code prefix (e.g. 431221)." })
+  regionCode?: string | null;
+
+  @Field(() => [HouseholdStatus], { nullable: true, description: "Only households with one of these statuses." })
+  status?: string[] | null;
+
+  @Field(() => [HouseholdAttribute], { nullable: true, description: "Only households with one of these attributes." })
+  attribute?: string[] | null;
+
+  @Field(() => [PovertyCause], { nullable: true, description: "Only households whose primary cause is one of these." })
+  primaryCause?: string[] | null;
+
+  @Field(() => [PovertyCause], {
+    nullable: true,
+    description: "Only households with one of these as primary or other cause.",
+  })
+  anyCause?: string[] | null;
+
+  @Field(() => IntRange, { nullable: true, description: "Only households identified in these years." })
+  identifiedYear?: IntRange | null;
+
+  @Field(() => IntRange, { nullable: true, description: "Only households that exited in these years." })
+  exitedYear?: IntRange | null;
+
+  @Field(() => [MonitoringType], { nullable: true, description: "Only monitored households of these types." })
+  monitoringType?: string[] | null;
+
+  @Field(() => [HousingGrade], { nullable: true, description: "Only households with one of these housing grades." })
+  housingGrade?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Only relocated (true) or not relocated (false) households." })
+  relocated?: boolean | null;
+}
+
+export enum HouseholdOrder {
+  ID = "ID",
+  HOUSEHOLD_NUMBER = "HOUSEHOLD_NUMBER",
+  IDENTIFIED_YEAR = "IDENTIFIED_YEAR",
+}
+
+registerEnumType(HouseholdOrder, {
+  name: "HouseholdOrder",
+  description: "Orders for household lists.",
+  valuesConfig: {
+    ID: { description: "By registration order (按登记顺序), the default." },
+    HOUSEHOLD_NUMBER: { description: "By household number (按户编号)." },
+    IDENTIFIED_YEAR: { description: "By year of identification (按识别年份)." },
+  },
+});

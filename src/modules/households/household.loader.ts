@@ -1,0 +1,33 @@
+import type { Context } from "../../context.js";
+import { intKey } from "../../shared/global-id.js";
+import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
+import { registerNode } from "../../shared/node-registry.js";
+import {
+  countHouseholdsByVillages,
+  findEventsByHouseholds,
+  findHouseholdsByIds,
+  findIncomesByHouseholds,
+} from "./household.repository.js";
+
+// Part of the cross-module contract: other modules import both loaders from here.
+export { memberById } from "./member.loader.js";
+
+export const householdById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  byKey(ids, await findHouseholdsByIds(ctx, ids), (h) => h.rowId),
+);
+
+/** In-scope household count per village code (one grouped count for a whole page of villages). */
+export const householdCountByVillage = defineLoader(async (ctx: Context, codes: readonly string[]) => {
+  const counts = byKey(codes, await countHouseholdsByVillages(ctx, codes), (c) => c.villageCode);
+  return counts.map((c) => c?.n ?? 0);
+});
+
+export const incomesByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  groupByKey(ids, await findIncomesByHouseholds(ctx, ids), (r) => r.householdId),
+);
+
+export const eventsByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  groupByKey(ids, await findEventsByHouseholds(ctx, ids), (r) => r.householdId),
+);
+
+registerNode("Household", (ctx, key) => householdById(ctx).load(intKey(key, "Household")));

@@ -1,0 +1,157 @@
+import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, type SQL } from "drizzle-orm";
+import { selectableColumns } from "../../access/access.js";
+import type { Context } from "../../context.js";
+import { householdEvents, householdIncomes, households } from "../../db/schema.js";
+import { queryPage } from "../../shared/page-query.js";
+import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { underRegion } from "../../shared/region-code.js";
+import { withGlobalIds } from "../../shared/rows.js";
+import type { HouseholdFilter } from "./household.input.js";
+import type { HouseholdEventRow, HouseholdIncomeRow, HouseholdRow } from "./household.type.js";
+
+type Status = (typeof households.status.enumValues)[number];
+type Attribute = (typeof households.attribute.enumValues)[number];
+type Cause = (typeof households.primaryCause.enumValues)[number];
+type Monitoring = (typeof households.monitoringType.enumValues)[number];
+type Grade = (typeof households.housingGrade.enumValues)[number];
+
+const ORDERINGS: Record<string, Ordering<HouseholdRow>> = {
+  ID: { name: "ID", direction: "asc", columns: [households.id], key: (r) => [r.rowId] },
+  HOUSEHOLD_NUMBER: {
+    name: "HOUSEHOLD_NUMBER",
+    direction: "asc",
+    columns: [households.householdNumber, households.id],
+    key: (r) => [r.householdNumber, r.rowId],
+  },
+  IDENTIFIED_YEAR: {
+    name: "IDENTIFIED_YEAR",
+    direction: "asc",
+    columns: [households.identifiedYear, households.id],
+    key: (r) => [r.identifiedYear, r.rowId],
+  },
+};
+
+/** Timestamps leave the repository as ISO strings, so the GraphQL fields stay plain row properties. */
+export function isoTimestamps(rows: Record<string, unknown>[], fields: readonly string[]): void {
+  for (const row of rows) {
+    for (const f of fields) {
+      const v = row[f];
+      if (v instanceof Date) row[f] = v.toISOString();
+    }
+  }
+}
+
+function columns(ctx: Context) {
+  return selectableColumns(ctx.access, "Household", households, [
+    "id",
+    "villageCode",
+    "householdNumber",
+    "identifiedYear",
+  ]);
+}
+
+const map = (rows: Record<string, unknown>[]) => {
+  isoTimestamps(rows, ["createdAt", "updatedAt"]);
+  return withGlobalIds("Household", rows as { id: number }[]) as unknown as HouseholdRow[];
+};
+
+/** Households of the caller's scope; with `villageCode`, of that one village only. */
+export function householdConditions(ctx: Context, filter: HouseholdFilter, villageCode?: string): (SQL | undefined)[] {
+  const anyCause = filter.anyCause?.length ? (filter.anyCause as Cause[]) : null;
+  return [
+    ctx.access.scope(households.villageCode),
+    villageCode ? eq(households.villageCode, villageCode) : undefined,
+    filter.regionCode ? underRegion(households.villageCode, filter.regionCode) : undefined,
+    filter.status?.length ? inArray(households.status, filter.status as Status[]) : undefined,
+    filter.attribute?.length ? inArray(households.attribute, filter.attribute as Attribute[]) : undefined,
+    filter.primaryCause?.length ? inArray(households.primaryCause, filter.primaryCause as Cause[]) : undefined,
+    // `&&` on other_causes is served by its GIN index; the primary cause by its btree.
+    anyCause
+      ? or(inArray(households.primaryCause, anyCause), arrayOverlaps(households.otherCauses, anyCause))
+      : undefined,
+    filter.identifiedYear?.from != null ? gte(households.identifiedYear, filter.identifiedYear.from) : undefined,
+    filter.identifiedYear?.to != null ? lte(households.identifiedYear, filter.identifiedYear.to) : undefined,
+    filter.exitedYear?.from != null ? gte(households.exitedYear, filter.exitedYear.from) : undefined,
+    filter.exitedYear?.to != null ? lte(households.exitedYear, filter.exitedYear.to) : undefined,
+    filter.monitoringType?.length
+      ? inArray(households.monitoringType, filter.monitoringType as Monitoring[])
+      : undefined,
+    filter.housingGrade?.length ? inArray(households.housingGrade, filter.housingGrade as Grade[]) : undefined,
+    filter.relocated != null ? eq(households.relocated, filter.relocated) : undefined,
+  ];
+}
+
+export function pageHouseholds(
+  ctx: Context,
+  filter: HouseholdFilter,
+  order: string,
+  args: PageArgs,
+  villageCode?: string,
+): Promise<Connection<HouseholdRow>> {
+  return queryPage(ctx, {
+    table: households,
+    columns: columns(ctx),
+    where: householdConditions(ctx, filter, villageCode),
+    ordering: ORDERINGS[order] ?? ORDERINGS.ID!,
+    args,
+    map,
+  });
+}
+
+export async function findHouseholdsByIds(ctx: Context, ids: readonly number[]): Promise<HouseholdRow[]> {
+  const rows = await ctx.db
+    .select(columns(ctx))
+    .from(households)
+    .where(and(inArray(households.id, [...ids]), ctx.access.scope(households.villageCode)));
+  return map(rows);
+}
+
+/** How many in-scope households each village has: one grouped count for many villages. */
+export async function countHouseholdsByVillages(
+  ctx: Context,
+  codes: readonly string[],
+): Promise<{ villageCode: string; n: number }[]> {
+  const rows = await ctx.db
+    .select({ villageCode: households.villageCode, n: count() })
+    .from(households)
+    .where(and(inArray(households.villageCode, [...codes]), ctx.access.scope(households.villageCode)))
+    .groupBy(households.villageCode);
+  return rows.map((r) => ({ villageCode: r.villageCode, n: Number(r.n) }));
+}
+
+/** The ids among `ids` of households in the caller's scope, as a subquery for child tables. */
+function scopedHouseholdIds(ctx: Context, ids: readonly number[]) {
+  return ctx.db
+    .select({ id: households.id })
+    .from(households)
+    .where(and(inArray(households.id, [...ids]), ctx.access.scope(households.villageCode)));
+}
+
+/** Incomes of many households, newest year first. */
+export async function findIncomesByHouseholds(ctx: Context, ids: readonly number[]): Promise<HouseholdIncomeRow[]> {
+  const rows = await ctx.db
+    .select(selectableColumns(ctx.access, "HouseholdIncome", householdIncomes, ["householdId", "year"]))
+    .from(householdIncomes)
+    .where(inArray(householdIncomes.householdId, scopedHouseholdIds(ctx, ids)))
+    .orderBy(asc(householdIncomes.householdId), desc(householdIncomes.year));
+  return rows as unknown as HouseholdIncomeRow[];
+}
+
+/** History of many households, in chronological order. */
+export async function findEventsByHouseholds(ctx: Context, ids: readonly number[]): Promise<HouseholdEventRow[]> {
+  const rows = (await ctx.db
+    .select(selectableColumns(ctx.access, "HouseholdEvent", householdEvents, ["id", "householdId", "occurredOn"]))
+    .from(householdEvents)
+    .where(inArray(householdEvents.householdId, scopedHouseholdIds(ctx, ids)))
+    .orderBy(asc(householdEvents.householdId), asc(householdEvents.occurredOn), asc(householdEvents.id))) as Record<
+    string,
+    unknown
+  >[];
+  isoTimestamps(rows, ["recordedAt"]);
+  for (const row of rows) {
+    for (const f of ["oldValue", "newValue"]) {
+      if (f in row && row[f] != null) row[f] = JSON.stringify(row[f]);
+    }
+  }
+  return rows as unknown as HouseholdEventRow[];
+}

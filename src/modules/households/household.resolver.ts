@@ -1,0 +1,102 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { PageArgs } from "../../shared/pagination.js";
+import { Village } from "../villages/village.type.js";
+import type { VillageRow } from "../villages/village.type.js";
+import { HouseholdFilter, HouseholdOrder } from "./household.input.js";
+import {
+  getHousehold,
+  householdHead,
+  householdHistory,
+  householdIncomes,
+  householdMembers,
+  householdVillage,
+  listHouseholds,
+  listVillageHouseholds,
+  villageHouseholdCount,
+} from "./household.service.js";
+import {
+  Household,
+  HouseholdConnection,
+  HouseholdEvent,
+  HouseholdIncome,
+  type HouseholdRow,
+} from "./household.type.js";
+import { Member } from "./member.type.js";
+
+@Resolver(() => Household)
+export class HouseholdResolver {
+  @Query(() => Household, { nullable: true, description: "A household by id; null if unknown or out of your scope." })
+  household(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
+    return getHousehold(ctx, id);
+  }
+
+  @Query(() => HouseholdConnection, {
+    description: "Registered households (建档立卡户), a keyset-paginated page at a time.",
+  })
+  households(
+    @Ctx() ctx: Context,
+    @Args(() => PageArgs) args: PageArgs,
+    @Arg("filter", () => HouseholdFilter, { nullable: true }) filter?: HouseholdFilter,
+    @Arg("orderBy", () => HouseholdOrder, { nullable: true, defaultValue: HouseholdOrder.ID }) orderBy?: HouseholdOrder,
+  ) {
+    return listHouseholds(ctx, filter ?? {}, orderBy, args);
+  }
+
+  @FieldResolver(() => [Member], { description: "The household's members (家庭成员), head first, then by birth date." })
+  members(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
+    return householdMembers(ctx, household);
+  }
+
+  @FieldResolver(() => Member, { nullable: true, description: "The head of household (户主)." })
+  head(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
+    return householdHead(ctx, household);
+  }
+
+  @FieldResolver(() => Village, { nullable: true, description: "The household's village (所在村)." })
+  village(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
+    return householdVillage(ctx, household);
+  }
+
+  @FieldResolver(() => [HouseholdIncome], { description: "Yearly incomes (家庭收入), newest year first." })
+  incomes(
+    @Root() household: HouseholdRow,
+    @Ctx() ctx: Context,
+    @Arg("year", () => Int, { nullable: true, description: "Only this year." }) year?: number,
+  ) {
+    return householdIncomes(ctx, household, year);
+  }
+
+  @FieldResolver(() => [HouseholdEvent], {
+    description: "Status and field changes (动态管理记录), in chronological order.",
+  })
+  history(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
+    return householdHistory(ctx, household);
+  }
+}
+
+@Resolver(() => Village)
+export class VillageHouseholdsResolver {
+  @FieldResolver(() => HouseholdConnection, {
+    description:
+      "The village's registered households, a page at a time (one statement per village: ask for few villages).",
+  })
+  households(
+    @Root() village: VillageRow,
+    @Ctx() ctx: Context,
+    @Arg("filter", () => HouseholdFilter, { nullable: true }) filter?: HouseholdFilter,
+    @Arg("first", () => Int, { nullable: true, description: "Return the first N households (default 50)." })
+    first?: number,
+    @Arg("after", () => String, { nullable: true, description: "Cursor of the household to start after." })
+    after?: string,
+  ) {
+    return listVillageHouseholds(ctx, village, filter ?? {}, { first, after });
+  }
+
+  @FieldResolver(() => Int, {
+    description: "How many registered households of the village you can see (建档立卡户数).",
+  })
+  householdCount(@Root() village: VillageRow, @Ctx() ctx: Context) {
+    return villageHouseholdCount(ctx, village);
+  }
+}

@@ -1,0 +1,89 @@
+import type { Context } from "../../context.js";
+import { BadUserInputError } from "../../shared/errors.js";
+import { decodeId } from "../../shared/global-id.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
+import { assertRegionPrefix } from "../../shared/region-code.js";
+import { villageByCode } from "../villages/village.loader.js";
+import type { VillageRow } from "../villages/village.type.js";
+import type { IntRange } from "../villages/village.input.js";
+import type { HouseholdFilter } from "./household.input.js";
+import { eventsByHousehold, householdById, householdCountByVillage, incomesByHousehold } from "./household.loader.js";
+import { pageHouseholds } from "./household.repository.js";
+import type { HouseholdEventRow, HouseholdIncomeRow, HouseholdRow } from "./household.type.js";
+import { membersByHousehold } from "./member.loader.js";
+import type { MemberRow } from "./member.type.js";
+
+/** Households are small; a bound keeps a corrupt one from flooding a response. */
+export const MAX_MEMBERS_PER_HOUSEHOLD = 50;
+
+function assertRange(name: string, range: IntRange | null | undefined): void {
+  if (range?.from != null && range.to != null && range.from > range.to) {
+    throw new BadUserInputError(`\`${name}.from\` must not exceed \`${name}.to\`.`);
+  }
+}
+
+function validate(filter: HouseholdFilter): void {
+  if (filter.regionCode) assertRegionPrefix(filter.regionCode);
+  assertRange("identifiedYear", filter.identifiedYear);
+  assertRange("exitedYear", filter.exitedYear);
+}
+
+export function getHousehold(ctx: Context, id: string): Promise<HouseholdRow | null> {
+  return householdById(ctx).load(decodeId(id, "Household"));
+}
+
+export function listHouseholds(
+  ctx: Context,
+  filter: HouseholdFilter = {},
+  order = "ID",
+  args: PageArgs = {},
+): Promise<Connection<HouseholdRow>> {
+  validate(filter);
+  return pageHouseholds(ctx, filter, order, args);
+}
+
+/**
+ * A village's households as a connection. A keyset page per parent cannot be batched by one
+ * DataLoader, so this runs one page statement per village: acceptable for this nested field,
+ * which clients request for a few villages at a time (use `households(filter:{regionCode})` for many).
+ */
+export function listVillageHouseholds(
+  ctx: Context,
+  village: VillageRow,
+  filter: HouseholdFilter = {},
+  args: PageArgs = {},
+): Promise<Connection<HouseholdRow>> {
+  validate(filter);
+  return pageHouseholds(ctx, filter, "ID", args, village.code);
+}
+
+export function villageHouseholdCount(ctx: Context, village: VillageRow): Promise<number> {
+  return householdCountByVillage(ctx).load(village.code);
+}
+
+export async function householdMembers(ctx: Context, household: HouseholdRow): Promise<MemberRow[]> {
+  const all = await membersByHousehold(ctx).load(household.rowId);
+  return all.slice(0, MAX_MEMBERS_PER_HOUSEHOLD);
+}
+
+export async function householdHead(ctx: Context, household: HouseholdRow): Promise<MemberRow | null> {
+  const all = await membersByHousehold(ctx).load(household.rowId);
+  return all.find((m) => m.relation === "HEAD") ?? null;
+}
+
+export function householdVillage(ctx: Context, household: HouseholdRow): Promise<VillageRow | null> {
+  return villageByCode(ctx).load(household.villageCode);
+}
+
+export async function householdIncomes(
+  ctx: Context,
+  household: HouseholdRow,
+  year?: number | null,
+): Promise<HouseholdIncomeRow[]> {
+  const all = await incomesByHousehold(ctx).load(household.rowId);
+  return year == null ? all : all.filter((r) => r.year === year);
+}
+
+export function householdHistory(ctx: Context, household: HouseholdRow): Promise<HouseholdEventRow[]> {
+  return eventsByHousehold(ctx).load(household.rowId);
+}

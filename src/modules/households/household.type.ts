@@ -1,0 +1,178 @@
+import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
+import {
+  HouseholdAttribute,
+  HouseholdEventKind,
+  HouseholdStatus,
+  HousingGrade,
+  HousingPriority,
+  MonitoringType,
+  PovertyCause,
+} from "../../shared/enums.js";
+import { NodeInterface } from "../../shared/node.js";
+import { connectionType } from "../../shared/pagination.js";
+
+@Directive('@key(fields: "id")')
+@ObjectType("Household", {
+  implements: NodeInterface,
+  description: "A registered poor household (建档立卡户): status, causes, housing and relocation.",
+})
+export class Household {
+  @Field(() => ID, { description: "Global id (also the federation key)." })
+  id!: string;
+
+  @Field(() => String, { description: "Household number (户编号): the village code plus a sequence." })
+  householdNumber!: string;
+
+  @Field(() => String, { description: "12-digit statistical code of the household's village." })
+  villageCode!: string;
+
+  @Field(() => String, { description: "Address (家庭住址)." })
+  address!: string;
+
+  @Field(() => HouseholdAttribute, { description: "Household attribute (贫困户属性)." })
+  attribute!: string;
+
+  @Field(() => HouseholdStatus, { description: "Current poverty status (贫困状态)." })
+  status!: string;
+
+  @Field(() => Int, { description: "Year the household was identified as poor (识别年份)." })
+  identifiedYear!: number;
+
+  @Field(() => Int, { nullable: true, description: "Year the household exited poverty (脱贫年份)." })
+  exitedYear!: number | null;
+
+  @Field(() => PovertyCause, { description: "Primary cause of poverty (主要致贫原因)." })
+  primaryCause!: string;
+
+  @Field(() => [PovertyCause], { description: "Other causes of poverty (其他致贫原因)." })
+  otherCauses!: string[];
+
+  @Field(() => HousingGrade, { nullable: true, description: "Housing safety grade (房屋安全等级). Housing." })
+  housingGrade!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO date (YYYY-MM-DD) the housing was assessed (鉴定日期). Housing.",
+  })
+  housingAssessedOn!: string | null;
+
+  @Field(() => Boolean, { description: "The dangerous house has been renovated (危房已改造). Housing." })
+  housingRenovated!: boolean;
+
+  @Field(() => Int, { nullable: true, description: "Year of the renovation (改造年份). Housing." })
+  housingRenovationYear!: number | null;
+
+  @Field(() => HousingPriority, {
+    nullable: true,
+    description: "Renovation priority category (四类重点对象). Housing.",
+  })
+  housingPriority!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Drinking water is safe (饮水安全); null if not assessed." })
+  drinkingWaterSafe!: boolean | null;
+
+  @Field(() => Boolean, { description: "Relocated from inhospitable areas (易地扶贫搬迁)." })
+  relocated!: boolean;
+
+  @Field(() => Int, { nullable: true, description: "Year of the relocation (搬迁年份)." })
+  relocationYear!: number | null;
+
+  @Field(() => MonitoringType, { nullable: true, description: "Monitoring type when monitored (监测对象类型)." })
+  monitoringType!: string | null;
+
+  @Field(() => Int, { description: "Row version, bumped by every write (optimistic concurrency)." })
+  version!: number;
+
+  @Field(() => String, { description: "ISO timestamp when the record was created (建档时间)." })
+  createdAt!: string;
+
+  @Field(() => String, { description: "ISO timestamp of the last change." })
+  updatedAt!: string;
+}
+
+export const HouseholdConnection = connectionType(Household, "Household", "household");
+
+@ObjectType("HouseholdIncome", { description: "A household's income of one year, by kind (家庭年收入), in yuan." })
+export class HouseholdIncome {
+  @Field(() => Int, { description: "Year (年度)." })
+  year!: number;
+
+  @Field(() => Float, { description: "Wage income (工资性收入)." })
+  wages!: number;
+
+  @Field(() => Float, { description: "Production and business income (生产经营性收入)." })
+  production!: number;
+
+  @Field(() => Float, { description: "Property income (财产性收入)." })
+  property!: number;
+
+  @Field(() => Float, { description: "Transfer income (转移性收入)." })
+  transfer!: number;
+
+  @Field(() => Float, { description: "Production and business costs (生产经营性支出)." })
+  productionCosts!: number;
+
+  @Field(() => Float, { description: "Per-capita net income (人均纯收入)." })
+  perCapitaNetIncome!: number;
+}
+
+@ObjectType("HouseholdEvent", {
+  description: "One entry of a household's history (动态管理): a status change or a field change, never overwritten.",
+})
+export class HouseholdEvent {
+  @Field(() => ID, { description: "Event sequence number (increasing)." })
+  id!: string;
+
+  @Field(() => HouseholdEventKind, { description: "What the event records." })
+  kind!: string;
+
+  @Field(() => String, { description: "ISO date (YYYY-MM-DD) the change took effect." })
+  occurredOn!: string;
+
+  @Field(() => HouseholdStatus, { nullable: true, description: "Status before a status change." })
+  fromStatus!: string | null;
+
+  @Field(() => HouseholdStatus, { nullable: true, description: "Status after a status change." })
+  toStatus!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The field changed (for FIELD_CHANGED)." })
+  field!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The value before, as JSON text." })
+  oldValue!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The value after, as JSON text." })
+  newValue!: string | null;
+
+  @Field(() => String, { description: "Why (变更原因)." })
+  reason!: string;
+
+  @Field(() => String, { description: "Who recorded it (登记人)." })
+  recordedBy!: string;
+
+  @Field(() => String, { description: "Department that recorded it (登记部门)." })
+  department!: string;
+
+  @Field(() => String, { description: "ISO timestamp when it was recorded." })
+  recordedAt!: string;
+}
+
+export interface HouseholdRow {
+  id: string;
+  rowId: number;
+  householdNumber: string;
+  villageCode: string;
+  identifiedYear: number;
+  status?: string;
+}
+
+export interface HouseholdIncomeRow {
+  householdId: number;
+  year: number;
+}
+
+export interface HouseholdEventRow {
+  id: number;
+  householdId: number;
+  occurredOn: string;
+}

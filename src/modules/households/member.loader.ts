@@ -1,0 +1,16 @@
+import type { Context } from "../../context.js";
+import { intKey } from "../../shared/global-id.js";
+import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
+import { registerNode } from "../../shared/node-registry.js";
+import { findMembersByHouseholds, findMembersByIds } from "./member.repository.js";
+
+export const memberById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  byKey(ids, await findMembersByIds(ctx, ids), (m) => m.rowId),
+);
+
+/** Members per household id, head first then by birth date. */
+export const membersByHousehold = defineLoader(async (ctx: Context, householdIds: readonly number[]) =>
+  groupByKey(householdIds, await findMembersByHouseholds(ctx, householdIds), (m) => m.householdId),
+);
+
+registerNode("Member", (ctx, key) => memberById(ctx).load(intKey(key, "Member")));

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, type App } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { example } from "../helpers/examples.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+
+/**
+ * Statements per request are bounded by the depth of the query, never by the number of rows:
+ * every relation goes through a per-request DataLoader that batches one level into one statement.
+ */
+describe("statements per request", () => {
+  let database: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ recordSql: true });
+    app = await createApp(loadConfig({}), database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.dispose();
+  });
+
+  async function statementsFor(first: number) {
+    const before = database.statements.count;
+    const logBefore = database.statements.log!.length;
+    const { body } = await app.graphql({ query: example("household-relations"), variables: { first } });
+    expect(body.errors).toBeUndefined();
+    const nodes = (body.data as { households: { nodes: unknown[] } }).households.nodes;
+    expect(nodes).toHaveLength(first);
+    return { count: database.statements.count - before, sql: database.statements.log!.slice(logBefore) };
+  }
+
+  it("issues one statement per level for households with members, village, township, helper, agency and projects", async () => {
+    const small = await statementsFor(20);
+    const medium = await statementsFor(200);
+    const large = await statementsFor(1000);
+    // households, members, village, township, helper, helper's agency, projects
+    expect(medium.count).toBe(7);
+    expect(small.count).toBe(medium.count);
+    expect(large.count).toBe(medium.count);
+    // No count(*) unless totalCount is asked for.
+    expect(medium.sql.some((s) => /count\(/i.test(s))).toBe(false);
+  });
+
+  it("counts only when totalCount is selected", async () => {
+    const before = database.statements.count;
+    await app.graphql({ query: `{ households(first: 5) { nodes { id } } }` });
+    const without = database.statements.count - before;
+    const mid = database.statements.count;
+    await app.graphql({ query: `{ households(first: 5) { totalCount nodes { id } } }` });
+    expect(database.statements.count - mid).toBe(without + 1);
+  });
+});

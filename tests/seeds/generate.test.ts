@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { isValidIdNumber, parseIdNumber } from "../../src/shared/id-number.js";
+import { generate, type TableBatch, TABLE_COLUMNS } from "../../seeds/generate.js";
+import { csvField, toCsv } from "../../seeds/load.js";
+
+function collect(seed?: number): Map<string, TableBatch["rows"]> {
+  const tables = new Map<string, TableBatch["rows"]>();
+  for (const batch of generate({ tier: "demo", seed })) {
+    const rows = tables.get(batch.table) ?? [];
+    for (const r of batch.rows) rows.push(r);
+    tables.set(batch.table, rows);
+  }
+  return tables;
+}
+
+function hashes(tables: Map<string, TableBatch["rows"]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [table, rows] of tables) out[table] = createHash("sha256").update(toCsv(rows)).digest("hex");
+  return out;
+}
+
+const demo = collect();
+const col = (table: keyof typeof TABLE_COLUMNS, name: string) =>
+  (TABLE_COLUMNS[table] as readonly string[]).indexOf(name);
+
+describe("seed generator", () => {
+  it("is deterministic: the same seed gives byte-identical CSV, another seed differs", () => {
+    const first = hashes(demo);
+    expect(Object.keys(first)).toHaveLength(Object.keys(TABLE_COLUMNS).length);
+    expect(hashes(collect(42))).toEqual(first);
+    const other = hashes(collect(7));
+    expect(other.members).not.toBe(first.members);
+    expect(other.households).not.toBe(first.households);
+  });
+
+  it("produces the demo tier's scale", () => {
+    expect(demo.get("villages")!.length).toBe(24);
+    expect(demo.get("households")!.length).toBeGreaterThan(2500);
+    expect(demo.get("households")!.length).toBeLessThan(3500);
+    expect(demo.get("members")!.length).toBeGreaterThan(8000);
+    expect(demo.get("members")!.length).toBeLessThan(12000);
+  });
+
+  it("gives every member a valid, unique identity number agreeing with birth date, gender and county", () => {
+    const idNumber = col("members", "id_number");
+    const birth = col("members", "birth_date");
+    const gender = col("members", "gender");
+    const village = col("members", "village_code");
+    const seen = new Set<string>();
+    const bad: string[] = [];
+    for (const m of demo.get("members")!) {
+      const id = m[idNumber] as string;
+      const parsed = isValidIdNumber(id) ? parseIdNumber(id) : null;
+      if (
+        !parsed ||
+        parsed.birthDate !== m[birth] ||
+        parsed.gender !== m[gender] ||
+        parsed.regionCode6 !== (m[village] as string).slice(0, 6) ||
+        seen.has(id)
+      ) {
+        bad.push(`${id} ${String(m[birth])} ${String(m[gender])}`);
+      }
+      seen.add(id);
+    }
+    expect(bad).toEqual([]);
+    expect(seen.size).toBe(demo.get("members")!.length);
+  });
+
+  it("keeps the code hierarchy consistent", () => {
+    const regions = new Map(demo.get("regions")!.map((r) => [r[0] as string, r]));
+    for (const [code, r] of regions) {
+      const parent = r[3] as string | null;
+      if (r[2] === "PROVINCE") expect(parent).toBeNull();
+      if (r[2] === "CITY") expect(parent!.slice(0, 2)).toBe(code.slice(0, 2));
+      if (r[2] === "COUNTY") expect(code.slice(0, 4)).toBe(parent!.slice(0, 4));
+      if (r[2] === "TOWNSHIP") {
+        expect(regions.get(parent!)![2]).toBe("COUNTY");
+        expect(code.slice(0, 6)).toBe(parent!.slice(0, 6));
+        expect(code.slice(9)).toBe("000");
+      }
+    }
+    for (const v of demo.get("villages")!) {
+      const code = v[col("villages", "code")] as string;
+      const township = v[col("villages", "township_code")] as string;
+      expect(regions.get(township)![2]).toBe("TOWNSHIP");
+      expect(code.slice(0, 9)).toBe(township.slice(0, 9));
+      expect(code).toMatch(/^[0-9]{12}$/);
+    }
+    const villages = new Set(demo.get("villages")!.map((v) => v[1] as string));
+    const bad: unknown[] = [];
+    for (const h of demo.get("households")!) {
+      const number = h[col("households", "household_number")] as string;
+      const village = h[col("households", "village_code")] as string;
+      const monitored = h[col("households", "status")] === "MONITORED";
+      if (
+        !villages.has(village) ||
+        !number.startsWith(village) ||
+        !/^[0-9]{16,18}$/.test(number) ||
+        monitored !== (h[col("households", "monitoring_type")] !== null)
+      ) {
+        bad.push(h);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("writes CSV that COPY reads back: NULL, empty strings, quotes, arrays, booleans", () => {
+    expect(csvField(null)).toBe("");
+    expect(csvField("")).toBe('""');
+    expect(csvField(true)).toBe("t");
+    expect(csvField(12.5)).toBe("12.5");
+    expect(csvField('说 "好"')).toBe('"说 ""好"""');
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField(["ILLNESS", "DISABILITY"])).toBe('"{ILLNESS,DISABILITY}"');
+    expect(csvField([])).toBe("{}");
+    expect(
+      toCsv([
+        [1, null, "x"],
+        [2, "", ["A"]],
+      ]),
+    ).toBe('1,,x\n2,"",{A}\n');
+  });
+});
