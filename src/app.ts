@@ -6,19 +6,34 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
-import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
-import { fullAccess } from "./access/access.js";
+import { execute, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { createAccess, type Access } from "./access/access.js";
+import { createAuthenticator } from "./access/authenticate.js";
+import { compilePolicy, type CompiledPolicy } from "./access/compile.js";
+import { contractSchemas } from "./access/contract.js";
+import { appendAudit, collectReads, personalRead, ReadCollector } from "./access/audit.js";
+import { createGuard, isIntrospection, shieldedSchema } from "./access/guard.js";
+import { loadPolicyFile, type PolicyFile } from "./access/policy.js";
+import { UnauthenticatedError } from "./shared/errors.js";
 import { buildApiSchema } from "./build-schema.js";
 import type { Config } from "./config.js";
 import { createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
+import type { ExecutionResult } from "graphql";
 import { landingPage } from "./landing-page.js";
 import { log } from "./shared/log.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
   execution?: ExecutionMode;
+  /**
+   * How graphql-shield guards fields: `document` (the default: its rules decided once per
+   * operation and department) or `middleware` (wrapping every resolver; kept for the benchmarks).
+   */
+  guard?: "document" | "middleware";
+  /** The policy to enforce (tests); default: the policy file of the configuration. */
+  policy?: PolicyFile;
 }
 
 export interface GraphQLBody {
@@ -29,6 +44,9 @@ export interface GraphQLBody {
 
 export interface App {
   schema: GraphQLSchema;
+  policy: CompiledPolicy;
+  /** Each department's contract schema: what introspection returns to its principals. */
+  contracts: Map<string, GraphQLSchema>;
   apollo: ApolloServer<Context>;
   /** The Node HTTP listener: /graphql, /health and the landing page. */
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -93,8 +111,60 @@ const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
 
 export async function createApp(config: Config, database: Database, options: AppOptions = {}): Promise<App> {
   const schema = await buildApiSchema();
+  const policy = compilePolicy(options.policy ?? loadPolicyFile(config.POLICY_FILE), schema);
+  const contracts = contractSchemas(schema, policy);
+  const guard = createGuard(schema);
+  const authenticator = await createAuthenticator(config, database, policy.departments);
+  const executionSchema = options.guard === "middleware" ? shieldedSchema(schema, guard) : schema;
+
   const apollo = new ApolloServer<Context>({
-    gateway: executorGateway(schema, options.execution ?? "jit"),
+    gateway: executorGateway(executionSchema, options.execution ?? "jit", {
+      async before(rc) {
+        const ctx = rc.context as Context;
+        if (isIntrospection(rc.document)) {
+          const contract = contracts.get(ctx.access.principal.department)!;
+          return execute({
+            schema: contract,
+            document: rc.document,
+            operationName: rc.operationName,
+            variableValues: rc.request.variables,
+            contextValue: ctx,
+          }) as Promise<ExecutionResult>;
+        }
+        const purposeMissing = ctx.purpose ? [] : guard.purposeRequired(rc.document, ctx);
+        const denied = [
+          ...purposeMissing,
+          ...(options.guard === "middleware"
+            ? []
+            : await guard.check(rc.document, `${rc.operationName ?? ""}\u0000${rc.queryHash}`, ctx)),
+          ...guard.checkArguments(rc.document, rc.request.variables, ctx),
+        ];
+        return denied.length ? { errors: denied, data: null } : null;
+      },
+      async around(rc, execute) {
+        const ctx = rc.context as Context;
+        const collector = new ReadCollector();
+        const result = await collectReads(collector, execute);
+        const policy = ctx.access.policy;
+        if (!policy || !result.data) return result;
+        const read = personalRead(schema, policy, rc.document, rc.operationName, result.data);
+        if (!read.fields.length) return result;
+        const { principal } = ctx.access;
+        await appendAudit(database, {
+          principal: principal.id,
+          department: principal.department,
+          region: principal.region,
+          operationName: rc.operationName,
+          document: rc.source,
+          fields: read.fields,
+          recordCount: read.records,
+          householdIds: [...collector.households],
+          purpose: ctx.purpose,
+          requestId: ctx.requestId,
+        });
+        return result;
+      },
+    }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
@@ -103,7 +173,18 @@ export async function createApp(config: Config, database: Database, options: App
 
   async function run(method: string, headers: HeaderMap, search: string, body: unknown) {
     const requestId = headers.get("x-request-id")?.slice(0, 100) || randomUUID();
-    const context = createContext(config, database, fullAccess(), requestId);
+    let access: Access;
+    try {
+      const principal = await authenticator.authenticate((name) => headers.get(name));
+      const departmentPolicy = policy.forDepartment(principal.department);
+      if (!departmentPolicy) throw new UnauthenticatedError("The credentials' department is not in the policy.");
+      access = createAccess(principal, departmentPolicy);
+    } catch (error) {
+      if (!(error instanceof UnauthenticatedError)) throw error;
+      return unauthenticated(error, requestId);
+    }
+    const purpose = headers.get("x-purpose")?.trim().slice(0, 200) || null;
+    const context = createContext(config, database, access, requestId, purpose);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body },
       context: async () => context,
@@ -162,7 +243,18 @@ export async function createApp(config: Config, database: Database, options: App
     return { status: response.status ?? 200, body: JSON.parse(text) as GraphQLResponseBody };
   }
 
-  return { schema, apollo, handle, graphql, stop: () => apollo.stop() };
+  return { schema, policy, contracts, apollo, handle, graphql, stop: () => apollo.stop() };
+}
+
+/** Bad credentials are refused outright (401), never served as the public principal. */
+function unauthenticated(error: UnauthenticatedError, requestId: string) {
+  const headers = new HeaderMap([
+    ["content-type", "application/json; charset=utf-8"],
+    ["www-authenticate", 'Bearer realm="xiangcun-graph"'],
+    ["x-request-id", requestId],
+  ]);
+  const body = { errors: [{ message: error.message, extensions: { code: "UNAUTHENTICATED" } }] };
+  return { status: 401, headers, body: { kind: "complete" as const, string: JSON.stringify(body) } };
 }
 
 const MAX_BODY = 1_000_000;

@@ -11,6 +11,8 @@ export interface Context extends LoaderHost {
   database: Database;
   db: Drizzle;
   access: Access;
+  /** The purpose the caller declared (X-Purpose), recorded in the read audit. */
+  purpose: string | null;
 }
 
 export function createContext(
@@ -18,6 +20,7 @@ export function createContext(
   database: Database,
   access: Access,
   requestId: string = randomUUID(),
+  purpose: string | null = null,
 ): Context {
-  return { requestId, config, database, db: database.db, access, loaders: new Map() };
+  return { requestId, config, database, db: database.db, access, purpose, loaders: new Map() };
 }

@@ -1,4 +1,4 @@
-import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
 import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
@@ -43,9 +43,25 @@ export class CompiledExecutor {
  * Apollo Server 5 runs operations through a gateway's executor when one is given: that is where
  * the compiled executor plugs in. Parsing, validation, plugins and error formatting stay Apollo's.
  */
-export function executorGateway(schema: GraphQLSchema, mode: ExecutionMode): GatewayInterface {
+export interface ExecutionHooks {
+  /** Runs before execution: a result short-circuits it (access denied, introspection of a contract). */
+  before?(rc: GatewayGraphQLRequestContext): Promise<ExecutionResult | null>;
+  /** Wraps execution (the read audit collects and records what was read). */
+  around?(rc: GatewayGraphQLRequestContext, run: () => Promise<ExecutionResult>): Promise<ExecutionResult>;
+}
+
+export function executorGateway(
+  schema: GraphQLSchema,
+  mode: ExecutionMode,
+  hooks: ExecutionHooks = {},
+): GatewayInterface {
   const compiled = new CompiledExecutor(schema);
   const executor: GatewayExecutor = async (rc) => {
+    const early = await hooks.before?.(rc);
+    if (early) return early;
+    return hooks.around ? hooks.around(rc, () => run(rc)) : run(rc);
+  };
+  const run = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
     if (mode === "graphql-js") {
       return execute({
         schema,

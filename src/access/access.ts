@@ -36,6 +36,8 @@ export interface Access {
   /** Row restrictions of the policy for a type (e.g. the public sees no household-owned asset). */
   rowCondition(type: string, table: PgTable): SQL | undefined;
   inScope(code: string): boolean;
+  /** Small-cell suppression: counts of 1 to (threshold - 1) become null for departments the policy names. */
+  suppressCount(count: number): number | null;
   /** Distinguishes caches and compiled plans per principal. */
   readonly cacheKey: string;
 }
@@ -53,9 +55,21 @@ export function createAccess(principal: Principal, policy: DepartmentPolicy | nu
       const rows = policy?.rows(type);
       if (!rows) return undefined;
       const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
-      return and(...Object.entries(rows).map(([column, values]) => inArray(columns[column]!, values)));
+      // `$own` stands for the principal's own department (e.g. a department sees its own audit entries).
+      return and(
+        ...Object.entries(rows).map(([column, values]) =>
+          inArray(
+            columns[column]!,
+            values.map((v) => (v === "$own" ? principal.department : v)),
+          ),
+        ),
+      );
     },
     inScope: (code) => code.startsWith(region),
+    suppressCount(count) {
+      const threshold = policy?.suppressCountsBelow ?? 0;
+      return count > 0 && count < threshold ? null : count;
+    },
     cacheKey: `${principal.department}:${region}:${principal.id}`,
   };
 }

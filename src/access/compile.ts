@@ -38,6 +38,8 @@ export interface DepartmentPolicy {
   canAggregate(type: string): boolean;
   /** Row restrictions: column → allowed values, per type. */
   rows(type: string): Readonly<Record<string, string[]>> | undefined;
+  /** Counts below this (but above zero) are suppressed for the department; 0 = none. */
+  readonly suppressCountsBelow: number;
   /** Whether a field is personal data (audited) and whether it needs a declared purpose. */
   rule(type: string, field: string): FieldRule | undefined;
 }
@@ -184,14 +186,29 @@ function departmentPolicy(
     }
     const rule = rules.get(`${type}.${field}`);
     if (!rule) return "none";
-    const granted = rule.access[department] ?? "none";
+    let granted = rule.access[department] ?? "none";
     // A root field of a group the department may only aggregate still answers totalCount.
-    if (granted === "none" && type === "Query" && rule.aggregate.includes(department)) return "read";
+    if (granted === "none" && type === "Query" && rule.aggregate.includes(department)) granted = "read";
+    // A relation to rows the department cannot see is no relation for it.
+    if (granted !== "none" && !reachable(type, field)) return "none";
     return granted;
   };
 
+  function reachable(type: string, field: string): boolean {
+    const parent = schema.getType(type);
+    if (!isObjectType(parent)) return true;
+    const target = getNamedType(parent.getFields()[field]!.type);
+    if (!isObjectType(target) || target.name.startsWith("_")) return true;
+    if (isStructuralType(target.name)) {
+      const node = nodeTypeOf(target.name);
+      return !node || canReadRows(node) || aggregate.has(node);
+    }
+    return canReadRows(target.name) || !target.getFields().id;
+  }
+
   return {
     department,
+    suppressCountsBelow: policy.suppressCountsBelow[department] ?? 0,
     level,
     readable: (type) => readable.get(type) ?? empty,
     masks: (type) => masks.get(type) ?? noMasks,

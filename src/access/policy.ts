@@ -27,6 +27,7 @@ const policySchema = z
   .object({
     departments: z.record(z.string().regex(/^[A-Z][A-Z_]*$/), z.string()),
     masks: z.record(z.string().regex(/^[A-Za-z_]+\.[A-Za-z_]+$/), z.enum(MASKS)).default({}),
+    suppressCountsBelow: z.record(z.string(), z.number().int().min(0)).default({}),
     groups: z.record(z.string(), groupSchema),
   })
   .strict();

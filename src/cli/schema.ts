@@ -1,27 +1,39 @@
 import "reflect-metadata";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { emittedSchema } from "../schema-file.js";
+import { emittedSchemaFiles } from "../schema-file.js";
 
 /**
- * `npm run schema` writes schema/schema.graphql; `--check` fails when the committed file differs
- * from what the code builds (the drift check `npm run check` runs).
+ * `npm run schema` writes schema/schema.graphql and schema/contracts/*.graphql; `--check` fails
+ * when a committed file differs from what the code and the policy build (the drift check).
  */
-const target = fileURLToPath(new URL("../../schema/schema.graphql", import.meta.url));
-const text = await emittedSchema();
-if (process.argv.includes("--check")) {
-  let committed: string;
+const folder = fileURLToPath(new URL("../../schema/", import.meta.url));
+const files = await emittedSchemaFiles();
+const read = (path: string) => {
   try {
-    committed = readFileSync(target, "utf8");
+    return readFileSync(path, "utf8");
   } catch {
-    committed = "";
+    return null;
   }
-  if (committed !== text) {
-    process.stderr.write("schema/schema.graphql is stale: run `npm run schema` and commit the result.\n");
+};
+
+if (process.argv.includes("--check")) {
+  const stale = [...files].filter(([name, text]) => read(join(folder, name)) !== text).map(([name]) => name);
+  const extra = readdirSync(join(folder, "contracts"))
+    .map((f) => `contracts/${f}`)
+    .filter((name) => !files.has(name));
+  if (stale.length || extra.length) {
+    for (const name of [...stale, ...extra]) process.stderr.write(`schema/${name} is stale\n`);
+    process.stderr.write("Run `npm run schema` and commit the result.\n");
     process.exit(1);
   }
-  process.stdout.write("schema/schema.graphql is current.\n");
+  process.stdout.write(`schema/ is current (${files.size} files).\n`);
 } else {
-  writeFileSync(target, text);
-  process.stdout.write(`wrote ${target}\n`);
+  for (const [name, text] of files) {
+    const path = join(folder, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+  process.stdout.write(`wrote ${files.size} files under ${folder}\n`);
 }

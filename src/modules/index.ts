@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from "type-graphql";
 import { agencyResolvers } from "./agencies/index.js";
+import { auditResolvers } from "./audit/index.js";
 import { householdResolvers } from "./households/index.js";
 import { NodeResolver } from "./node/node.resolver.js";
 import { projectResolvers } from "./projects/index.js";
@@ -15,4 +16,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ...householdResolvers,
   ...projectResolvers,
   ...agencyResolvers,
+  ...auditResolvers,
 ];

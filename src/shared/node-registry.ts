@@ -14,7 +14,8 @@ export function registerNode(type: string, fetch: Fetch): void {
 
 export async function fetchNode(ctx: Context, type: string, key: string): Promise<object | null> {
   const fetch = fetchers.get(type);
-  if (!fetch) return null;
+  // A type the principal cannot read does not exist for it: not even its id is echoed back.
+  if (!fetch || !ctx.access.canRead(type)) return null;
   const row = await fetch(ctx, key);
   return row ? Object.assign(row, { __typename: type }) : null;
 }

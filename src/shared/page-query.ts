@@ -31,8 +31,13 @@ export async function queryPage<Row>(ctx: Context, q: PageQuery<Row>): Promise<C
           .where(and(condition, ...where))
           .orderBy(...orderBy)
           .limit(page.limit + 1);
-  return toConnection(q.map(rows), page, q.ordering, async () => {
+  // The look-ahead row only says whether more follow: it is not returned, so it is not mapped
+  // (nor noted as read by the audit); toConnection still sees that it was there.
+  const extra = rows.length > page.limit ? rows.pop() : undefined;
+  const mapped = q.map(rows);
+  if (extra) mapped.push(extra as Row);
+  return toConnection(mapped, page, q.ordering, async () => {
     const [result] = await ctx.db.select({ n: count() }).from(q.table).where(condition);
-    return Number(result?.n ?? 0);
+    return ctx.access.suppressCount(Number(result?.n ?? 0));
   });
 }

@@ -42,7 +42,7 @@ export interface Connection<T> {
   nodes: T[];
   readonly edges: Edge<T>[];
   pageInfo: PageInfo;
-  readonly totalCount: Promise<number>;
+  readonly totalCount: Promise<number | null>;
 }
 
 /** Builds the `<Name>Connection` and `<Name>Edge` object types for a node type. */
@@ -67,8 +67,12 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => PageInfo, { description: "Whether more items follow or precede, and the page's end cursors." })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: "How many items match the filter in all (counted only when asked for)." })
-    totalCount!: number;
+    @Field(() => Int, {
+      nullable: true,
+      description:
+        "How many items match the filter in all (counted only when asked for); null where a small count (1–4) is suppressed for your department.",
+    })
+    totalCount!: number | null;
   }
   return ConnectionType;
 }
@@ -177,7 +181,7 @@ export function toConnection<Row>(
   rows: Row[],
   page: PageRequest,
   ordering: Ordering<Row>,
-  count: () => Promise<number>,
+  count: () => Promise<number | null>,
 ): Connection<Row> {
   const hasMore = rows.length > page.limit;
   const nodes = hasMore ? rows.slice(0, page.limit) : rows;
@@ -185,7 +189,7 @@ export function toConnection<Row>(
   const cursorOf = (row: Row) => encodeCursor(ordering.name, ordering.key(row));
   const first = nodes[0];
   const last = nodes[nodes.length - 1];
-  let counted: Promise<number> | undefined;
+  let counted: Promise<number | null> | undefined;
   return {
     nodes,
     get edges() {

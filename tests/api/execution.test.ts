@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
+import { createTestApp } from "../helpers/app.js";
+import type { App } from "../../src/app.js";
 import { loadExamples } from "../helpers/examples.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -12,9 +12,8 @@ describe("compiled execution", () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    const config = loadConfig({});
-    jit = await createApp(config, database, { execution: "jit" });
-    reference = await createApp(config, database, { execution: "graphql-js" });
+    jit = await createTestApp(database, { execution: "jit" });
+    reference = await createTestApp(database, { execution: "graphql-js" });
   });
   afterAll(async () => {
     await jit?.stop();

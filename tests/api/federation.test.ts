@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { composeServices } from "@apollo/composition";
-import { ApolloGateway } from "@apollo/gateway";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
+import { authHeaders, createTestApp } from "../helpers/app.js";
+import type { App } from "../../src/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /** A health system's own service: it extends the registry's Household with clinic data. */
@@ -32,7 +32,7 @@ describe("the API as a subgraph of a supergraph", () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    app = await createApp(loadConfig({}), database);
+    app = await createTestApp(database);
     server = createServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -57,7 +57,18 @@ describe("the API as a subgraph of a supergraph", () => {
       { name: "clinic", typeDefs: clinicTypeDefs, url: clinicUrl },
     ]);
     expect(composed.errors ?? []).toEqual([]);
-    gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl! }) });
+    // The gateway forwards the registry owner's credentials to the subgraphs, as a router would.
+    const { authorization } = await authHeaders("RURAL_REVITALIZATION");
+    gateway = new ApolloServer({
+      gateway: new ApolloGateway({
+        supergraphSdl: composed.supergraphSdl!,
+        buildService: ({ url }) =>
+          new RemoteGraphQLDataSource({
+            url,
+            willSendRequest: ({ request }) => request.http?.headers.set("authorization", authorization!),
+          }),
+      }),
+    });
     await gateway.start();
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
+import { createTestApp } from "../helpers/app.js";
+import type { App } from "../../src/app.js";
 import { example } from "../helpers/examples.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -14,7 +14,7 @@ describe("statements per request", () => {
 
   beforeAll(async () => {
     database = await openTestDatabase({ recordSql: true });
-    app = await createApp(loadConfig({}), database);
+    app = await createTestApp(database);
   });
   afterAll(async () => {
     await app?.stop();

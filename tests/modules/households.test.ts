@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/app.js";
+import { createTestApp } from "../helpers/app.js";
+import type { App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { fullAccess } from "../../src/access/access.js";
 import { createContext } from "../../src/context.js";
@@ -20,7 +21,7 @@ let app: App;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  app = await createApp(loadConfig({}), database);
+  app = await createTestApp(database);
 });
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL responses are untyped JSON, checked field by field. */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp } from "../helpers/app.js";
 import { fullAccess } from "../../src/access/access.js";
-import { createApp, type App } from "../../src/app.js";
+import type { App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createContext } from "../../src/context.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
@@ -15,7 +16,7 @@ let app: App;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  app = await createApp(loadConfig({}), database);
+  app = await createTestApp(database);
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { householdEvents, householdIncomes, households } from "../../db/schema.j
 import { queryPage } from "../../shared/page-query.js";
 import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
+import { noteRows } from "../../access/audit.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { HouseholdFilter } from "./household.input.js";
 import type { HouseholdEventRow, HouseholdIncomeRow, HouseholdRow } from "./household.type.js";
@@ -129,6 +130,12 @@ function scopedHouseholdIds(ctx: Context, ids: readonly number[]) {
 
 /** Incomes of many households, newest year first. */
 export async function findIncomesByHouseholds(ctx: Context, ids: readonly number[]): Promise<HouseholdIncomeRow[]> {
+  const rows = await incomesOf(ctx, ids);
+  noteRows("HouseholdIncome", rows);
+  return rows;
+}
+
+async function incomesOf(ctx: Context, ids: readonly number[]): Promise<HouseholdIncomeRow[]> {
   const rows = await ctx.db
     .select(selectableColumns(ctx.access, "HouseholdIncome", householdIncomes, ["householdId", "year"]))
     .from(householdIncomes)

@@ -94,7 +94,9 @@ export class VillageHouseholdsResolver {
   }
 
   @FieldResolver(() => Int, {
-    description: "How many registered households of the village you can see (建档立卡户数).",
+    nullable: true,
+    description:
+      "How many registered households of the village you can see (建档立卡户数); null where a small count is suppressed for your department.",
   })
   householdCount(@Root() village: VillageRow, @Ctx() ctx: Context) {
     return villageHouseholdCount(ctx, village);

@@ -57,8 +57,8 @@ export function listVillageHouseholds(
   return pageHouseholds(ctx, filter, "ID", args, village.code);
 }
 
-export function villageHouseholdCount(ctx: Context, village: VillageRow): Promise<number> {
-  return householdCountByVillage(ctx).load(village.code);
+export async function villageHouseholdCount(ctx: Context, village: VillageRow): Promise<number | null> {
+  return ctx.access.suppressCount(await householdCountByVillage(ctx).load(village.code));
 }
 
 export async function householdMembers(ctx: Context, household: HouseholdRow): Promise<MemberRow[]> {

@@ -48,7 +48,8 @@ function columns(ctx: Context) {
 const map = (rows: Record<string, unknown>[]) =>
   withGlobalIds("Asset", rows as { id: number }[]) as unknown as AssetRow[];
 
-const inScope = (ctx: Context) => ctx.access.scope(assets.villageCode);
+// Region scope and the policy's row rule (the public sees no household-owned asset).
+const inScope = (ctx: Context) => and(ctx.access.scope(assets.villageCode), ctx.access.rowCondition("Asset", assets));
 
 function conditions(ctx: Context, f: AssetConditions): (SQL | undefined)[] {
   return [

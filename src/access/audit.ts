@@ -1,0 +1,197 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
+import { asc, desc, gt, sql } from "drizzle-orm";
+import {
+  getNamedType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
+import type { Database } from "../db/client.js";
+import { auditLog } from "../db/schema.js";
+import type { DepartmentPolicy } from "./compile.js";
+
+/**
+ * The read audit (design §3): every operation that returns personal data appends one entry —
+ * who, when, which operation, which personal fields, how many records, which households, which
+ * purpose — chained by hashes so that a changed or removed entry is detected.
+ */
+
+/** Households whose personal data the data layer fetched for the current request. */
+export class ReadCollector {
+  readonly households = new Set<number>();
+}
+
+const current = new AsyncLocalStorage<ReadCollector>();
+
+export function collectReads<T>(collector: ReadCollector, run: () => Promise<T>): Promise<T> {
+  return current.run(collector, run);
+}
+
+/** Called by repositories as rows of personal types are fetched. */
+export function noteRows(type: string, rows: readonly object[]): void {
+  const collector = current.getStore();
+  if (!collector || (type !== "Member" && type !== "HouseholdIncome")) return;
+  for (const row of rows) {
+    const id = (row as { householdId?: number }).householdId;
+    if (typeof id === "number") collector.households.add(id);
+  }
+}
+
+export interface PersonalRead {
+  fields: string[];
+  records: number;
+}
+
+/** Which personal fields a response carries and in how many records (objects), walking the document over the data. */
+export function personalRead(
+  schema: GraphQLSchema,
+  policy: DepartmentPolicy,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  data: unknown,
+): PersonalRead {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName)) {
+      operation ??= def;
+    }
+  }
+  const fields = new Set<string>();
+  const records = new Set<object>();
+  const root = schema.getQueryType();
+  if (!operation || !root || operation.operation !== "query" || !data) return { fields: [], records: 0 };
+
+  const walk = (set: SelectionSetNode, type: GraphQLObjectType, objects: object[]) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT || selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+        if (!fragment) continue;
+        const on = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : type;
+        walk(fragment.selectionSet, isObjectType(on) ? on : type, objects);
+        continue;
+      }
+      const name = selection.name.value;
+      if (name.startsWith("__")) continue;
+      const key = selection.alias?.value ?? name;
+      const field = type.getFields()[name];
+      if (!field) continue;
+      const holders = objects.filter((o) => key in o && (o as Record<string, unknown>)[key] !== null);
+      if (holders.length && policy.rule(type.name, name)?.personal) {
+        fields.add(`${type.name}.${name}`);
+        for (const o of holders) records.add(o);
+      }
+      const child = getNamedType(field.type);
+      if (selection.selectionSet && isObjectType(child)) {
+        const next = holders
+          .flatMap((o) => {
+            const v = (o as Record<string, unknown>)[key];
+            return Array.isArray(v) ? v : [v];
+          })
+          .filter((v): v is object => v !== null && typeof v === "object");
+        if (next.length) walk(selection.selectionSet, child, next);
+      }
+    }
+  };
+  walk(operation.selectionSet, root, [data as object]);
+  return { fields: [...fields].sort(), records: records.size };
+}
+
+export interface AuditInput {
+  principal: string;
+  department: string;
+  region: string;
+  operationName: string | null;
+  document: string;
+  fields: string[];
+  recordCount: number;
+  householdIds: number[];
+  purpose: string | null;
+  requestId: string;
+}
+
+const GENESIS = "0".repeat(64);
+// Serialises appends so each entry hashes the one truly before it (any driver, any process).
+const AUDIT_LOCK = 7_340_001;
+
+function entryHash(prevHash: string, e: Omit<typeof auditLog.$inferSelect, "id" | "hash" | "prevHash">): string {
+  const canonical = JSON.stringify([
+    e.at,
+    e.principal,
+    e.department,
+    e.region,
+    e.operationName,
+    e.documentHash,
+    e.fields,
+    e.recordCount,
+    e.householdIds,
+    e.purpose,
+    e.requestId,
+  ]);
+  return createHash("sha256").update(prevHash).update(canonical).digest("hex");
+}
+
+export async function appendAudit(database: Database, input: AuditInput): Promise<void> {
+  const documentHash = createHash("sha256").update(input.document).digest("hex");
+  const at = new Date().toISOString();
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    const prevHash = last?.hash ?? GENESIS;
+    const entry = {
+      at,
+      principal: input.principal,
+      department: input.department,
+      region: input.region,
+      operationName: input.operationName,
+      documentHash,
+      fields: input.fields,
+      recordCount: input.recordCount,
+      householdIds: [...input.householdIds].sort((a, b) => a - b),
+      purpose: input.purpose,
+      requestId: input.requestId,
+    };
+    await tx.insert(auditLog).values({ ...entry, prevHash, hash: entryHash(prevHash, entry) });
+  });
+}
+
+export interface ChainReport {
+  ok: boolean;
+  entries: number;
+  /** The first entry whose link or content does not match, and why. */
+  brokenAt?: { id: number; reason: string };
+}
+
+/** Recomputes the chain from the first entry; reads in batches so memory stays flat. */
+export async function verifyAuditChain(database: Database, batch = 5000): Promise<ChainReport> {
+  let prevHash = GENESIS;
+  let lastId = 0;
+  let entries = 0;
+  for (;;) {
+    const rows = await database.db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.id, lastId))
+      .orderBy(asc(auditLog.id))
+      .limit(batch);
+    if (!rows.length) return { ok: true, entries };
+    for (const row of rows) {
+      const at = new Date(row.at).toISOString();
+      if (row.prevHash !== prevHash)
+        return { ok: false, entries, brokenAt: { id: row.id, reason: "link to the previous entry" } };
+      if (entryHash(prevHash, { ...row, at }) !== row.hash) {
+        return { ok: false, entries, brokenAt: { id: row.id, reason: "content differs from its hash" } };
+      }
+      prevHash = row.hash;
+      lastId = row.id;
+      entries += 1;
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import {
+  getNamedType,
+  isObjectType,
+  valueFromASTUntyped,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type ValueNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { deny, rule, shield, type IRule } from "graphql-shield";
+
+type IOptions = Parameters<IRule["resolve"]>[4];
+type IRuleFieldMap = Record<string, IRule>;
+type IRuleTypeMap = Record<string, IRuleFieldMap>;
+import type { Context } from "../context.js";
+import { ForbiddenError } from "../shared/errors.js";
+
+/**
+ * graphql-shield is the rule engine: one rule per (type, field), generated from the policy
+ * (no hand-written per-field rules), deny for anything unlisted. A field's decision depends only
+ * on the department, never on the row, so by default the rules run once per operation and
+ * department over the document (`checkDocument`) instead of wrapping every resolver; the wrapping
+ * mode (`shieldedSchema`) is kept for comparison in the benchmarks.
+ */
+export interface PolicyGuard {
+  rules: IRuleTypeMap;
+  options: IOptions;
+  /** Denied field selections of an operation for the request's department (cached per document). */
+  check(document: DocumentNode, cacheKey: string, ctx: Context): Promise<ForbiddenError[]>;
+  /**
+   * Filters and orderings on fields the department may not read: a filter is a question about the
+   * field's values (a count of dropped-out children is schooling data), so it needs read access.
+   */
+  checkArguments(
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    ctx: Context,
+  ): ForbiddenError[];
+  /** Fields whose group needs a declared purpose, selected without one: FORBIDDEN with a clear message. */
+  purposeRequired(document: DocumentNode, ctx: Context): ForbiddenError[];
+}
+
+/** Filter inputs and orderings that are named differently from the field they ask about. */
+const ARGUMENT_FIELDS: Record<string, string[]> = {
+  anyCause: ["primaryCause", "otherCauses"],
+  ageRange: ["birthDate"],
+  disabled: ["disabilityType"],
+  projectId: ["project"],
+  agencyId: ["agency"],
+  leadAgencyId: ["leadAgency"],
+  NAME: ["name"],
+  ID: ["id"],
+  CODE: ["code"],
+  HOUSEHOLD_NUMBER: ["householdNumber"],
+  IDENTIFIED_YEAR: ["identifiedYear"],
+  BIRTH_DATE: ["birthDate"],
+  VALUE_DESC: ["value"],
+  YEAR_DESC: ["year"],
+  POPULATION_DESC: ["registeredPopulation"],
+};
+/** Arguments that only page or name a row, or narrow within the principal's own scope. */
+const NEUTRAL_ARGUMENTS = new Set(["first", "after", "last", "before", "id", "code", "regionCode", "representations"]);
+
+const FEDERATION = new Set(["_service", "_entities"]);
+
+function fieldRule(type: string, field: string): IRule {
+  return rule(`${type}.${field}`, { cache: "contextual" })((_parent: unknown, _args: unknown, ctx: Context) => {
+    const policy = ctx.access.policy;
+    if (!policy || policy.level(type, field) !== "none") return true;
+    return new ForbiddenError(`${type}.${field} is not available to ${policy.department}.`);
+  });
+}
+
+export function policyRules(schema: GraphQLSchema): IRuleTypeMap {
+  const tree: IRuleTypeMap = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    const fields: IRuleFieldMap = {};
+    for (const field of Object.keys(type.getFields())) fields[field] = fieldRule(type.name, field);
+    tree[type.name] = fields;
+  }
+  return tree;
+}
+
+export function createGuard(schema: GraphQLSchema): PolicyGuard {
+  const rules = policyRules(schema);
+  const options: IOptions = {
+    debug: false,
+    allowExternalErrors: true,
+    fallbackRule: deny,
+    fallbackError: new ForbiddenError(),
+    hashFunction: ({ parent, args }: { parent: unknown; args: unknown }) => JSON.stringify([parent, args]),
+  };
+  const decisions = new Map<string, Promise<ForbiddenError[]>>();
+
+  async function evaluate(document: DocumentNode, ctx: Context): Promise<ForbiddenError[]> {
+    const typeInfo = new TypeInfo(schema);
+    const pending: { type: string; field: string; path: string[] }[] = [];
+    const path: string[] = [];
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field: {
+          enter(node: FieldNode) {
+            path.push(node.alias?.value ?? node.name.value);
+            const parent = typeInfo.getParentType();
+            if (!parent || node.name.value.startsWith("__") || !isObjectType(parent)) return;
+            if (parent.name === "Query" && FEDERATION.has(node.name.value)) return;
+            pending.push({ type: parent.name, field: node.name.value, path: [...path] });
+          },
+          leave() {
+            path.pop();
+          },
+        },
+      }),
+    );
+    const errors: ForbiddenError[] = [];
+    const seen = new Set<string>();
+    for (const { type, field, path: at } of pending) {
+      const key = `${type}.${field}@${at.join(".")}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const typeRules = rules[type] as IRuleFieldMap | undefined;
+      const fieldRuleFor = (typeRules?.[field] ?? options.fallbackRule) as IRule;
+      const info = { parentType: schema.getType(type), fieldName: field } as unknown as GraphQLResolveInfo;
+      const result = await fieldRuleFor.resolve({}, {}, ctx as never, info, options);
+      if (result !== true) {
+        const error =
+          result instanceof ForbiddenError
+            ? result
+            : new ForbiddenError(`${type}.${field} is not available to ${ctx.access.principal.department}.`);
+        errors.push(new ForbiddenError(`${error.message} (at ${at.join(".")})`));
+      }
+    }
+    return errors;
+  }
+
+  function rowType(type: GraphQLOutputType): GraphQLObjectType | undefined {
+    const named = getNamedType(type);
+    if (!isObjectType(named)) return undefined;
+    const node = named.getFields().nodes;
+    const target = node ? getNamedType(node.type) : named;
+    return isObjectType(target) ? target : undefined;
+  }
+
+  function checkArguments(
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    ctx: Context,
+  ): ForbiddenError[] {
+    const policy = ctx.access.policy;
+    if (!policy) return [];
+    const typeInfo = new TypeInfo(schema);
+    const errors: ForbiddenError[] = [];
+    const valueOf = (node: ValueNode): unknown => valueFromASTUntyped(node, variables ?? {});
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field(node: FieldNode) {
+          const field = typeInfo.getFieldDef();
+          if (!field || !node.arguments?.length) return;
+          const target = rowType(field.type);
+          if (!target) return;
+          for (const argument of node.arguments) {
+            const name = argument.name.value;
+            if (NEUTRAL_ARGUMENTS.has(name)) continue;
+            const value = valueOf(argument.value);
+            if (value === null || value === undefined) continue;
+            let asked: string[];
+            if (name === "filter" && typeof value === "object") {
+              asked = Object.entries(value as Record<string, unknown>)
+                .filter(([key, v]) => v !== null && v !== undefined && !NEUTRAL_ARGUMENTS.has(key))
+                .flatMap(([key]) => ARGUMENT_FIELDS[key] ?? [key]);
+            } else if (name === "orderBy") {
+              asked = ARGUMENT_FIELDS[String(value)] ?? [String(value)];
+            } else {
+              asked = ARGUMENT_FIELDS[name] ?? [name];
+            }
+            for (const wanted of asked) {
+              if (policy.level(target.name, wanted) === "none" || policy.masks(target.name).has(wanted)) {
+                errors.push(
+                  new ForbiddenError(
+                    `Filtering or ordering ${target.name} by ${wanted} is not available to ${policy.department} (at ${node.name.value}.${name}).`,
+                  ),
+                );
+              }
+            }
+          }
+        },
+      }),
+    );
+    return errors;
+  }
+
+  function purposeRequired(document: DocumentNode, ctx: Context): ForbiddenError[] {
+    const policy = ctx.access.policy;
+    if (!policy) return [];
+    const typeInfo = new TypeInfo(schema);
+    const needed = new Set<string>();
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field(node: FieldNode) {
+          const parent = typeInfo.getParentType();
+          if (parent && policy.rule(parent.name, node.name.value)?.purposeRequired) {
+            needed.add(`${parent.name}.${node.name.value}`);
+          }
+        },
+      }),
+    );
+    return [...needed].map(
+      (field) =>
+        new ForbiddenError(
+          `Reading ${field} requires a declared purpose: send an X-Purpose header saying why (it is recorded in the audit log).`,
+        ),
+    );
+  }
+
+  return {
+    rules,
+    options,
+    checkArguments,
+    purposeRequired,
+    check(document, cacheKey, ctx) {
+      if (!ctx.access.policy) return Promise.resolve([]);
+      const key = `${ctx.access.policy.department}\u0000${cacheKey}`;
+      let decision = decisions.get(key);
+      if (!decision) {
+        // Shield's contextual cache lives on the context; a scratch one keeps decisions per department.
+        decision = evaluate(document, { ...ctx, _shield: { cache: {} } } as Context);
+        decisions.set(key, decision);
+        if (decisions.size > 5000) decisions.delete(decisions.keys().next().value as string);
+      }
+      return decision;
+    },
+  };
+}
+
+/** The wrapping mode: shield as graphql-middleware around every resolver (for comparison). */
+export function shieldedSchema(schema: GraphQLSchema, guard: PolicyGuard): GraphQLSchema {
+  return applyMiddleware(schema, shield(guard.rules, guard.options));
+}
+
+/** Whether an operation asks for the schema itself (served from the department's contract). */
+export function isIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node: FieldNode) {
+      if (node.name.value === "__schema" || node.name.value === "__type") found = true;
+    },
+  });
+  return found;
+}

@@ -1,0 +1,79 @@
+import "reflect-metadata";
+import { Command } from "commander";
+import { asc, eq } from "drizzle-orm";
+import { newApiKey } from "../access/authenticate.js";
+import { loadPolicyFile } from "../access/policy.js";
+import { loadConfig } from "../config.js";
+import { openDatabase } from "../db/client.js";
+import { migrate } from "../db/migrate.js";
+import { apiKeys } from "../db/schema.js";
+
+/** `npm run api-key -- create|list|revoke`: integrator service accounts bound to a department and region. */
+const config = loadConfig();
+const open = async () => {
+  const database = await openDatabase(
+    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
+  );
+  await migrate(database);
+  return database;
+};
+
+const program = new Command("api-key").description("Manage integrator API keys (sent as X-Api-Key).");
+
+program
+  .command("create")
+  .requiredOption("--name <name>", "who or what the key is for")
+  .requiredOption("--department <code>", "department the key acts for")
+  .option("--region <prefix>", "region code prefix of its scope (empty = everywhere)", "")
+  .action(async (o: { name: string; department: string; region: string }) => {
+    const departments = Object.keys(loadPolicyFile(config.POLICY_FILE).departments).filter((d) => d !== "PUBLIC");
+    if (!departments.includes(o.department)) throw new Error(`Unknown department ${o.department}`);
+    const database = await open();
+    const { key, prefix, hash } = newApiKey();
+    const [row] = await database.db
+      .insert(apiKeys)
+      .values({ name: o.name, prefix, keyHash: hash, department: o.department, region: o.region })
+      .returning({ id: apiKeys.id });
+    await database.close();
+    process.stdout.write(`Created API key ${row!.id} (${prefix}) for ${o.department} ${o.region || "(everywhere)"}.\n`);
+    process.stdout.write(`Key (shown once, store it now): ${key}\n`);
+  });
+
+program.command("list").action(async () => {
+  const database = await open();
+  const rows = await database.db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      department: apiKeys.department,
+      region: apiKeys.region,
+      createdAt: apiKeys.createdAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .orderBy(asc(apiKeys.id));
+  await database.close();
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.id}\t${r.prefix}\t${r.department}\t${r.region || "*"}\t${r.revokedAt ? "revoked" : "active"}\t${r.name}\n`,
+    );
+  }
+});
+
+program
+  .command("revoke")
+  .argument("<id>", "key id from `list`")
+  .action(async (id: string) => {
+    const database = await open();
+    const rows = await database.db
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(eq(apiKeys.id, Number(id)))
+      .returning({ id: apiKeys.id });
+    await database.close();
+    if (!rows.length) throw new Error(`No API key ${id}`);
+    process.stdout.write(`Revoked API key ${id}.\n`);
+  });
+
+await program.parseAsync();

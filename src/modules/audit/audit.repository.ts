@@ -1,0 +1,51 @@
+import { and, arrayOverlaps, desc, eq, getTableColumns, gte, lt } from "drizzle-orm";
+import type { Context } from "../../context.js";
+import { auditLog } from "../../db/schema.js";
+import { queryPage } from "../../shared/page-query.js";
+import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import type { AuditFilter } from "./audit.input.js";
+import type { AuditRow } from "./audit.type.js";
+
+const NEWEST_FIRST: Ordering<AuditRow> = {
+  name: "NEWEST",
+  direction: "desc",
+  columns: [auditLog.id],
+  key: (r) => [r.rowId],
+};
+
+function map(rows: Record<string, unknown>[]): AuditRow[] {
+  for (const row of rows) {
+    row.rowId = row.id;
+    row.id = String(row.id);
+    row.at = new Date(row.at as string).toISOString();
+  }
+  return rows as unknown as AuditRow[];
+}
+
+export function pageAudit(ctx: Context, filter: AuditFilter, args: PageArgs): Promise<Connection<AuditRow>> {
+  return queryPage(ctx, {
+    table: auditLog,
+    columns: getTableColumns(auditLog),
+    where: [
+      ctx.access.rowCondition("AuditEntry", auditLog),
+      filter.department ? eq(auditLog.department, filter.department) : undefined,
+      filter.principal ? eq(auditLog.principal, filter.principal) : undefined,
+      filter.from ? gte(auditLog.at, filter.from) : undefined,
+      filter.to ? lt(auditLog.at, filter.to) : undefined,
+    ],
+    ordering: NEWEST_FIRST,
+    args,
+    map,
+  });
+}
+
+/** The newest reads of any of these households' personal data (GIN index on household_ids). */
+export async function findAuditByHouseholds(ctx: Context, ids: readonly number[], limit: number): Promise<AuditRow[]> {
+  const rows = await ctx.db
+    .select()
+    .from(auditLog)
+    .where(and(arrayOverlaps(auditLog.householdIds, [...ids]), ctx.access.rowCondition("AuditEntry", auditLog)))
+    .orderBy(desc(auditLog.id))
+    .limit(limit * ids.length);
+  return map(rows as unknown as Record<string, unknown>[]);
+}

@@ -1,0 +1,3 @@
+import { AuditResolver, HouseholdAccessLogResolver } from "./audit.resolver.js";
+
+export const auditResolvers = [AuditResolver, HouseholdAccessLogResolver];
