@@ -84,11 +84,12 @@ export function personalRead(
       const field = type.getFields()[name];
       if (!field) continue;
       const holders = objects.filter((o) => key in o && (o as Record<string, unknown>)[key] !== null);
-      if (holders.length && policy.rule(type.name, name)?.personal) {
+      const child = getNamedType(field.type);
+      // Personal data are values (leaf fields); a relation only leads to them.
+      if (holders.length && !isObjectType(child) && policy.rule(type.name, name)?.personal) {
         fields.add(`${type.name}.${name}`);
         for (const o of holders) records.add(o);
       }
-      const child = getNamedType(field.type);
       if (selection.selectionSet && isObjectType(child)) {
         const next = holders
           .flatMap((o) => {

@@ -1,0 +1,131 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.js";
+import { verifyAuditChain } from "../../src/access/audit.js";
+import { authHeaders, createTestApp } from "../helpers/app.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+
+interface Entry {
+  principal: string;
+  department: string;
+  operationName: string | null;
+  fields: string[];
+  recordCount: number;
+  purpose: string | null;
+  requestId: string;
+}
+
+describe("the read audit", () => {
+  let database: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    app = await createTestApp(database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.dispose();
+  });
+
+  const lastEntries = (n: number) =>
+    database.rows<Entry & { household_ids: number[] }>(
+      sql`SELECT principal, department, operation_name AS "operationName", fields, record_count AS "recordCount",
+                 purpose, request_id AS "requestId", household_ids FROM audit_log ORDER BY id DESC LIMIT ${n}`,
+    );
+
+  it("records a health officer's read of members: who, which fields, how many, why", async () => {
+    const headers = {
+      ...(await authHeaders("HEALTH", "431221")),
+      "x-purpose": "参保核查",
+      "x-request-id": "req-audit-1",
+    };
+    const { body } = await app.graphql(
+      {
+        query: `query InsuranceCheck { members(first: 7) { nodes { name idNumber hasBasicMedicalInsurance } } }`,
+        operationName: "InsuranceCheck",
+      },
+      headers,
+    );
+    expect(body.errors).toBeUndefined();
+    const [entry] = await lastEntries(1);
+    expect(entry).toMatchObject({
+      principal: "test-health",
+      department: "HEALTH",
+      operationName: "InsuranceCheck",
+      recordCount: 7,
+      purpose: "参保核查",
+      requestId: "req-audit-1",
+    });
+    expect([...entry!.fields].sort()).toEqual(["Member.hasBasicMedicalInsurance", "Member.idNumber", "Member.name"]);
+    expect(entry!.household_ids.length).toBeGreaterThan(0);
+  });
+
+  it("writes nothing for reads without personal data", async () => {
+    const [before] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log`);
+    await app.graphql(
+      { query: `{ villages(first: 5) { nodes { name povertyStatus } } }` },
+      await authHeaders("HEALTH"),
+    );
+    const [after] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log`);
+    expect(after!.n).toBe(before!.n);
+  });
+
+  it("refuses incomes without a declared purpose, with a clear FORBIDDEN", async () => {
+    const { authorization } = await authHeaders("CIVIL_AFFAIRS");
+    const { body } = await app.graphql(
+      { query: `{ households(first: 2) { nodes { incomes { year perCapitaNetIncome } } } }` },
+      { authorization: authorization! },
+    );
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(body.errors?.[0]?.message).toMatch(/X-Purpose/);
+  });
+
+  it("answers for the registry owner who read a household's personal data, when and why", async () => {
+    const { body: page } = await app.graphql(
+      { query: `{ households(first: 1, filter: { regionCode: "431221" }) { nodes { id members { name } } } }` },
+      await authHeaders("EDUCATION", "431221"),
+    );
+    const household = (page.data as { households: { nodes: { id: string }[] } }).households.nodes[0]!;
+    const { body } = await app.graphql({
+      query: `query($id: ID!) { household(id: $id) { accessLog { department principal fields recordCount purpose } } }`,
+      variables: { id: household.id },
+    });
+    const log = (body.data as { household: { accessLog: { department: string; fields: string[] }[] } }).household
+      .accessLog;
+    expect(log[0]).toMatchObject({ department: "EDUCATION", fields: ["Member.name"], purpose: "automated test" });
+  });
+
+  it("shows the registry owner every entry and other departments only their own", async () => {
+    const all = await app.graphql({ query: `{ auditLog(first: 100) { nodes { department } } }` });
+    const departments = new Set(
+      (all.body.data as { auditLog: { nodes: { department: string }[] } }).auditLog.nodes.map((n) => n.department),
+    );
+    expect(departments.has("HEALTH") && departments.has("EDUCATION")).toBe(true);
+    const own = await app.graphql(
+      { query: `{ auditLog(first: 100) { totalCount nodes { department } } }` },
+      await authHeaders("HEALTH"),
+    );
+    const nodes = (own.body.data as { auditLog: { nodes: { department: string }[] } }).auditLog.nodes;
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.every((n) => n.department === "HEALTH")).toBe(true);
+    const publicRead = await app.graphql({ query: `{ auditLog(first: 1) { nodes { department } } }` }, {});
+    expect(publicRead.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("keeps an intact hash chain, and detects an entry altered directly in the database", async () => {
+    expect(await verifyAuditChain(database)).toMatchObject({ ok: true });
+    const [entry] = await database.rows<{ id: number }>(sql`SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 1`);
+    // The database itself refuses to change an entry...
+    await expect(database.rows(sql`UPDATE audit_log SET record_count = 0 WHERE id = ${entry!.id}`)).rejects.toThrow();
+    await expect(database.rows(sql`DELETE FROM audit_log WHERE id = ${entry!.id}`)).rejects.toThrow();
+    // ...so a tamperer must first disable the trigger: the chain still gives it away.
+    await database.rows(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
+    await database.rows(sql`UPDATE audit_log SET record_count = record_count + 1 WHERE id = ${entry!.id}`);
+    await database.rows(sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
+    const report = await verifyAuditChain(database);
+    expect(report.ok).toBe(false);
+    expect(report.brokenAt).toEqual({ id: Number(entry!.id), reason: "content differs from its hash" });
+  });
+});

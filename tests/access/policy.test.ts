@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml, stringify } from "yaml";
+import { createApp } from "../../src/app.js";
+import { defaultPolicyPath, parsePolicy } from "../../src/access/policy.js";
+import { signToken } from "../../src/access/token.js";
+import { authHeaders, createTestApp, testConfig } from "../helpers/app.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+
+const policyText = readFileSync(defaultPolicyPath, "utf8");
+const policyData = () =>
+  parseYaml(policyText) as {
+    departments: Record<string, string>;
+    groups: Record<string, { fields: Record<string, string[] | "*">; access: Record<string, string> }>;
+  };
+
+describe("the policy file", () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => database?.dispose());
+
+  it("stops the server, naming the field, when the policy lists a field the schema does not have", async () => {
+    const data = policyData();
+    (data.groups["member-basic"]!.fields.Member as string[]).push("shoeSize");
+    await expect(createApp(testConfig, database, { policy: parsePolicy(stringify(data)) })).rejects.toThrow(
+      /unknown field Member\.shoeSize/,
+    );
+  });
+
+  it("stops the server, naming the field, when a field of the schema has no rule", async () => {
+    const data = policyData();
+    data.groups["member-id-number"]!.fields.Member = [];
+    await expect(createApp(testConfig, database, { policy: parsePolicy(stringify(data)) })).rejects.toThrow(
+      /no rule for Member\.idNumber/,
+    );
+  });
+
+  it("rejects an unknown type, an unknown department and a second owner", () => {
+    const data = policyData();
+    data.groups.regions!.fields.Spaceship = ["id"];
+    data.groups.projects!.access.FINANCE = "read";
+    data.groups.projects!.access.HEALTH = "own";
+    expect(() => parsePolicy(stringify(data))).toThrow(/unknown department FINANCE/);
+    delete data.groups.projects!.access.FINANCE;
+    expect(() => parsePolicy(stringify(data))).toThrow(/only its owner/);
+  });
+
+  it("takes a new department by an edit of the file alone", async () => {
+    const data = policyData();
+    data.departments.AGRICULTURE = "农业农村局 — a department added by editing the policy";
+    data.groups["village-core"]!.access.AGRICULTURE = "read";
+    data.groups.projects!.access.AGRICULTURE = "read";
+    const app = await createApp(testConfig, database, { policy: parsePolicy(stringify(data)) });
+    try {
+      const headers = {
+        authorization: `Bearer ${await signToken(testConfig, { sub: "agri-1", department: "AGRICULTURE", region: "431221" })}`,
+      };
+      const villages = await app.graphql({ query: `{ villages(first: 3) { nodes { code name } } }` }, headers);
+      expect(villages.body.errors).toBeUndefined();
+      const codes = (villages.body.data as { villages: { nodes: { code: string }[] } }).villages.nodes.map(
+        (v) => v.code,
+      );
+      expect(codes.every((c) => c.startsWith("431221"))).toBe(true);
+      const members = await app.graphql({ query: `{ members(first: 1) { nodes { name } } }` }, headers);
+      expect(members.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      // Roads are not in its grant: unlisted means denied.
+      const roads = await app.graphql({ query: `{ villages(first: 1) { nodes { hasHardenedRoad } } }` }, headers);
+      expect(roads.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe("introspection", () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ seed: false });
+  });
+  afterAll(async () => database?.dispose());
+
+  it("shows each department its contract: only what it may see", async () => {
+    const app = await createTestApp(database);
+    try {
+      const memberFields = async (department: string) => {
+        const headers = department === "PUBLIC" ? {} : await authHeaders(department);
+        const { body } = await app.graphql({ query: `{ __type(name: "Member") { fields { name } } }` }, headers);
+        const type = (body.data as { __type: { fields: { name: string }[] } | null }).__type;
+        return type ? type.fields.map((f) => f.name) : null;
+      };
+      const health = await memberFields("HEALTH");
+      expect(health).toContain("healthStatus");
+      expect(health).toContain("idNumber");
+      expect(health).not.toContain("schoolingStatus");
+      expect(health).not.toContain("labourCapacity");
+      expect(await memberFields("EDUCATION")).toContain("schoolingStatus");
+      expect(await memberFields("TRANSPORT")).toBeNull();
+      expect(await memberFields("PUBLIC")).toBeNull();
+      expect(await memberFields("RURAL_REVITALIZATION")).toContain("labourCapacity");
+    } finally {
+      await app.stop();
+    }
+  });
+});
