@@ -1,37 +1,45 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import postgres from "postgres";
+import { signToken } from "../src/access/token.js";
+import { loadConfig } from "../src/config.js";
 import { loadExamples } from "../tests/helpers/examples.js";
 
 /**
  * `npm run bench`: against PostgreSQL with the city tier (BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/xg_bench; load it first with
- * `DATABASE_URL=… npm run seed -- --tier city --reset`). Each scenario runs on the compiled
- * executor and on plain graphql-js side by side, printing req/s, latency and statements/request.
+ * `DATABASE_URL=… npm run seed -- --tier city --reset`). Two suites, each side by side in one run:
+ *   execution    the example operations on the compiled executor and on plain graphql-js;
+ *   permissions  a 200-household page with members with the policy off, on (registry owner and
+ *                health), and on with graphql-shield wrapping every resolver (the "before").
+ * BENCH_SUITE=execution|permissions runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const suite = process.env.BENCH_SUITE ?? "all";
+const config = loadConfig({ NODE_ENV: "development" });
 
 interface Scenario {
   name: string;
   query: string;
   variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statements: number;
+  audit: number;
 }
 
 const examples = new Map(loadExamples().map((e) => [e.name, e.query]));
-const scenarios: Scenario[] = [
-  {
-    name: "officer page of 50 households",
-    query: examples.get("officer-households-page")!,
-    variables: { regionCode: "431221" },
-  },
-  { name: "village overview with counts", query: examples.get("village-overview")! },
-  { name: "integrator page of 1,000 households", query: examples.get("integrator-households")! },
-];
 
-async function startServer(execution: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port)], {
+async function startServer(port: number, execution: string, access = "document"): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -42,30 +50,30 @@ async function startServer(execution: string, port: number): Promise<ChildProces
   return child;
 }
 
-async function post(port: number, scenario: Scenario) {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
+function requestOf(scenario: Scenario) {
+  return {
+    method: "POST" as const,
+    headers: { "content-type": "application/json", ...scenario.headers },
     body: JSON.stringify({ query: scenario.query, variables: scenario.variables }),
-  });
+  };
+}
+
+async function post(port: number, scenario: Scenario) {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, requestOf(scenario));
   const body = (await res.json()) as { errors?: unknown[] };
   if (body.errors) throw new Error(`${scenario.name}: ${JSON.stringify(body.errors).slice(0, 500)}`);
 }
 
-async function statementsPerRequest(port: number, scenario: Scenario): Promise<number> {
-  const read = async () => Number(await (await fetch(`http://127.0.0.1:${port}/__statements`)).json());
+async function measure(port: number, scenario: Scenario): Promise<Figures> {
+  const read = async () =>
+    (await (await fetch(`http://127.0.0.1:${port}/__statements`)).json()) as { data: number; audit: number };
   await post(port, scenario); // warm: compile and plan once
   const before = await read();
   await post(port, scenario);
-  return (await read()) - before;
-}
-
-async function load(port: number, scenario: Scenario) {
+  const after = await read();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: scenario.query, variables: scenario.variables }),
+    ...requestOf(scenario),
     connections,
     duration,
   });
@@ -74,41 +82,97 @@ async function load(port: number, scenario: Scenario) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
+    statements: after.data - before.data,
+    audit: after.audit - before.audit,
   };
+}
+
+function table(rows: { scenario: string; variant: string; f: Figures; ratio: number }[]) {
+  console.log(
+    "| scenario | variant | req/s | p50 ms | p99 ms | statements/request | audit statements | errors | ratio |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const { scenario, variant, f, ratio } of rows) {
+    console.log(
+      `| ${scenario} | ${variant} | ${f.rps.toFixed(1)} | ${f.p50} | ${f.p99} | ${f.statements} | ${f.audit} | ${f.errors} | ${ratio.toFixed(2)}× |`,
+    );
+  }
+  console.log("");
+}
+
+async function executionSuite(registry: Record<string, string>) {
+  const scenarios: Scenario[] = [
+    { name: "officer page of 50 households", query: examples.get("officer-households-page")!, headers: registry },
+    { name: "village overview with counts", query: examples.get("village-overview")!, headers: registry },
+    { name: "integrator page of 1,000 households", query: examples.get("integrator-households")!, headers: registry },
+  ];
+  const servers = [await startServer(4101, "jit"), await startServer(4102, "graphql-js")];
+  const rows = [];
+  try {
+    for (const scenario of scenarios) {
+      const jit = await measure(4101, scenario);
+      const js = await measure(4102, scenario);
+      rows.push({ scenario: scenario.name, variant: "graphql-jit (production)", f: jit, ratio: jit.rps / js.rps });
+      rows.push({ scenario: scenario.name, variant: "graphql-js", f: js, ratio: 1 });
+    }
+  } finally {
+    for (const child of servers) child.kill("SIGTERM");
+  }
+  console.log("## Execution: compiled vs graphql-js (registry owner, policy on)\n");
+  table(rows);
+}
+
+async function permissionsSuite(registry: Record<string, string>, health: Record<string, string>) {
+  const query = `query Page200 { households(first: 200) { nodes { householdNumber status village { name }
+    members { name gender birthDate idNumber healthStatus hasBasicMedicalInsurance } } } }`;
+  const servers = [
+    await startServer(4111, "jit", "off"),
+    await startServer(4112, "jit", "document"),
+    await startServer(4113, "jit", "middleware"),
+  ];
+  const rows = [];
+  try {
+    const off = await measure(4111, { name: "off", query, headers: registry });
+    const onRegistry = await measure(4112, { name: "on", query, headers: registry });
+    const onHealth = await measure(4112, { name: "on", query, headers: health });
+    const shieldHealth = await measure(4113, { name: "shield", query, headers: health });
+    const name = "200 households with members";
+    rows.push({ scenario: name, variant: "permissions off", f: off, ratio: 1 });
+    rows.push({ scenario: name, variant: "on, RURAL_REVITALIZATION", f: onRegistry, ratio: onRegistry.rps / off.rps });
+    rows.push({
+      scenario: name,
+      variant: "on, HEALTH (rules once per operation)",
+      f: onHealth,
+      ratio: onHealth.rps / off.rps,
+    });
+    rows.push({
+      scenario: name,
+      variant: "on, HEALTH (shield wrapping every field)",
+      f: shieldHealth,
+      ratio: shieldHealth.rps / off.rps,
+    });
+  } finally {
+    for (const child of servers) child.kill("SIGTERM");
+  }
+  console.log("## Permissions: cost of enforcement (ratio = req/s vs permissions off)\n");
+  table(rows);
 }
 
 async function main() {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM households`;
-  const n = row?.n ?? 0;
   await sql.end();
+  const n = row?.n ?? 0;
   if (n < 100_000) throw new Error(`${url} holds ${n} households: load the city tier first (see bench/run.ts).`);
   console.log(`city tier: ${n} households; ${connections} connections, ${duration}s per run\n`);
-
-  const servers = { jit: await startServer("jit", 4101), "graphql-js": await startServer("graphql-js", 4102) };
-  const ports = { jit: 4101, "graphql-js": 4102 } as const;
-  const rows: string[] = [];
-  try {
-    for (const scenario of scenarios) {
-      const figures: Record<string, Awaited<ReturnType<typeof load>> & { statements: number }> = {};
-      for (const mode of ["jit", "graphql-js"] as const) {
-        const statements = await statementsPerRequest(ports[mode], scenario);
-        figures[mode] = { ...(await load(ports[mode], scenario)), statements };
-      }
-      const ratio = figures.jit!.rps / figures["graphql-js"]!.rps;
-      for (const mode of ["jit", "graphql-js"] as const) {
-        const f = figures[mode]!;
-        rows.push(
-          `| ${scenario.name} | ${mode} | ${f.rps.toFixed(1)} | ${f.p50} | ${f.p99} | ${f.statements} | ${f.errors} | ${mode === "jit" ? `${ratio.toFixed(2)}×` : "1.00×"} |`,
-        );
-      }
-    }
-  } finally {
-    for (const child of Object.values(servers)) child.kill("SIGTERM");
-  }
-  console.log("| scenario | execution | req/s | p50 ms | p99 ms | statements/request | errors | vs graphql-js |");
-  console.log("|---|---|---|---|---|---|---|---|");
-  for (const row of rows) console.log(row);
+  const headers = async (department: string) => ({
+    authorization: `Bearer ${await signToken(config, { sub: `bench-${department}`, department, region: "" }, "2h")}`,
+    "x-purpose": "benchmark",
+  });
+  const registry = await headers("RURAL_REVITALIZATION");
+  const health = await headers("HEALTH");
+  if (suite === "all" || suite === "execution") await executionSuite(registry);
+  if (suite === "all" || suite === "permissions") await permissionsSuite(registry, health);
 }
 
 main().catch((error: unknown) => {

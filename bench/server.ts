@@ -9,15 +9,22 @@ import { setLogLevel } from "../src/shared/log.js";
 /**
  * One API server for a benchmark run, in its own process so the load generator does not share
  * its CPU. `/__statements` reports the statements issued so far (bench only, not in the app).
+ * Arguments: execution (jit | graphql-js), port, access (document | middleware | off).
  */
-const [execution = "jit", port = "4100"] = process.argv.slice(2);
+const [execution = "jit", port = "4100", access = "document"] = process.argv.slice(2);
 setLogLevel("error");
-const config = loadConfig({ ...process.env, AUTO_SEED: "none" });
+const config = loadConfig({ ...process.env, AUTO_SEED: "none", NODE_ENV: "development" });
 const database = await openDatabase({ url: config.DATABASE_URL, max: 10 });
-const app = await createApp(config, database, { execution: execution as ExecutionMode });
+const app = await createApp(config, database, {
+  execution: execution as ExecutionMode,
+  guard: access === "middleware" ? "middleware" : "document",
+  unrestricted: access === "off",
+});
 const server = createServer((req, res) => {
   if (req.url === "/__statements") {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(database.statements.count));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ data: database.statements.count, audit: database.statements.audit }));
     return;
   }
   app.handle(req, res);

@@ -11,7 +11,7 @@ import { createAccess, type Access } from "./access/access.js";
 import { createAuthenticator } from "./access/authenticate.js";
 import { compilePolicy, type CompiledPolicy } from "./access/compile.js";
 import { contractSchemas } from "./access/contract.js";
-import { appendAudit, collectReads, personalRead, ReadCollector } from "./access/audit.js";
+import { AuditWriter, collectReads, personalRead, ReadCollector } from "./access/audit.js";
 import { createGuard, isIntrospection, shieldedSchema } from "./access/guard.js";
 import { loadPolicyFile, type PolicyFile } from "./access/policy.js";
 import { UnauthenticatedError } from "./shared/errors.js";
@@ -34,6 +34,11 @@ export interface AppOptions {
   guard?: "document" | "middleware";
   /** The policy to enforce (tests); default: the policy file of the configuration. */
   policy?: PolicyFile;
+  /**
+   * Benchmarks only: serve every authenticated principal without the policy (no guard, no masks,
+   * no scope, no audit), to measure what enforcement costs. Never set by the server's entry point.
+   */
+  unrestricted?: boolean;
 }
 
 export interface GraphQLBody {
@@ -116,6 +121,7 @@ export async function createApp(config: Config, database: Database, options: App
   const guard = createGuard(schema);
   const authenticator = await createAuthenticator(config, database, policy.departments);
   const executionSchema = options.guard === "middleware" ? shieldedSchema(schema, guard) : schema;
+  const audit = new AuditWriter(database);
 
   const apollo = new ApolloServer<Context>({
     gateway: executorGateway(executionSchema, options.execution ?? "jit", {
@@ -150,7 +156,7 @@ export async function createApp(config: Config, database: Database, options: App
         const read = personalRead(schema, policy, rc.document, rc.operationName, result.data);
         if (!read.fields.length) return result;
         const { principal } = ctx.access;
-        await appendAudit(database, {
+        await audit.append({
           principal: principal.id,
           department: principal.department,
           region: principal.region,
@@ -178,7 +184,7 @@ export async function createApp(config: Config, database: Database, options: App
       const principal = await authenticator.authenticate((name) => headers.get(name));
       const departmentPolicy = policy.forDepartment(principal.department);
       if (!departmentPolicy) throw new UnauthenticatedError("The credentials' department is not in the policy.");
-      access = createAccess(principal, departmentPolicy);
+      access = createAccess(principal, options.unrestricted ? null : departmentPolicy);
     } catch (error) {
       if (!(error instanceof UnauthenticatedError)) throw error;
       return unauthenticated(error, requestId);

@@ -1,5 +1,8 @@
 import { BadUserInputError } from "./errors.js";
 
+/** Row keys are PostgreSQL integers: anything larger cannot name a row. */
+export const MAX_KEY = 2_147_483_647;
+
 /**
  * Relay global ids: opaque base64url of `Type:key`. Clients must treat them as strings;
  * the same id is the federation key of every entity.
@@ -19,7 +22,7 @@ export function fromGlobalId(id: string): { type: string; key: string } {
 export function decodeId(id: string, type: string): number {
   const decoded = fromGlobalId(id);
   const key = Number(decoded.key);
-  if (decoded.type !== type || !Number.isSafeInteger(key) || key <= 0) {
+  if (decoded.type !== type || !/^[0-9]{1,10}$/.test(decoded.key) || key <= 0 || key > MAX_KEY) {
     throw new BadUserInputError(`"${truncate(id)}" is not a valid ${type} id.`);
   }
   return key;
@@ -32,7 +35,7 @@ function truncate(s: string): string {
 /** The integer key of a decoded global id, or BAD_USER_INPUT. */
 export function intKey(key: string, type: string): number {
   const n = Number(key);
-  if (!/^[0-9]{1,15}$/.test(key) || !Number.isSafeInteger(n) || n <= 0) {
+  if (!/^[0-9]{1,10}$/.test(key) || n <= 0 || n > MAX_KEY) {
     throw new BadUserInputError(`Not a valid ${type} id.`);
   }
   return n;

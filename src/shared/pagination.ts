@@ -109,7 +109,11 @@ export function decodeCursor(cursor: string, ordering: Ordering<unknown>): (stri
     c.o === ordering.name &&
     Array.isArray(c.v) &&
     c.v.length === ordering.columns.length &&
-    c.v.every((v) => typeof v === "string" || typeof v === "number");
+    c.v.every(
+      (v) =>
+        (typeof v === "string" && v.length <= 200) ||
+        (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= 2_147_483_647),
+    );
   if (!valid) {
     throw new BadUserInputError("Invalid cursor: pass a cursor from this list with the same ordering.");
   }
