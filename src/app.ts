@@ -173,6 +173,8 @@ export async function createApp(config: Config, database: Database, options: App
     }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown: the database must close after the server, in that order.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
   });
   await apollo.start();

@@ -38,11 +38,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log("info", "shutting down", { signal });
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const started = Date.now();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    log("debug", "http server closed", { ms: Date.now() - started });
     await app.stop();
+    log("debug", "graphql server stopped", { ms: Date.now() - started });
     // Closing PGlite flushes and releases its data folder: killing it mid-write can corrupt it.
     await database.close();
+    log("info", "stopped", { ms: Date.now() - started });
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
