@@ -189,6 +189,8 @@ function departmentPolicy(
     let granted = rule.access[department] ?? "none";
     // A root field of a group the department may only aggregate still answers totalCount.
     if (granted === "none" && type === "Query" && rule.aggregate.includes(department)) granted = "read";
+    // Writing is stewardship: a mutation belongs to the department that owns its fields.
+    if (type === "Mutation" && granted !== "own") return "none";
     // A relation to rows the department cannot see is no relation for it.
     if (granted !== "none" && !reachable(type, field)) return "none";
     return granted;

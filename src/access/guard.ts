@@ -66,7 +66,18 @@ const ARGUMENT_FIELDS: Record<string, string[]> = {
   POPULATION_DESC: ["registeredPopulation"],
 };
 /** Arguments that only page or name a row, or narrow within the principal's own scope. */
-const NEUTRAL_ARGUMENTS = new Set(["first", "after", "last", "before", "id", "code", "regionCode", "representations"]);
+// A mutation's `input` is checked field by field by the write service (only the steward may write).
+const NEUTRAL_ARGUMENTS = new Set([
+  "first",
+  "after",
+  "last",
+  "before",
+  "id",
+  "code",
+  "regionCode",
+  "representations",
+  "input",
+]);
 
 const FEDERATION = new Set(["_service", "_entities"]);
 

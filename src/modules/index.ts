@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import { agencyResolvers } from "./agencies/index.js";
 import { auditResolvers } from "./audit/index.js";
+import { stewardshipResolvers } from "./stewardship/index.js";
 import { householdResolvers } from "./households/index.js";
 import { NodeResolver } from "./node/node.resolver.js";
 import { projectResolvers } from "./projects/index.js";
@@ -17,4 +18,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ...projectResolvers,
   ...agencyResolvers,
   ...auditResolvers,
+  ...stewardshipResolvers,
 ];

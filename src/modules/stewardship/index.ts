@@ -1,0 +1,3 @@
+import { StewardshipResolver } from "./stewardship.resolver.js";
+
+export const stewardshipResolvers = [StewardshipResolver];

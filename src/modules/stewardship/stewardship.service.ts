@@ -1,0 +1,218 @@
+import type { Context } from "../../context.js";
+import { households, members, villages } from "../../db/schema.js";
+import { ForbiddenError } from "../../shared/errors.js";
+import { decodeId } from "../../shared/global-id.js";
+import { householdById } from "../households/household.loader.js";
+import { memberById } from "../households/member.loader.js";
+import { villageById } from "../villages/village.loader.js";
+import { applyOwnedWrite, type OwnedWrite } from "./stewardship.repository.js";
+import type { InputError, WriteOutcome } from "./stewardship.type.js";
+import type {
+  RecordAssistanceInput,
+  RecordHealthInput,
+  RecordHousingAssessmentInput,
+  RecordSchoolingInput,
+  RecordVillageRoadInput,
+} from "./stewardship.input.js";
+
+/** Write authority comes from the compiled policy: only the steward (`own`) of every field written. */
+function assertOwns(ctx: Context, type: string, fields: string[]): void {
+  const policy = ctx.access.policy;
+  if (!policy) return;
+  const notOwned = fields.filter((f) => policy.level(type, f) !== "own");
+  if (notOwned.length) {
+    throw new ForbiddenError(
+      `${policy.department} does not own ${notOwned.map((f) => `${type}.${f}`).join(", ")}: only the steward may write it.`,
+    );
+  }
+}
+
+const present = (input: object) =>
+  Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) as Record<string, unknown>;
+
+function error(field: string, code: string, message: string): InputError {
+  return { path: ["input", field], code, message };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const thisYear = () => new Date().getUTCFullYear();
+
+function requireReason(reason: string | null | undefined, errors: InputError[]) {
+  if (!reason || !reason.trim()) errors.push(error("reason", "REQUIRED", "Say why: the reason goes into the history."));
+}
+
+async function run<R>(
+  ctx: Context,
+  write: Omit<OwnedWrite, "changes"> & { changes: Record<string, unknown> },
+  errors: InputError[],
+  reload: () => Promise<R | null>,
+): Promise<WriteOutcome<R>> {
+  assertOwns(ctx, write.type, Object.keys(write.changes));
+  if (errors.length) return { ok: false, unchanged: false, record: null, inputErrors: errors, error: null };
+  const state = await applyOwnedWrite(ctx, write);
+  if (state.kind === "missing") throw new ForbiddenError(`No such ${write.type} in your scope.`);
+  if (state.kind === "conflict") {
+    return {
+      ok: false,
+      unchanged: false,
+      record: await reload(),
+      inputErrors: [],
+      error: {
+        code: "CONFLICT",
+        message: `The ${write.type} changed since you read it (version ${write.version}, now ${state.currentVersion}): re-read and re-apply.`,
+        currentVersion: state.currentVersion,
+      },
+    };
+  }
+  return { ok: true, unchanged: state.kind === "unchanged", record: await reload(), inputErrors: [], error: null };
+}
+
+const memberWrite = (ctx: Context, memberId: number) => ({
+  table: members,
+  type: "Member",
+  id: memberId,
+  scope: (c: Context) => c.access.scope(members.villageCode),
+  householdOf: (row: Record<string, unknown>) => row.householdId as number,
+  reload: () => {
+    memberById(ctx).clear(memberId);
+    return memberById(ctx).load(memberId);
+  },
+});
+
+export function recordSchooling(ctx: Context, input: RecordSchoolingInput) {
+  const id = decodeId(input.memberId, "Member");
+  const errors: InputError[] = [];
+  requireReason(input.reason, errors);
+  const { memberId: _m, version, reason, ...fields } = input;
+  const { reload, ...target } = memberWrite(ctx, id);
+  return run(ctx, { ...target, version, reason, changes: present(fields) }, errors, reload);
+}
+
+export function recordHealth(ctx: Context, input: RecordHealthInput) {
+  const id = decodeId(input.memberId, "Member");
+  const errors: InputError[] = [];
+  requireReason(input.reason, errors);
+  if (input.medicalExpenseOutOfPocket != null) {
+    if (input.medicalExpenseOutOfPocket < 0 || input.medicalExpenseOutOfPocket > 10_000_000) {
+      errors.push(error("medicalExpenseOutOfPocket", "OUT_OF_RANGE", "An expense is between 0 and 10,000,000 yuan."));
+    }
+    if (input.medicalExpenseYear == null) {
+      errors.push(error("medicalExpenseYear", "REQUIRED", "Give the year the expense belongs to."));
+    }
+  }
+  if (input.medicalExpenseYear != null && (input.medicalExpenseYear > thisYear() || input.medicalExpenseYear < 2013)) {
+    errors.push(error("medicalExpenseYear", "IN_THE_FUTURE", `The year must be between 2013 and ${thisYear()}.`));
+  }
+  const { memberId: _m, version, reason, ...fields } = input;
+  const changes = present(fields);
+  if (!Object.keys(changes).length)
+    errors.push(error("healthStatus", "REQUIRED", "Give at least one value to record."));
+  const { reload, ...target } = memberWrite(ctx, id);
+  return run(ctx, { ...target, version, reason, changes }, errors, reload);
+}
+
+export function recordAssistance(ctx: Context, input: RecordAssistanceInput) {
+  const id = decodeId(input.memberId, "Member");
+  const errors: InputError[] = [];
+  requireReason(input.reason, errors);
+  const { memberId: _m, version, reason, clearDisability, ...fields } = input;
+  const changes = present(fields);
+  if (clearDisability) {
+    if (fields.disabilityType != null || fields.disabilityGrade != null) {
+      errors.push(error("clearDisability", "INCONSISTENT", "Clear the disability or give one, not both."));
+    }
+    changes.disabilityType = null;
+    changes.disabilityGrade = null;
+  } else if ((fields.disabilityType == null) !== (fields.disabilityGrade == null)) {
+    errors.push(
+      error(
+        fields.disabilityType == null ? "disabilityType" : "disabilityGrade",
+        "REQUIRED",
+        "Give a disability's type and grade together.",
+      ),
+    );
+  }
+  if (fields.disabilityGrade != null && (fields.disabilityGrade < 1 || fields.disabilityGrade > 4)) {
+    errors.push(error("disabilityGrade", "OUT_OF_RANGE", "A disability grade is 1 to 4."));
+  }
+  if (!Object.keys(changes).length)
+    errors.push(error("receivesLowIncomeAllowance", "REQUIRED", "Give at least one value to record."));
+  const { reload, ...target } = memberWrite(ctx, id);
+  return run(ctx, { ...target, version, reason, changes }, errors, reload);
+}
+
+export function recordHousingAssessment(ctx: Context, input: RecordHousingAssessmentInput) {
+  const id = decodeId(input.householdId, "Household");
+  const errors: InputError[] = [];
+  requireReason(input.reason, errors);
+  if (input.housingGrade != null && !input.housingAssessedOn) {
+    errors.push(error("housingAssessedOn", "REQUIRED", "Give the date of the assessment with its grade."));
+  }
+  if (input.housingAssessedOn) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.housingAssessedOn) || Number.isNaN(Date.parse(input.housingAssessedOn))) {
+      errors.push(error("housingAssessedOn", "INVALID_DATE", "Use an ISO date, e.g. 2024-05-31."));
+    } else if (input.housingAssessedOn > today()) {
+      errors.push(error("housingAssessedOn", "IN_THE_FUTURE", "An assessment cannot be dated in the future."));
+    }
+  }
+  if (input.housingRenovated && input.housingRenovationYear == null) {
+    errors.push(error("housingRenovationYear", "REQUIRED", "Give the year of the renovation."));
+  }
+  if (
+    input.housingRenovationYear != null &&
+    (input.housingRenovationYear < 2000 || input.housingRenovationYear > thisYear())
+  ) {
+    errors.push(error("housingRenovationYear", "OUT_OF_RANGE", `The year must be between 2000 and ${thisYear()}.`));
+  }
+  const { householdId: _h, version, reason, ...fields } = input;
+  const changes = present(fields);
+  if (!Object.keys(changes).length)
+    errors.push(error("housingGrade", "REQUIRED", "Give at least one value to record."));
+  return run(
+    ctx,
+    {
+      table: households,
+      type: "Household",
+      id,
+      version,
+      reason,
+      changes,
+      scope: (c) => c.access.scope(households.villageCode),
+      householdOf: (row) => row.id as number,
+    },
+    errors,
+    () => {
+      householdById(ctx).clear(id);
+      return householdById(ctx).load(id);
+    },
+  );
+}
+
+export function recordVillageRoad(ctx: Context, input: RecordVillageRoadInput) {
+  const id = decodeId(input.villageId, "Village");
+  const errors: InputError[] = [];
+  if (input.distanceToTownshipKm != null && (input.distanceToTownshipKm < 0 || input.distanceToTownshipKm > 500)) {
+    errors.push(error("distanceToTownshipKm", "OUT_OF_RANGE", "A distance is between 0 and 500 km."));
+  }
+  const { villageId: _v, version, ...fields } = input;
+  const changes = present(fields);
+  if (!Object.keys(changes).length)
+    errors.push(error("hasHardenedRoad", "REQUIRED", "Give at least one value to record."));
+  return run(
+    ctx,
+    {
+      table: villages,
+      type: "Village",
+      id,
+      version,
+      reason: null,
+      changes,
+      scope: (c) => c.access.scope(villages.code),
+    },
+    errors,
+    () => {
+      villageById(ctx).clear(id);
+      return villageById(ctx).load(id);
+    },
+  );
+}

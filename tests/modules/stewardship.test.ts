@@ -1,0 +1,229 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.js";
+import { authHeaders, createTestApp } from "../helpers/app.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+
+/** Each department is the steward of its fields: it writes them, and nobody else does. */
+describe("department stewardship", () => {
+  let database: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    app = await createTestApp(database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.dispose();
+  });
+
+  const as = async (department: string, region = "431221") => authHeaders(department, region);
+  type Result = {
+    ok: boolean;
+    unchanged: boolean;
+    record: Record<string, unknown> | null;
+    inputErrors: { path: string[]; code: string }[];
+    error: { code: string; currentVersion: number } | null;
+  };
+
+  async function schoolAgeMember(region = "431221") {
+    const { body } = await app.graphql(
+      {
+        query: `query($r: String) { members(first: 1, filter: { regionCode: $r, ageRange: { from: 10, to: 13 }, schoolingStatus: [IN_SCHOOL] }) { nodes { id version schoolingStatus household { id } } } }`,
+        variables: { r: region },
+      },
+      await as("EDUCATION", ""),
+    );
+    return (body.data as { members: { nodes: { id: string; version: number; household: { id: string } }[] } }).members
+      .nodes[0]!;
+  }
+
+  async function mutate(
+    field: string,
+    inputType: string,
+    input: object,
+    headers: Record<string, string>,
+    selection = "ok unchanged inputErrors { path code message } error { code currentVersion } record { id version }",
+  ) {
+    const { body } = await app.graphql(
+      { query: `mutation($input: ${inputType}!) { ${field}(input: $input) { ${selection} } }`, variables: { input } },
+      headers,
+    );
+    return body;
+  }
+
+  it("lets an education officer record that a child dropped out, with history of who changed what", async () => {
+    const member = await schoolAgeMember();
+    const body = await mutate(
+      "recordSchooling",
+      "RecordSchoolingInput",
+      { memberId: member.id, version: member.version, schoolingStatus: "DROPPED_OUT", reason: "家访核实：外出务工" },
+      await as("EDUCATION"),
+    );
+    expect(body.errors).toBeUndefined();
+    const result = (body.data as { recordSchooling: Result }).recordSchooling;
+    expect(result).toMatchObject({ ok: true, unchanged: false, inputErrors: [], error: null });
+    expect(result.record).toMatchObject({ id: member.id, version: member.version + 1 });
+
+    const { body: history } = await app.graphql({
+      query: `query($id: ID!) { household(id: $id) { history { kind field oldValue newValue reason department recordedBy } } }`,
+      variables: { id: member.household.id },
+    });
+    const events = (history.data as { household: { history: Record<string, string>[] } }).household.history;
+    expect(events.at(-1)).toMatchObject({
+      kind: "FIELD_CHANGED",
+      field: "Member.schoolingStatus",
+      oldValue: JSON.stringify("IN_SCHOOL"),
+      newValue: JSON.stringify("DROPPED_OUT"),
+      reason: "家访核实：外出务工",
+      department: "EDUCATION",
+      recordedBy: "test-education",
+    });
+  });
+
+  it("answers an unchanged write as unchanged, without a new version or event", async () => {
+    const member = await schoolAgeMember();
+    const [before] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`);
+    const body = await mutate(
+      "recordSchooling",
+      "RecordSchoolingInput",
+      { memberId: member.id, version: member.version, schoolingStatus: "IN_SCHOOL", reason: "复核" },
+      await as("EDUCATION"),
+    );
+    expect((body.data as { recordSchooling: Result }).recordSchooling).toMatchObject({
+      ok: true,
+      unchanged: true,
+      record: { version: member.version },
+    });
+    const [after] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`);
+    expect(after!.n).toBe(before!.n);
+  });
+
+  it("refuses the forbidden neighbours: another department, another county, a field it does not own", async () => {
+    const member = await schoolAgeMember();
+    const input = { memberId: member.id, version: member.version, schoolingStatus: "DROPPED_OUT", reason: "test" };
+    // Health may not even see the mutation.
+    const health = await mutate("recordSchooling", "RecordSchoolingInput", input, await as("HEALTH"));
+    expect(health.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    // Education of the other county: the member does not exist for it.
+    const elsewhere = await mutate("recordSchooling", "RecordSchoolingInput", input, await as("EDUCATION", "431202"));
+    expect(elsewhere.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(JSON.stringify(elsewhere)).not.toContain(member.household.id);
+    // The registry owner reads schooling but does not own it.
+    const registry = await mutate(
+      "recordSchooling",
+      "RecordSchoolingInput",
+      input,
+      await as("RURAL_REVITALIZATION", ""),
+    );
+    expect(registry.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const [row] = await database.rows<{ version: number }>(
+      sql`SELECT version FROM members WHERE id = ${Number(Buffer.from(member.id, "base64url").toString().split(":")[1])}`,
+    );
+    expect(row!.version).toBe(member.version);
+  });
+
+  it("offers each mutation only to its steward", async () => {
+    const stewards: Record<string, string> = {
+      recordSchooling: "EDUCATION",
+      recordHealth: "HEALTH",
+      recordAssistance: "CIVIL_AFFAIRS",
+      recordHousingAssessment: "HOUSING",
+      recordVillageRoad: "TRANSPORT",
+    };
+    for (const department of app.policy.departments) {
+      const headers = department === "PUBLIC" ? {} : await as(department, "");
+      const { body } = await app.graphql({ query: `{ __schema { mutationType { fields { name } } } }` }, headers);
+      const fields = (
+        (body.data as { __schema: { mutationType: { fields: { name: string }[] } | null } }).__schema.mutationType
+          ?.fields ?? []
+      ).map((f) => f.name);
+      const expected = Object.entries(stewards)
+        .filter(([, d]) => d === department)
+        .map(([m]) => m);
+      expect(fields.sort(), department).toEqual(expected.sort());
+    }
+  });
+
+  it("validates field by field and writes nothing when any field is wrong", async () => {
+    const { body: page } = await app.graphql({
+      query: `{ households(first: 1, filter: { regionCode: "431221" }) { nodes { id version } } }`,
+    });
+    const household = (page.data as { households: { nodes: { id: string; version: number }[] } }).households.nodes[0]!;
+    const body = await mutate(
+      "recordHousingAssessment",
+      "RecordHousingAssessmentInput",
+      {
+        householdId: household.id,
+        version: household.version,
+        housingGrade: "D",
+        housingAssessedOn: "2999-01-01",
+        housingRenovated: true,
+        reason: " ",
+      },
+      await as("HOUSING"),
+    );
+    const result = (body.data as { recordHousingAssessment: Result }).recordHousingAssessment;
+    expect(result.ok).toBe(false);
+    expect(result.inputErrors.map((e) => [e.path.join("."), e.code]).sort()).toEqual([
+      ["input.housingAssessedOn", "IN_THE_FUTURE"],
+      ["input.housingRenovationYear", "REQUIRED"],
+      ["input.reason", "REQUIRED"],
+    ]);
+    const again = await app.graphql({
+      query: `query($id: ID!) { household(id: $id) { version } }`,
+      variables: { id: household.id },
+    });
+    expect((again.body.data as { household: { version: number } }).household.version).toBe(household.version);
+  });
+
+  it("never lets two departments silently overwrite each other: the stale write gets CONFLICT", async () => {
+    const member = await schoolAgeMember();
+    const [health, civil] = await Promise.all([
+      mutate(
+        "recordHealth",
+        "RecordHealthInput",
+        {
+          memberId: member.id,
+          version: member.version,
+          hasFamilyDoctorContract: true,
+          healthStatus: "CHRONIC_ILLNESS",
+          reason: "签约",
+        },
+        await as("HEALTH"),
+      ),
+      mutate(
+        "recordAssistance",
+        "RecordAssistanceInput",
+        { memberId: member.id, version: member.version, receivesLowIncomeAllowance: true, reason: "纳入低保" },
+        await as("CIVIL_AFFAIRS"),
+      ),
+    ]);
+    const results = [
+      (health.data as { recordHealth: Result }).recordHealth,
+      (civil.data as { recordAssistance: Result }).recordAssistance,
+    ];
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const stale = results.find((r) => !r.ok)!;
+    expect(stale.error).toMatchObject({ code: "CONFLICT", currentVersion: member.version + 1 });
+  });
+
+  it("lets transport record a village's road and bus service", async () => {
+    const { body: page } = await app.graphql({
+      query: `{ villages(first: 1, filter: { regionCode: "431221", hasBusService: false }) { nodes { id version } } }`,
+    });
+    const village = (page.data as { villages: { nodes: { id: string; version: number }[] } }).villages.nodes[0];
+    if (!village) return;
+    const body = await mutate(
+      "recordVillageRoad",
+      "RecordVillageRoadInput",
+      { villageId: village.id, version: village.version, hasBusService: true, distanceToTownshipKm: 12.5 },
+      await as("TRANSPORT"),
+    );
+    expect((body.data as { recordVillageRoad: Result }).recordVillageRoad).toMatchObject({
+      ok: true,
+      record: { version: village.version + 1 },
+    });
+  });
+});
