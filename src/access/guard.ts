@@ -50,6 +50,8 @@ export interface PolicyGuard {
 /** Filter inputs and orderings that are named differently from the field they ask about. */
 const ARGUMENT_FIELDS: Record<string, string[]> = {
   anyCause: ["primaryCause", "otherCauses"],
+  asOf: ["history"],
+  item: ["guarantees"],
   ageRange: ["birthDate"],
   disabled: ["disabilityType"],
   projectId: ["project"],

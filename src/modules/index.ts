@@ -3,6 +3,7 @@ import { agencyResolvers } from "./agencies/index.js";
 import { auditResolvers } from "./audit/index.js";
 import { stewardshipResolvers } from "./stewardship/index.js";
 import { householdResolvers } from "./households/index.js";
+import { monitoringResolvers } from "./monitoring/index.js";
 import { NodeResolver } from "./node/node.resolver.js";
 import { projectResolvers } from "./projects/index.js";
 import { regionResolvers } from "./regions/index.js";
@@ -15,6 +16,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ...regionResolvers,
   ...villageResolvers,
   ...householdResolvers,
+  ...monitoringResolvers,
   ...projectResolvers,
   ...agencyResolvers,
   ...auditResolvers,

@@ -191,6 +191,27 @@ const PATHS: Record<string, Path[]> = {
       wrap: (s) => `households(first: 3) { nodes { accessLog { ${s} } } }`,
     },
   ],
+  Guarantees: [
+    {
+      name: "household.guarantees",
+      steps: [
+        ["Query", "households"],
+        ["Household", "guarantees"],
+      ],
+      wrap: (s) => `households(first: 2) { nodes { guarantees { ${s} } } }`,
+    },
+  ],
+  GuaranteeItem: [
+    {
+      name: "household.guarantees.housingSafety",
+      steps: [
+        ["Query", "households"],
+        ["Household", "guarantees"],
+        ["Guarantees", "housingSafety"],
+      ],
+      wrap: (s) => `households(first: 2) { nodes { guarantees { housingSafety { ${s} } } } }`,
+    },
+  ],
   CadreVillageAssignment: [
     {
       name: "village.workTeam",

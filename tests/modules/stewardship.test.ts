@@ -131,6 +131,7 @@ describe("department stewardship", () => {
       recordAssistance: "CIVIL_AFFAIRS",
       recordHousingAssessment: "HOUSING",
       recordVillageRoad: "TRANSPORT",
+      changeHouseholdStatus: "RURAL_REVITALIZATION",
     };
     for (const department of app.policy.departments) {
       const headers = department === "PUBLIC" ? {} : await as(department, "");
@@ -225,5 +226,53 @@ describe("department stewardship", () => {
       ok: true,
       record: { version: village.version + 1 },
     });
+  });
+
+  it("lets the registry owner place a household under monitoring and end it, and answers its state as of any date", async () => {
+    const { body: page } = await app.graphql({
+      query: `{ households(first: 1, filter: { regionCode: "431221", status: [EXITED] }) { nodes { id version identifiedYear } } }`,
+    });
+    const household = (
+      page.data as { households: { nodes: { id: string; version: number; identifiedYear: number }[] } }
+    ).households.nodes[0]!;
+    const registry = await as("RURAL_REVITALIZATION", "");
+    const change = (input: object, version: number) =>
+      mutate(
+        "changeHouseholdStatus",
+        "ChangeHouseholdStatusInput",
+        { householdId: household.id, version, reason: "监测预警", ...input },
+        registry,
+      );
+
+    const missingType = await change({ action: "PLACE_UNDER_MONITORING", occurredOn: "2024-03-01" }, household.version);
+    expect((missingType.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.inputErrors).toEqual([
+      expect.objectContaining({ path: ["input", "monitoringType"], code: "REQUIRED" }),
+    ]);
+    const impossible = await change({ action: "ELIMINATE_RISK", occurredOn: "2024-03-01" }, household.version);
+    expect((impossible.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.error?.code).toBe("REFUSED");
+
+    const placed = await change(
+      { action: "PLACE_UNDER_MONITORING", monitoringType: "MARGINAL", occurredOn: "2024-03-01" },
+      household.version,
+    );
+    expect((placed.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.ok).toBe(true);
+    const ended = await change({ action: "ELIMINATE_RISK", occurredOn: "2024-09-15" }, household.version + 1);
+    expect((ended.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.ok).toBe(true);
+
+    const asOf = async (date: string) => {
+      const { body } = await app.graphql({
+        query: `query($id: ID!, $d: String!) { household(id: $id, asOf: $d) { status monitoringType } }`,
+        variables: { id: household.id, d: date },
+      });
+      return (body.data as { household: { status: string; monitoringType: string | null } | null }).household;
+    };
+    expect(await asOf("2024-06-01")).toEqual({ status: "MONITORED", monitoringType: "MARGINAL" });
+    expect(await asOf("2024-10-01")).toEqual({ status: "EXITED", monitoringType: null });
+    expect(await asOf(`${household.identifiedYear - 1}-12-31`)).toBeNull();
+    const { body: future } = await app.graphql({
+      query: `query($id: ID!) { household(id: $id, asOf: "2999-01-01") { status } }`,
+      variables: { id: household.id },
+    });
+    expect(future.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });

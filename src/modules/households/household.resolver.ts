@@ -6,6 +6,7 @@ import type { VillageRow } from "../villages/village.type.js";
 import { HouseholdFilter, HouseholdOrder } from "./household.input.js";
 import {
   getHousehold,
+  getHouseholdAsOf,
   householdHead,
   householdHistory,
   householdIncomes,
@@ -26,9 +27,17 @@ import { Member } from "./member.type.js";
 
 @Resolver(() => Household)
 export class HouseholdResolver {
-  @Query(() => Household, { nullable: true, description: "A household by id; null if unknown or out of your scope." })
-  household(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
-    return getHousehold(ctx, id);
+  @Query(() => Household, {
+    nullable: true,
+    description:
+      "A household by id; null if unknown or out of your scope. With `asOf`, its status and monitoring type are those it had on that date (from its history); null if it was not registered yet.",
+  })
+  household(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID) id: string,
+    @Arg("asOf", () => String, { nullable: true, description: "An ISO date (not in the future)." }) asOf?: string,
+  ) {
+    return asOf ? getHouseholdAsOf(ctx, id, asOf) : getHousehold(ctx, id);
   }
 
   @Query(() => HouseholdConnection, {

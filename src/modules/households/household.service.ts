@@ -32,6 +32,37 @@ export function getHousehold(ctx: Context, id: string): Promise<HouseholdRow | n
   return householdById(ctx).load(decodeId(id, "Household"));
 }
 
+/**
+ * The household as its history says it stood on a date: status and monitoring type from the last
+ * status event on or before that day (events are never updated or deleted, so this is stable).
+ */
+export async function getHouseholdAsOf(ctx: Context, id: string, asOf: string): Promise<HouseholdRow | null> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
+    throw new BadUserInputError("`asOf` must be an ISO date, e.g. 2021-06-30.");
+  }
+  if (asOf > new Date().toISOString().slice(0, 10)) throw new BadUserInputError("`asOf` cannot be in the future.");
+  const household = await getHousehold(ctx, id);
+  if (!household) return null;
+  const events = await eventsByHousehold(ctx).load(household.rowId);
+  const last = [...events].reverse().find((e) => e.toStatus && String(e.occurredOn) <= asOf);
+  if (!last) return null;
+  const recorded = parseMonitoring(last.newValue);
+  const monitoringType =
+    last.toStatus === "MONITORED"
+      ? (recorded ?? (household.status === "MONITORED" ? household.monitoringType : null) ?? null)
+      : null;
+  return { ...household, status: last.toStatus!, monitoringType } as HouseholdRow;
+}
+
+function parseMonitoring(newValue: unknown): string | null {
+  try {
+    const value = typeof newValue === "string" ? JSON.parse(newValue) : newValue;
+    return value && typeof value === "object" ? ((value as { monitoringType?: string }).monitoringType ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function listHouseholds(
   ctx: Context,
   filter: HouseholdFilter = {},

@@ -164,6 +164,7 @@ export interface HouseholdRow {
   villageCode: string;
   identifiedYear: number;
   status?: string;
+  monitoringType?: string | null;
 }
 
 export interface HouseholdIncomeRow {
@@ -175,4 +176,6 @@ export interface HouseholdEventRow {
   id: number;
   householdId: number;
   occurredOn: string;
+  toStatus?: string | null;
+  newValue?: unknown;
 }

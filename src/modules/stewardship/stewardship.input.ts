@@ -1,5 +1,12 @@
-import { Field, Float, ID, InputType, Int } from "type-graphql";
-import { DisabilityType, EducationLevel, HealthStatus, HousingGrade, SchoolingStatus } from "../../shared/enums.js";
+import { Field, Float, ID, InputType, Int, registerEnumType } from "type-graphql";
+import {
+  DisabilityType,
+  EducationLevel,
+  HealthStatus,
+  HousingGrade,
+  MonitoringType,
+  SchoolingStatus,
+} from "../../shared/enums.js";
 
 @InputType("RecordSchoolingInput", {
   description: "Education records a member's schooling (enrolled, dropped out, returned).",
@@ -133,4 +140,48 @@ export class RecordVillageRoadInput {
 
   @Field(() => Float, { nullable: true, description: "Distance to the township seat, km (0–500)." })
   distanceToTownshipKm?: number | null;
+}
+
+export enum StatusAction {
+  EXIT = "EXIT",
+  PLACE_UNDER_MONITORING = "PLACE_UNDER_MONITORING",
+  RETURN_TO_POVERTY = "RETURN_TO_POVERTY",
+  ELIMINATE_RISK = "ELIMINATE_RISK",
+}
+
+registerEnumType(StatusAction, {
+  name: "StatusAction",
+  description: "A change of a household's poverty status (动态管理).",
+  valuesConfig: {
+    EXIT: { description: "脱贫 Exit poverty (from POOR or RETURNED)." },
+    PLACE_UNDER_MONITORING: { description: "纳入监测 Place under monitoring (from EXITED or POOR)." },
+    RETURN_TO_POVERTY: { description: "返贫 Return to poverty (from EXITED or MONITORED)." },
+    ELIMINATE_RISK: { description: "风险消除 Risk eliminated: monitoring ends (from MONITORED)." },
+  },
+});
+
+@InputType("ChangeHouseholdStatusInput", {
+  description: "The registry owner records a household's status change, with a reason and a date.",
+})
+export class ChangeHouseholdStatusInput {
+  @Field(() => ID, { description: "The household." })
+  householdId!: string;
+
+  @Field(() => Int, { description: "The household's version as you read it: a stale one is a CONFLICT." })
+  version!: number;
+
+  @Field(() => StatusAction, { description: "What happened." })
+  action!: string;
+
+  @Field(() => MonitoringType, { nullable: true, description: "Required when placing under monitoring." })
+  monitoringType?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "When it happened (ISO date, not in the future); default today.",
+  })
+  occurredOn?: string | null;
+
+  @Field(() => String, { description: "Why (recorded in the household's history)." })
+  reason!: string;
 }

@@ -14,10 +14,18 @@ export interface OwnedWrite {
   reason: string | null;
   /** The household whose history records the change, if any. */
   householdOf?: (row: Record<string, unknown>) => number;
+  /** A status change records one event of its own kind instead of one per field. */
+  event?: (current: Record<string, unknown>) => {
+    kind: "EXITED" | "PLACED_UNDER_MONITORING" | "RETURNED_TO_POVERTY" | "RISK_ELIMINATED";
+    occurredOn: string;
+  };
+  /** Checked against the locked row: a rule the current state breaks (e.g. an impossible transition). */
+  precondition?: (current: Record<string, unknown>) => string | null;
 }
 
 export type WriteState =
   | { kind: "missing" }
+  | { kind: "refused"; message: string }
   | { kind: "conflict"; currentVersion: number }
   | { kind: "unchanged" }
   | { kind: "applied"; version: number };
@@ -40,6 +48,8 @@ export async function applyOwnedWrite(ctx: Context, write: OwnedWrite): Promise<
     if (!current) return { kind: "missing" } as const;
     if (current.version !== write.version)
       return { kind: "conflict", currentVersion: current.version as number } as const;
+    const refusal = write.precondition?.(current);
+    if (refusal) return { kind: "refused", message: refusal } as const;
     const changed = Object.entries(write.changes).filter(([key, value]) => !same(current[key], value));
     if (!changed.length) return { kind: "unchanged" } as const;
     const set: Record<string, unknown> = Object.fromEntries(changed);
@@ -47,8 +57,24 @@ export async function applyOwnedWrite(ctx: Context, write: OwnedWrite): Promise<
     if (columns.updatedAt) set.updatedAt = new Date();
     await tx.update(write.table).set(set).where(eq(idColumn, write.id));
     const household = write.householdOf?.(current);
-    if (household !== undefined) {
-      const { principal } = ctx.access;
+    const { principal } = ctx.access;
+    if (household !== undefined && write.event) {
+      const event = write.event(current);
+      const status = (write.changes.status ?? current.status) as "POOR";
+      await tx.insert(householdEvents).values({
+        householdId: household,
+        kind: event.kind,
+        occurredOn: event.occurredOn,
+        fromStatus: current.status as "POOR",
+        toStatus: status,
+        field: "Household.status",
+        oldValue: { status: current.status, monitoringType: current.monitoringType ?? null },
+        newValue: { status, monitoringType: write.changes.monitoringType ?? null },
+        reason: write.reason ?? "",
+        recordedBy: principal.id,
+        department: principal.department,
+      });
+    } else if (household !== undefined) {
       await tx.insert(householdEvents).values(
         changed.map(([field, value]) => ({
           householdId: household,

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../context.js";
 import {
+  ChangeHouseholdStatusInput,
   RecordAssistanceInput,
   RecordHealthInput,
   RecordHousingAssessmentInput,
@@ -8,6 +9,7 @@ import {
   RecordVillageRoadInput,
 } from "./stewardship.input.js";
 import {
+  changeHouseholdStatus,
   recordAssistance,
   recordHealth,
   recordHousingAssessment,
@@ -51,5 +53,15 @@ export class StewardshipResolver {
   @Mutation(() => VillageWriteResult, { description: "Transport: record a village's road and bus service." })
   recordVillageRoad(@Ctx() ctx: Context, @Arg("input", () => RecordVillageRoadInput) input: RecordVillageRoadInput) {
     return recordVillageRoad(ctx, input);
+  }
+
+  @Mutation(() => HouseholdWriteResult, {
+    description: "Registry owner: record a status change (exit, monitoring, return to poverty, risk eliminated).",
+  })
+  changeHouseholdStatus(
+    @Ctx() ctx: Context,
+    @Arg("input", () => ChangeHouseholdStatusInput) input: ChangeHouseholdStatusInput,
+  ) {
+    return changeHouseholdStatus(ctx, input);
   }
 }

@@ -8,6 +8,7 @@ import { villageById } from "../villages/village.loader.js";
 import { applyOwnedWrite, type OwnedWrite } from "./stewardship.repository.js";
 import type { InputError, WriteOutcome } from "./stewardship.type.js";
 import type {
+  ChangeHouseholdStatusInput,
   RecordAssistanceInput,
   RecordHealthInput,
   RecordHousingAssessmentInput,
@@ -51,6 +52,15 @@ async function run<R>(
   if (errors.length) return { ok: false, unchanged: false, record: null, inputErrors: errors, error: null };
   const state = await applyOwnedWrite(ctx, write);
   if (state.kind === "missing") throw new ForbiddenError(`No such ${write.type} in your scope.`);
+  if (state.kind === "refused") {
+    return {
+      ok: false,
+      unchanged: false,
+      record: await reload(),
+      inputErrors: [],
+      error: { code: "REFUSED", message: state.message, currentVersion: null },
+    };
+  }
   if (state.kind === "conflict") {
     return {
       ok: false,
@@ -213,6 +223,68 @@ export function recordVillageRoad(ctx: Context, input: RecordVillageRoadInput) {
     () => {
       villageById(ctx).clear(id);
       return villageById(ctx).load(id);
+    },
+  );
+}
+
+/** The status transitions of 动态管理: which statuses an action starts from and where it leads. */
+const TRANSITIONS = {
+  EXIT: { from: ["POOR", "RETURNED"], to: "EXITED", event: "EXITED" },
+  PLACE_UNDER_MONITORING: { from: ["EXITED", "POOR"], to: "MONITORED", event: "PLACED_UNDER_MONITORING" },
+  RETURN_TO_POVERTY: { from: ["EXITED", "MONITORED"], to: "RETURNED", event: "RETURNED_TO_POVERTY" },
+  ELIMINATE_RISK: { from: ["MONITORED"], to: "EXITED", event: "RISK_ELIMINATED" },
+} as const;
+
+export function changeHouseholdStatus(ctx: Context, input: ChangeHouseholdStatusInput) {
+  const id = decodeId(input.householdId, "Household");
+  const errors: InputError[] = [];
+  requireReason(input.reason, errors);
+  const transition = TRANSITIONS[input.action as keyof typeof TRANSITIONS];
+  const occurredOn = input.occurredOn ?? today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(occurredOn) || Number.isNaN(Date.parse(occurredOn))) {
+    errors.push(error("occurredOn", "INVALID_DATE", "Use an ISO date, e.g. 2024-05-31."));
+  } else if (occurredOn > today()) {
+    errors.push(error("occurredOn", "IN_THE_FUTURE", "A status change cannot be dated in the future."));
+  }
+  const monitored = transition.to === "MONITORED";
+  if (monitored && !input.monitoringType) {
+    errors.push(
+      error(
+        "monitoringType",
+        "REQUIRED",
+        "Say which kind of monitoring (脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户).",
+      ),
+    );
+  }
+  if (!monitored && input.monitoringType) {
+    errors.push(error("monitoringType", "INCONSISTENT", "Only placing under monitoring takes a monitoring type."));
+  }
+  const changes: Record<string, unknown> = {
+    status: transition.to,
+    monitoringType: monitored ? input.monitoringType : null,
+  };
+  if (transition.to === "EXITED" && input.action === "EXIT") changes.exitedYear = Number(occurredOn.slice(0, 4));
+  return run(
+    ctx,
+    {
+      table: households,
+      type: "Household",
+      id,
+      version: input.version,
+      reason: input.reason,
+      changes,
+      scope: (c) => c.access.scope(households.villageCode),
+      householdOf: (row) => row.id as number,
+      event: () => ({ kind: transition.event, occurredOn }),
+      precondition: (current) =>
+        (transition.from as readonly string[]).includes(current.status as string)
+          ? null
+          : `A ${String(current.status)} household cannot ${input.action.toLowerCase().replaceAll("_", " ")}: it must be ${transition.from.join(" or ")}.`,
+    },
+    errors,
+    () => {
+      householdById(ctx).clear(id);
+      return householdById(ctx).load(id);
     },
   );
 }

@@ -1,0 +1,155 @@
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { selectableColumns } from "../../access/access.js";
+import { noteRows } from "../../access/audit.js";
+import type { Context } from "../../context.js";
+import { householdIncomes, households, members } from "../../db/schema.js";
+import { queryPage } from "../../shared/page-query.js";
+import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { underRegion } from "../../shared/region-code.js";
+import { withGlobalIds } from "../../shared/rows.js";
+import { isoTimestamps } from "../households/household.repository.js";
+import type { HouseholdRow } from "../households/household.type.js";
+import {
+  GuaranteeItemKind,
+  type GuaranteeHouseholdFacts,
+  type GuaranteeIncomeFacts,
+  type GuaranteeMemberFacts,
+} from "./guarantee.type.js";
+
+/** In-scope households among `ids`, as a subquery for child tables. */
+function scopedHouseholdIds(ctx: Context, ids: readonly number[]) {
+  return ctx.db
+    .select({ id: households.id })
+    .from(households)
+    .where(and(inArray(households.id, [...ids]), ctx.access.scope(households.villageCode)));
+}
+
+/**
+ * The household columns behind housing safety and drinking water, for many households in one
+ * statement. Fetched here rather than read off the caller's row: that row only holds the columns
+ * the caller may read.
+ */
+export async function findGuaranteeHouseholds(
+  ctx: Context,
+  ids: readonly number[],
+): Promise<GuaranteeHouseholdFacts[]> {
+  return ctx.db
+    .select({
+      id: households.id,
+      housingGrade: households.housingGrade,
+      housingRenovated: households.housingRenovated,
+      housingRenovationYear: households.housingRenovationYear,
+      housingAssessedOn: households.housingAssessedOn,
+      drinkingWaterSafe: households.drinkingWaterSafe,
+    })
+    .from(households)
+    .where(and(inArray(households.id, [...ids]), ctx.access.scope(households.villageCode)));
+}
+
+/** Members of many households, only the columns the guarantees need (no name, no identity number). */
+export async function findGuaranteeMembers(ctx: Context, ids: readonly number[]): Promise<GuaranteeMemberFacts[]> {
+  const rows = await ctx.db
+    .select({
+      householdId: members.householdId,
+      birthDate: members.birthDate,
+      schoolingStatus: members.schoolingStatus,
+      hasBasicMedicalInsurance: members.hasBasicMedicalInsurance,
+    })
+    .from(members)
+    .where(and(inArray(members.householdId, [...ids]), ctx.access.scope(members.villageCode)));
+  // Personal data were fetched: the read audit records which households (if the response carries personal fields).
+  noteRows("Member", rows);
+  return rows;
+}
+
+/** The latest income row of many households: one DISTINCT ON statement. */
+export async function findLatestIncomes(ctx: Context, ids: readonly number[]): Promise<GuaranteeIncomeFacts[]> {
+  const rows = await ctx.db
+    .selectDistinctOn([householdIncomes.householdId], {
+      householdId: householdIncomes.householdId,
+      year: householdIncomes.year,
+      perCapitaNetIncome: householdIncomes.perCapitaNetIncome,
+    })
+    .from(householdIncomes)
+    .where(inArray(householdIncomes.householdId, scopedHouseholdIds(ctx, ids)))
+    .orderBy(asc(householdIncomes.householdId), desc(householdIncomes.year));
+  noteRows("HouseholdIncome", rows);
+  return rows;
+}
+
+/**
+ * The monitoring threshold of an income year as a SQL expression (the threshold of the latest
+ * configured year at or before it; NULL before the first, so the item is unknown, not unmet).
+ */
+function thresholdSql(year: SQL, thresholds: Readonly<Record<number, number>>): SQL {
+  const years = Object.keys(thresholds)
+    .map(Number)
+    .sort((a, b) => b - a);
+  if (!years.length) return sql`NULL::numeric`;
+  const whens = years.map((y) => sql` WHEN ${year} >= ${sql.raw(String(y))} THEN ${sql.raw(String(thresholds[y]))}`);
+  return sql`(CASE${sql.join(whens, sql``)} ELSE NULL END)`;
+}
+
+export interface UnmetConditionOptions {
+  thresholds: Readonly<Record<number, number>>;
+  /** Birth dates of members aged 6–15 today. */
+  schoolAge: { bornOnOrAfter: string; bornOnOrBefore: string };
+}
+
+/** "Item is UNMET" as a condition on the households table (EXISTS / NOT EXISTS on its children). */
+export function unmetCondition(kind: GuaranteeItemKind, o: UnmetConditionOptions): SQL {
+  switch (kind) {
+    case GuaranteeItemKind.FOOD_AND_CLOTHING:
+      return sql`EXISTS (SELECT 1 FROM ${householdIncomes} i
+        WHERE i.household_id = ${households.id}
+          AND i.per_capita_net_income < ${thresholdSql(sql`i.year`, o.thresholds)}
+          AND NOT EXISTS (SELECT 1 FROM ${householdIncomes} j WHERE j.household_id = i.household_id AND j.year > i.year))`;
+    case GuaranteeItemKind.COMPULSORY_EDUCATION:
+      return sql`EXISTS (SELECT 1 FROM ${members} m
+        WHERE m.household_id = ${households.id}
+          AND m.schooling_status = 'DROPPED_OUT'
+          AND m.birth_date BETWEEN ${o.schoolAge.bornOnOrAfter}::date AND ${o.schoolAge.bornOnOrBefore}::date)`;
+    case GuaranteeItemKind.BASIC_MEDICAL_CARE:
+      return sql`EXISTS (SELECT 1 FROM ${members} m
+        WHERE m.household_id = ${households.id} AND NOT m.has_basic_medical_insurance)`;
+    case GuaranteeItemKind.HOUSING_SAFETY:
+      return and(inArray(households.housingGrade, ["C", "D"]), eq(households.housingRenovated, false)) as SQL;
+    case GuaranteeItemKind.SAFE_DRINKING_WATER:
+      return eq(households.drinkingWaterSafe, false);
+  }
+}
+
+const BY_ID: Ordering<HouseholdRow> = { name: "ID", direction: "asc", columns: [households.id], key: (r) => [r.rowId] };
+
+const mapHouseholds = (rows: Record<string, unknown>[]) => {
+  isoTimestamps(rows, ["createdAt", "updatedAt"]);
+  return withGlobalIds("Household", rows as { id: number }[]) as unknown as HouseholdRow[];
+};
+
+/** In-scope households with an UNMET item (`kind`, or any), keyset-paged by id. */
+export function pageHouseholdsWithUnmet(
+  ctx: Context,
+  regionCode: string | undefined,
+  kind: GuaranteeItemKind | undefined,
+  args: PageArgs,
+  o: UnmetConditionOptions,
+): Promise<Connection<HouseholdRow>> {
+  const kinds = kind ? [kind] : Object.values(GuaranteeItemKind);
+  return queryPage(ctx, {
+    table: households,
+    columns: selectableColumns(ctx.access, "Household", households, [
+      "id",
+      "villageCode",
+      "householdNumber",
+      "identifiedYear",
+    ]),
+    where: [
+      ctx.access.scope(households.villageCode),
+      regionCode ? underRegion(households.villageCode, regionCode) : undefined,
+      or(...kinds.map((k) => unmetCondition(k, o))),
+    ],
+    ordering: BY_ID,
+    args,
+    map: mapHouseholds,
+  });
+}
