@@ -70,16 +70,20 @@ export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): Compil
   const types = new Map(dataTypes(schema).map((t) => [t.name, t]));
   const wildcards: [string, string][] = [];
 
-  for (const [groupName, group] of Object.entries(policy.groups)) {
-    const rule = (field: string): FieldRule => ({
+  const ruleFor = (groupName: string, key: string): FieldRule => {
+    const group = policy.groups[groupName]!;
+    return {
       group: groupName,
       owner: group.owner,
       personal: group.personal,
       purposeRequired: group.purposeRequired,
       access: group.access,
       aggregate: group.aggregate,
-      mask: policy.masks[field],
-    });
+      mask: policy.masks[key],
+    };
+  };
+
+  for (const [groupName, group] of Object.entries(policy.groups)) {
     for (const [typeName, fields] of Object.entries(group.fields)) {
       const type = types.get(typeName);
       if (!type) {
@@ -95,25 +99,15 @@ export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): Compil
         const key = `${typeName}.${field}`;
         if (!known[field]) problems.push(`groups.${groupName}: unknown field ${key}`);
         else if (rules.has(key)) problems.push(`${key} is in two groups: ${rules.get(key)!.group} and ${groupName}`);
-        else rules.set(key, rule(key));
+        else rules.set(key, ruleFor(groupName, key));
       }
     }
   }
+  // "*" claims the fields of a type that no group lists by name.
   for (const [groupName, typeName] of wildcards) {
-    const group = policy.groups[groupName]!;
     for (const field of policyFields(types.get(typeName)!)) {
       const key = `${typeName}.${field.name}`;
-      if (!rules.has(key)) {
-        rules.set(key, {
-          group: groupName,
-          owner: group.owner,
-          personal: group.personal,
-          purposeRequired: group.purposeRequired,
-          access: group.access,
-          aggregate: group.aggregate,
-          mask: policy.masks[key],
-        });
-      }
+      if (!rules.has(key)) rules.set(key, ruleFor(groupName, key));
     }
   }
   for (const type of types.values()) {

@@ -1,5 +1,5 @@
 import { MapperKind, mapSchema, pruneSchema } from "@graphql-tools/utils";
-import { GraphQLSchema, isObjectType, isSpecifiedDirective, lexicographicSortSchema } from "graphql";
+import { GraphQLSchema, isSpecifiedDirective, lexicographicSortSchema } from "graphql";
 import type { CompiledPolicy, DepartmentPolicy } from "./compile.js";
 
 const FEDERATION_TYPES = new Set(["_Service", "_Any", "_Entity", "link__Import", "link__Purpose", "FieldSet"]);
@@ -38,9 +38,4 @@ export function contractSchemas(schema: GraphQLSchema, policy: CompiledPolicy): 
   for (const department of policy.departments)
     out.set(department, contractSchema(schema, policy.forDepartment(department)!));
   return out;
-}
-
-export function hasFields(schema: GraphQLSchema, type: string): boolean {
-  const t = schema.getType(type);
-  return isObjectType(t) && Object.keys(t.getFields()).length > 0;
 }

@@ -20,6 +20,7 @@ type IOptions = Parameters<IRule["resolve"]>[4];
 type IRuleFieldMap = Record<string, IRule>;
 type IRuleTypeMap = Record<string, IRuleFieldMap>;
 import type { Context } from "../context.js";
+import type { DepartmentPolicy } from "./compile.js";
 import { ForbiddenError } from "../shared/errors.js";
 
 /**
@@ -212,9 +213,25 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
     return errors;
   }
 
+  // Apollo hands the same parsed document to every request of a query: decide per document once.
+  const purposeFields = new WeakMap<DocumentNode, Map<string, string[]>>();
+
   function purposeRequired(document: DocumentNode, ctx: Context): ForbiddenError[] {
     const policy = ctx.access.policy;
     if (!policy) return [];
+    let byDepartment = purposeFields.get(document);
+    if (!byDepartment) purposeFields.set(document, (byDepartment = new Map()));
+    let needed = byDepartment.get(policy.department);
+    if (!needed) byDepartment.set(policy.department, (needed = fieldsNeedingPurpose(document, policy)));
+    return needed.map(
+      (field) =>
+        new ForbiddenError(
+          `Reading ${field} requires a declared purpose: send an X-Purpose header saying why (it is recorded in the audit log).`,
+        ),
+    );
+  }
+
+  function fieldsNeedingPurpose(document: DocumentNode, policy: DepartmentPolicy): string[] {
     const typeInfo = new TypeInfo(schema);
     const needed = new Set<string>();
     visit(
@@ -228,12 +245,7 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
         },
       }),
     );
-    return [...needed].map(
-      (field) =>
-        new ForbiddenError(
-          `Reading ${field} requires a declared purpose: send an X-Purpose header saying why (it is recorded in the audit log).`,
-        ),
-    );
+    return [...needed];
   }
 
   return {
@@ -261,13 +273,18 @@ export function shieldedSchema(schema: GraphQLSchema, guard: PolicyGuard): Graph
   return applyMiddleware(schema, shield(guard.rules, guard.options));
 }
 
+const introspection = new WeakMap<DocumentNode, boolean>();
+
 /** Whether an operation asks for the schema itself (served from the department's contract). */
 export function isIntrospection(document: DocumentNode): boolean {
-  let found = false;
+  let found = introspection.get(document);
+  if (found !== undefined) return found;
+  found = false;
   visit(document, {
     Field(node: FieldNode) {
       if (node.name.value === "__schema" || node.name.value === "__type") found = true;
     },
   });
+  introspection.set(document, found);
   return found;
 }

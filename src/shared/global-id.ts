@@ -21,11 +21,15 @@ export function fromGlobalId(id: string): { type: string; key: string } {
 /** Decodes an id that must be of one type, with an integer key. */
 export function decodeId(id: string, type: string): number {
   const decoded = fromGlobalId(id);
-  const key = Number(decoded.key);
-  if (decoded.type !== type || !/^[0-9]{1,10}$/.test(decoded.key) || key <= 0 || key > MAX_KEY) {
-    throw new BadUserInputError(`"${truncate(id)}" is not a valid ${type} id.`);
-  }
+  const key = decoded.type === type ? parseKey(decoded.key) : null;
+  if (key === null) throw new BadUserInputError(`"${truncate(id)}" is not a valid ${type} id.`);
   return key;
+}
+
+/** A row key: a positive integer within PostgreSQL's integer range, or null. */
+function parseKey(key: string): number | null {
+  const n = Number(key);
+  return /^[0-9]{1,10}$/.test(key) && n > 0 && n <= MAX_KEY ? n : null;
 }
 
 function truncate(s: string): string {
@@ -34,9 +38,7 @@ function truncate(s: string): string {
 
 /** The integer key of a decoded global id, or BAD_USER_INPUT. */
 export function intKey(key: string, type: string): number {
-  const n = Number(key);
-  if (!/^[0-9]{1,10}$/.test(key) || n <= 0 || n > MAX_KEY) {
-    throw new BadUserInputError(`Not a valid ${type} id.`);
-  }
+  const n = parseKey(key);
+  if (n === null) throw new BadUserInputError(`Not a valid ${type} id.`);
   return n;
 }

@@ -1,8 +1,8 @@
 import { Field, ID, InterfaceType } from "type-graphql";
 
 @InterfaceType("Node", {
+  // The concrete type comes from `__typename` (set by the node registry), resolved in build-schema.ts.
   description: "An object with a global id (Relay): fetch any of them again with `node(id:)`.",
-  resolveType: (value: { __typename?: string }) => value.__typename,
 })
 export abstract class NodeInterface {
   @Field(() => ID, { description: "Opaque global id." })

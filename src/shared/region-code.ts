@@ -21,8 +21,3 @@ export function assertRegionPrefix(code: string): string {
 export function underRegion(column: AnyPgColumn, prefix: string): SQL {
   return and(gte(column, prefix.padEnd(12, "0")), lte(column, prefix.padEnd(12, "9"))) as SQL;
 }
-
-/** The region-level code a code stands for, e.g. 431221000000 → 431221 for a county. */
-export function regionPrefix(code: string, length: number): string {
-  return code.slice(0, length);
-}

@@ -9,7 +9,7 @@ import {
   MONITORING_THRESHOLDS,
   thresholdFor,
 } from "../../src/modules/monitoring/guarantee.service.js";
-import { today } from "../../src/modules/households/member.service.js";
+import { today } from "../../src/shared/dates.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 

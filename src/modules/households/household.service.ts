@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../shared/errors.js";
+import { isIsoDate, today } from "../../shared/dates.js";
 import { decodeId } from "../../shared/global-id.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
@@ -37,10 +38,10 @@ export function getHousehold(ctx: Context, id: string): Promise<HouseholdRow | n
  * status event on or before that day (events are never updated or deleted, so this is stable).
  */
 export async function getHouseholdAsOf(ctx: Context, id: string, asOf: string): Promise<HouseholdRow | null> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
+  if (!isIsoDate(asOf)) {
     throw new BadUserInputError("`asOf` must be an ISO date, e.g. 2021-06-30.");
   }
-  if (asOf > new Date().toISOString().slice(0, 10)) throw new BadUserInputError("`asOf` cannot be in the future.");
+  if (asOf > today()) throw new BadUserInputError("`asOf` cannot be in the future.");
   const household = await getHousehold(ctx, id);
   if (!household) return null;
   const events = await eventsByHousehold(ctx).load(household.rowId);

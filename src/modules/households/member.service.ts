@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../shared/errors.js";
+import { today } from "../../shared/dates.js";
 import { decodeId } from "../../shared/global-id.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
@@ -11,12 +12,6 @@ import { pageMembers, type BirthDateRange } from "./member.repository.js";
 import type { MemberRow } from "./member.type.js";
 
 const MAX_AGE = 150;
-
-/** Today's date as YYYY-MM-DD in the server's time zone. */
-export function today(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 /** Completed years between a birth date and a day (both YYYY-MM-DD). */
 export function ageOn(birthDate: string, day: string): number {

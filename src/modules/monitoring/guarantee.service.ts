@@ -1,7 +1,8 @@
 import type { Context } from "../../context.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
-import { ageOn, birthDatesForAges, today } from "../households/member.service.js";
+import { today } from "../../shared/dates.js";
+import { ageOn, birthDatesForAges } from "../households/member.service.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import { guaranteeHouseholdById, guaranteeMembersByHousehold, latestIncomeByHousehold } from "./guarantee.loader.js";
 import { pageHouseholdsWithUnmet } from "./guarantee.repository.js";

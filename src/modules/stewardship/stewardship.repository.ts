@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../../context.js";
 import { householdEvents } from "../../db/schema.js";
+import { today } from "../../shared/dates.js";
 
 export interface OwnedWrite {
   table: PgTable;
@@ -79,7 +80,7 @@ export async function applyOwnedWrite(ctx: Context, write: OwnedWrite): Promise<
         changed.map(([field, value]) => ({
           householdId: household,
           kind: "FIELD_CHANGED" as const,
-          occurredOn: new Date().toISOString().slice(0, 10),
+          occurredOn: today(),
           field: `${write.type}.${field}`,
           oldValue: current[field] ?? null,
           newValue: value ?? null,

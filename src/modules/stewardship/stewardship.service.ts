@@ -1,5 +1,6 @@
 import type { Context } from "../../context.js";
 import { households, members, villages } from "../../db/schema.js";
+import { isIsoDate, today } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
 import { householdById } from "../households/household.loader.js";
@@ -35,7 +36,6 @@ function error(field: string, code: string, message: string): InputError {
   return { path: ["input", field], code, message };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
 const thisYear = () => new Date().getUTCFullYear();
 
 function requireReason(reason: string | null | undefined, errors: InputError[]) {
@@ -159,7 +159,7 @@ export function recordHousingAssessment(ctx: Context, input: RecordHousingAssess
     errors.push(error("housingAssessedOn", "REQUIRED", "Give the date of the assessment with its grade."));
   }
   if (input.housingAssessedOn) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.housingAssessedOn) || Number.isNaN(Date.parse(input.housingAssessedOn))) {
+    if (!isIsoDate(input.housingAssessedOn)) {
       errors.push(error("housingAssessedOn", "INVALID_DATE", "Use an ISO date, e.g. 2024-05-31."));
     } else if (input.housingAssessedOn > today()) {
       errors.push(error("housingAssessedOn", "IN_THE_FUTURE", "An assessment cannot be dated in the future."));
@@ -241,7 +241,7 @@ export function changeHouseholdStatus(ctx: Context, input: ChangeHouseholdStatus
   requireReason(input.reason, errors);
   const transition = TRANSITIONS[input.action as keyof typeof TRANSITIONS];
   const occurredOn = input.occurredOn ?? today();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(occurredOn) || Number.isNaN(Date.parse(occurredOn))) {
+  if (!isIsoDate(occurredOn)) {
     errors.push(error("occurredOn", "INVALID_DATE", "Use an ISO date, e.g. 2024-05-31."));
   } else if (occurredOn > today()) {
     errors.push(error("occurredOn", "IN_THE_FUTURE", "A status change cannot be dated in the future."));
