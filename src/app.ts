@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -23,6 +23,7 @@ import { executorGateway, type ExecutionMode } from "./executor.js";
 import type { ExecutionResult } from "graphql";
 import { landingPage } from "./landing-page.js";
 import { log } from "./shared/log.js";
+import { serveSubscriptions } from "./subscriptions.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -57,6 +58,10 @@ export interface App {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Runs one operation through the full HTTP pipeline, without a socket (tests, tools). */
   graphql(body: GraphQLBody, headers?: Record<string, string>): Promise<{ status: number; body: GraphQLResponseBody }>;
+  /** Serves subscriptions (graphql-ws) on the server's /graphql; stopped with the app. */
+  serveSubscriptions(server: Server): void;
+  /** Closes every subscription socket (before the HTTP server closes: they would hold it open). */
+  stopSubscriptions(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -251,7 +256,28 @@ export async function createApp(config: Config, database: Database, options: App
     return { status: response.status ?? 200, body: JSON.parse(text) as GraphQLResponseBody };
   }
 
-  return { schema, policy, contracts, apollo, handle, graphql, stop: () => apollo.stop() };
+  const subscriptionServers: (() => Promise<void>)[] = [];
+  const stopSubscriptions = async () => {
+    await Promise.all(subscriptionServers.splice(0).map((stop) => stop()));
+  };
+  return {
+    schema,
+    policy,
+    contracts,
+    apollo,
+    handle,
+    graphql,
+    serveSubscriptions(server) {
+      subscriptionServers.push(
+        serveSubscriptions(server, { config, database, schema: executionSchema, policy, guard, authenticator, audit }),
+      );
+    },
+    stopSubscriptions,
+    async stop() {
+      await stopSubscriptions();
+      await apollo.stop();
+    },
+  };
 }
 
 /** Bad credentials are refused outright (401), never served as the public principal. */

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse, type GraphQLSchema } from "graphql";
-import { buildSchema, createResolversMap } from "type-graphql";
+import { buildSchema, createResolversMap, type PubSub } from "type-graphql";
 import type { Context } from "./context.js";
 import { resolvers } from "./modules/index.js";
 import { fromGlobalId } from "./shared/global-id.js";
@@ -15,8 +15,22 @@ const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/fede
  * `_entities` so the API can join a supergraph. Entity references resolve through the node
  * registry, so they pass through the same scoped loaders as `node(id)`.
  */
+/**
+ * type-graphql insists on a PubSub as soon as there is a subscription, even one that brings its own
+ * `subscribe` (ours stream from PostgreSQL's LISTEN/NOTIFY: see alert.stream.ts). Topic-based
+ * subscriptions are not used; this one says so if one is ever added.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error("Topic subscriptions are not used: give the subscription its own `subscribe`.");
+  },
+  subscribe() {
+    throw new Error("Topic subscriptions are not used: give the subscription its own `subscribe`.");
+  },
+};
+
 export async function buildApiSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers, validate: false, skipCheck: true });
+  const schema = await buildSchema({ resolvers, validate: false, skipCheck: true, pubSub: noTopics });
   const map = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const type of nodeTypes()) {
     map[type] = {

@@ -20,6 +20,27 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().optional(),
   /** The access policy file (YAML or JSON). */
   POLICY_FILE: z.string().optional(),
+  /**
+   * Per-capita net income monitoring thresholds (防止返贫监测标准) by year, yuan: `year:amount,…`.
+   * A year not listed takes the latest listed year before it. Changes every year by notice.
+   */
+  MONITORING_INCOME_THRESHOLDS: z
+    .string()
+    .default("2019:4000,2020:4000,2021:6000,2022:6300,2023:6600,2024:7000")
+    .transform((text, ctx) => {
+      const entries = text.split(",").map((pair) => pair.trim().split(":").map(Number));
+      if (entries.some((e) => e.length !== 2 || !Number.isInteger(e[0]) || !(e[1]! >= 0))) {
+        ctx.addIssue({ code: "custom", message: "expected year:amount pairs, e.g. 2021:6000,2022:6300" });
+        return z.NEVER;
+      }
+      return Object.freeze(Object.fromEntries(entries)) as Readonly<Record<number, number>>;
+    }),
+  /** Out-of-pocket medical expense (yuan, one year) that raises a risk alert: formerly poor households… */
+  MEDICAL_EXPENSE_ALERT_FORMERLY_POOR: z.coerce.number().min(0).default(5000),
+  /** …and every other household (monitored marginal or sudden-hardship households). */
+  MEDICAL_EXPENSE_ALERT_OTHERS: z.coerce.number().min(0).default(20000),
+  /** Records per batch write call. */
+  MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
 });
 
 export type Config = z.infer<typeof schema>;

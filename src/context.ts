@@ -13,6 +13,8 @@ export interface Context extends LoaderHost {
   access: Access;
   /** The purpose the caller declared (X-Purpose), recorded in the read audit. */
   purpose: string | null;
+  /** For a subscription: the households of the event being delivered (for the read audit). */
+  streamHouseholds?: number[];
 }
 
 export function createContext(

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config, database);
   const server = createServer(app.handle);
+  app.serveSubscriptions(server);
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}/graphql`;
     process.stdout.write(
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
     stopping = true;
     log("info", "shutting down", { signal });
     const started = Date.now();
+    // Subscriptions first: their open sockets would otherwise hold the HTTP server open.
+    await app.stopSubscriptions();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;

@@ -31,6 +31,11 @@ export interface Access {
   masks(type: string): ReadonlyMap<string, MaskForm>;
   /** Whether the principal may see rows of a type at all (it can read their id). */
   canRead(type: string): boolean;
+  /**
+   * Whether the principal may see a field's value in full (`read` or `own`): for values carried
+   * inside other records — a history event's old and new value, an alert's triggering values.
+   */
+  canSeeValue(type: string, field: string): boolean;
   /** The row predicate for a region-code column, `undefined` when unrestricted. */
   scope(column: AnyPgColumn): SQL | undefined;
   /** Row restrictions of the policy for a type (e.g. the public sees no household-owned asset). */
@@ -50,6 +55,11 @@ export function createAccess(principal: Principal, policy: DepartmentPolicy | nu
     readableFields: (type) => (policy ? policy.readable(type) : null),
     masks: (type) => (policy ? policy.masks(type) : NO_MASKS),
     canRead: (type) => (policy ? policy.readable(type).has("id") : true),
+    canSeeValue(type, field) {
+      if (!policy) return true;
+      const level = policy.level(type, field);
+      return level === "read" || level === "own";
+    },
     scope: (column) => (region ? underRegion(column, region) : undefined),
     rowCondition(type, table) {
       const rows = policy?.rows(type);

@@ -67,6 +67,9 @@ const ARGUMENT_FIELDS: Record<string, string[]> = {
   VALUE_DESC: ["value"],
   YEAR_DESC: ["year"],
   POPULATION_DESC: ["registeredPopulation"],
+  ageDays: ["raisedAt"],
+  NEWEST: ["id"],
+  OLDEST: ["id"],
 };
 /** Arguments that only page or name a row, or narrow within the principal's own scope. */
 // A mutation's `input` is checked field by field by the write service (only the steward may write).

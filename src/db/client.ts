@@ -28,6 +28,11 @@ export interface Database {
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Bulk-loads CSV text (no header) into a table with COPY, the fastest path of each driver. */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /**
+   * LISTEN on a channel: `handler` gets each payload NOTIFYed by a committed transaction (from this
+   * process or any other on the same database). Resolves to the function that stops listening.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -96,6 +101,10 @@ async function openPostgres(url: string, max: number, statements: Statements, lo
         await copyClient.end();
       }
     },
+    async listen(channel, handler) {
+      const { unlisten } = await client.listen(channel, handler);
+      return unlisten;
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -119,6 +128,12 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
       await client.query(`COPY "${table}" (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
         blob: new Blob([csv]),
       });
+    },
+    async listen(channel, handler) {
+      const unlisten = await client.listen(channel, handler);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
     async close() {
       if (!client.closed) await client.close();

@@ -134,3 +134,10 @@ export const cadreVillageRole = pgEnum("cadre_village_role", [
   "WORK_TEAM_LEADER",
   "WORK_TEAM_MEMBER",
 ]);
+export const alertSignal = pgEnum("alert_signal", [
+  "GUARANTEE_UNMET",
+  "MEDICAL_EXPENSE",
+  "UNSAFE_HOUSING",
+  "SCHOOL_DROPOUT",
+]);
+export const alertStatus = pgEnum("alert_status", ["OPEN", "VERIFIED", "ASSISTING", "RESOLVED", "DISMISSED"]);

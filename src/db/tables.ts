@@ -536,3 +536,79 @@ export const auditLog = pgTable(
     index("audit_log_household_ids_idx").using("gin", t.householdIds),
   ],
 );
+
+/**
+ * Risk alerts (防止返贫监测预警): raised inside the transaction of the write that caused them, then
+ * worked through OPEN → VERIFIED → ASSISTING → RESOLVED, or DISMISSED.
+ */
+export const riskAlerts = pgTable(
+  "risk_alerts",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    householdId: integer("household_id").notNull(),
+    villageCode: code("village_code").notNull(),
+    memberId: integer("member_id").references(() => members.id),
+    signal: e.alertSignal("signal").notNull(),
+    /** For GUARANTEE_UNMET: which of 两不愁三保障 turned unmet. */
+    guaranteeItem: text("guarantee_item"),
+    /** The department whose write raised it, and the principal. */
+    department: text("department").notNull(),
+    raisedBy: text("raised_by").notNull(),
+    /** What triggered it: field, old and new value, threshold or basis. */
+    trigger: jsonb("trigger").notNull(),
+    helperCadreId: integer("helper_cadre_id").references(() => cadres.id),
+    status: e.alertStatus("status").notNull().default("OPEN"),
+    raisedAt: timestamp("raised_at", { withTimezone: true }).notNull().defaultNow(),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The alert belongs to the household's village: scope filters use the code range.
+    foreignKey({
+      columns: [t.householdId, t.villageCode],
+      foreignColumns: [households.id, households.villageCode],
+    }).onUpdate("cascade"),
+    index("risk_alerts_village_code_id_idx").on(t.villageCode, t.id),
+    index("risk_alerts_household_idx").on(t.householdId, t.signal),
+    index("risk_alerts_status_idx").on(t.status, t.raisedAt),
+    index("risk_alerts_raised_at_idx").on(t.raisedAt, t.id),
+    check("risk_alerts_guarantee_item", sql`(signal = 'GUARANTEE_UNMET') = (guarantee_item IS NOT NULL)`),
+  ],
+);
+
+/** Each step of an alert's workflow, append-only (trigger): who moved it, from what to what, why. */
+export const alertEvents = pgTable(
+  "alert_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    alertId: integer("alert_id")
+      .notNull()
+      .references(() => riskAlerts.id),
+    fromStatus: e.alertStatus("from_status"),
+    toStatus: e.alertStatus("to_status").notNull(),
+    note: text("note").notNull(),
+    recordedBy: text("recorded_by").notNull(),
+    department: text("department").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("alert_events_alert_idx").on(t.alertId, t.id)],
+);
+
+/**
+ * Batch writes by idempotency key: the first result is kept and returned to every retry of the
+ * same key by the same principal, so a retried batch never applies twice.
+ */
+export const writeBatches = pgTable(
+  "write_batches",
+  {
+    principal: text("principal").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    department: text("department").notNull(),
+    operation: text("operation").notNull(),
+    /** SHA-256 of the records: a key reused for different records is refused. */
+    requestHash: char("request_hash", { length: 64 }).notNull(),
+    result: jsonb("result"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.idempotencyKey] })],
+);

@@ -132,6 +132,7 @@ describe("department stewardship", () => {
       recordHousingAssessment: "HOUSING",
       recordVillageRoad: "TRANSPORT",
       changeHouseholdStatus: "RURAL_REVITALIZATION",
+      advanceAlert: "RURAL_REVITALIZATION",
     };
     for (const department of app.policy.departments) {
       const headers = department === "PUBLIC" ? {} : await as(department, "");

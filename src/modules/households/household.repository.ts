@@ -156,8 +156,13 @@ export async function findEventsByHouseholds(ctx: Context, ids: readonly number[
   >[];
   isoTimestamps(rows, ["recordedAt"]);
   for (const row of rows) {
+    // An event carries another field's values: they are shown only to who may read that field.
+    const [type, field] = typeof row.field === "string" ? row.field.split(".") : [];
+    const withheld = type !== undefined && field !== undefined && !ctx.access.canSeeValue(type, field);
+    row.valuesWithheld = withheld;
     for (const f of ["oldValue", "newValue"]) {
-      if (f in row && row[f] != null) row[f] = JSON.stringify(row[f]);
+      if (withheld) row[f] = null;
+      else if (f in row && row[f] != null) row[f] = JSON.stringify(row[f]);
     }
   }
   return rows as unknown as HouseholdEventRow[];

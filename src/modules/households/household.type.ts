@@ -138,11 +138,23 @@ export class HouseholdEvent {
   @Field(() => String, { nullable: true, description: "The field changed (for FIELD_CHANGED)." })
   field!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The value before, as JSON text." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The value before, as JSON text; null when withheld (see `valuesWithheld`).",
+  })
   oldValue!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The value after, as JSON text." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The value after, as JSON text; null when withheld (see `valuesWithheld`).",
+  })
   newValue!: string | null;
+
+  @Field(() => Boolean, {
+    description:
+      "True when the values of the changed field are not yours to see (e.g. a medical expense, for education): the event is listed, its values are not.",
+  })
+  valuesWithheld!: boolean;
 
   @Field(() => String, { description: "Why (变更原因)." })
   reason!: string;

@@ -2,6 +2,7 @@ import type { Context } from "../../context.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
 import { today } from "../../shared/dates.js";
+import { loadConfig } from "../../config.js";
 import { ageOn, birthDatesForAges } from "../households/member.service.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import { guaranteeHouseholdById, guaranteeMembersByHousehold, latestIncomeByHousehold } from "./guarantee.loader.js";
@@ -16,19 +17,8 @@ import {
   type Guarantees,
 } from "./guarantee.type.js";
 
-/**
- * Monitoring thresholds of per-capita net income (防止返贫监测标准), yuan per year. A year not
- * listed takes the threshold of the latest listed year before it; a year before the first is
- * UNKNOWN. (To become configuration: it changes every year by provincial notice.)
- */
-export const MONITORING_THRESHOLDS: Readonly<Record<number, number>> = Object.freeze({
-  2019: 4000,
-  2020: 4000,
-  2021: 6000,
-  2022: 6300,
-  2023: 6600,
-  2024: 7000,
-});
+/** The default monitoring thresholds (the configuration's default, MONITORING_INCOME_THRESHOLDS). */
+export const MONITORING_THRESHOLDS: Readonly<Record<number, number>> = loadConfig({}).MONITORING_INCOME_THRESHOLDS;
 
 /** Compulsory-school age (义务教育阶段), in completed years. */
 export const SCHOOL_AGE = { from: 6, to: 15 } as const;
@@ -187,7 +177,7 @@ export async function householdGuarantees(ctx: Context, household: HouseholdRow)
   ]);
   return computeGuarantees(
     { household: facts, members, income },
-    { day: today(), thresholds: MONITORING_THRESHOLDS, showIncome: mayReadIncome(ctx) },
+    { day: today(), thresholds: ctx.config.MONITORING_INCOME_THRESHOLDS, showIncome: mayReadIncome(ctx) },
   );
 }
 
@@ -200,7 +190,7 @@ export function listHouseholdsWithUnmetGuarantees(
   const region = regionCode ? assertRegionPrefix(regionCode) : undefined;
   const { bornOnOrAfter, bornOnOrBefore } = birthDatesForAges(SCHOOL_AGE.from, SCHOOL_AGE.to, today());
   return pageHouseholdsWithUnmet(ctx, region, item ?? undefined, args, {
-    thresholds: MONITORING_THRESHOLDS,
+    thresholds: ctx.config.MONITORING_INCOME_THRESHOLDS,
     schoolAge: { bornOnOrAfter: bornOnOrAfter!, bornOnOrBefore: bornOnOrBefore! },
   });
 }

@@ -1,28 +1,39 @@
-import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, asc, getTableColumns, getTableName, inArray, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../../context.js";
+import type { Drizzle } from "../../db/client.js";
 import { householdEvents } from "../../db/schema.js";
 import { today } from "../../shared/dates.js";
+import { raiseAlerts, type RowChange } from "../monitoring/alert.rules.js";
 
-export interface OwnedWrite {
+type Row = Record<string, unknown>;
+type StatusEventKind = "EXITED" | "PLACED_UNDER_MONITORING" | "RETURNED_TO_POVERTY" | "RISK_ELIMINATED";
+
+/** What is written to: one table, its GraphQL type, the principal's scope on it. */
+export interface WriteTarget {
   table: PgTable;
   /** The GraphQL type, for history field names (Type.field). */
   type: string;
+  scope: (ctx: Context) => SQL | undefined;
+  /** The household whose history records the change, if any. */
+  householdOf?: (row: Row) => number;
+  /** A status change records one event of its own kind instead of one per field. */
+  event?: (current: Row, record: WriteRecord) => { kind: StatusEventKind; occurredOn: string };
+  /** Checked against the locked row: a rule the current state breaks (e.g. an impossible transition). */
+  precondition?: (current: Row, record: WriteRecord) => string | null;
+  /** More to write in the same transaction for the rows that changed (e.g. an alert's workflow event). */
+  after?: (tx: Drizzle, changes: RowChange[]) => Promise<void>;
+}
+
+/** One row's write: the version the writer read, the values to set, and why. */
+export interface WriteRecord {
   id: number;
   version: number;
-  scope: (ctx: Context) => SQL | undefined;
   changes: Record<string, unknown>;
   reason: string | null;
-  /** The household whose history records the change, if any. */
-  householdOf?: (row: Record<string, unknown>) => number;
-  /** A status change records one event of its own kind instead of one per field. */
-  event?: (current: Record<string, unknown>) => {
-    kind: "EXITED" | "PLACED_UNDER_MONITORING" | "RETURNED_TO_POVERTY" | "RISK_ELIMINATED";
-    occurredOn: string;
-  };
-  /** Checked against the locked row: a rule the current state breaks (e.g. an impossible transition). */
-  precondition?: (current: Record<string, unknown>) => string | null;
 }
+
+export type OwnedWrite = WriteTarget & WriteRecord;
 
 export type WriteState =
   | { kind: "missing" }
@@ -32,64 +43,156 @@ export type WriteState =
   | { kind: "applied"; version: number };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const CHUNK = 1000;
+
+/** One owned write in its own transaction (see applyOwnedWrites). */
+export async function applyOwnedWrite(ctx: Context, write: OwnedWrite): Promise<WriteState> {
+  const { id, version, changes, reason, ...target } = write;
+  const [state] = await applyOwnedWrites(ctx, target, [{ id, version, changes, reason }]);
+  return state!;
+}
 
 /**
- * One owned write in one transaction: lock the row (in scope), compare versions, update only the
- * fields that differ with version + 1, and append one history event per changed field.
+ * Owned writes to many rows of one table in one transaction, with a constant number of statements
+ * whatever the number of records: lock the rows in scope (one SELECT … FOR UPDATE), decide each
+ * record against the row as the records before it left it (version, precondition, differing
+ * fields), update every changed row from one JSON document per set of changed columns, append the
+ * history events, and raise the risk alerts the changes cause. Records are decided in order, so a
+ * second record for the same row must carry the version the first one produced.
  */
-export async function applyOwnedWrite(ctx: Context, write: OwnedWrite): Promise<WriteState> {
-  const columns = getTableColumns(write.table) as Record<string, AnyPgColumn>;
-  const idColumn = columns.id!;
-  return ctx.db.transaction(async (tx) => {
-    const [current] = (await tx
+export async function applyOwnedWrites(
+  ctx: Context,
+  target: WriteTarget,
+  records: readonly WriteRecord[],
+  outer?: Drizzle,
+): Promise<WriteState[]> {
+  if (!records.length) return [];
+  const work = async (tx: Drizzle) => {
+    const columns = getTableColumns(target.table) as Record<string, AnyPgColumn>;
+    const ids = [...new Set(records.map((r) => r.id))];
+    const locked = (await tx
       .select()
-      .from(write.table)
-      .where(and(eq(idColumn, write.id), write.scope(ctx)))
-      .for("update")) as Record<string, unknown>[];
-    if (!current) return { kind: "missing" } as const;
-    if (current.version !== write.version)
-      return { kind: "conflict", currentVersion: current.version as number } as const;
-    const refusal = write.precondition?.(current);
-    if (refusal) return { kind: "refused", message: refusal } as const;
-    const changed = Object.entries(write.changes).filter(([key, value]) => !same(current[key], value));
-    if (!changed.length) return { kind: "unchanged" } as const;
-    const set: Record<string, unknown> = Object.fromEntries(changed);
-    set.version = sql`${columns.version!} + 1`;
-    if (columns.updatedAt) set.updatedAt = new Date();
-    await tx.update(write.table).set(set).where(eq(idColumn, write.id));
-    const household = write.householdOf?.(current);
+      .from(target.table)
+      .where(and(inArray(columns.id!, ids), target.scope(ctx)))
+      .orderBy(asc(columns.id!))
+      .for("update")) as Row[];
+    const original = new Map(locked.map((row) => [row.id as number, row]));
+    const rows = new Map(locked.map((row) => [row.id as number, { ...row }]));
+    const dirty = new Map<number, Set<string>>();
+    const events: (typeof householdEvents.$inferInsert)[] = [];
+    const changes: RowChange[] = [];
     const { principal } = ctx.access;
-    if (household !== undefined && write.event) {
-      const event = write.event(current);
-      const status = (write.changes.status ?? current.status) as "POOR";
-      await tx.insert(householdEvents).values({
-        householdId: household,
+
+    const states = records.map((record): WriteState => {
+      const current = rows.get(record.id);
+      if (!current) return { kind: "missing" };
+      if (current.version !== record.version) return { kind: "conflict", currentVersion: current.version as number };
+      const refusal = target.precondition?.(current, record);
+      if (refusal) return { kind: "refused", message: refusal };
+      const changed = Object.entries(record.changes).filter(([key, value]) => !same(current[key], value));
+      if (!changed.length) return { kind: "unchanged" };
+      const before = { ...current };
+      for (const [key, value] of changed) current[key] = value;
+      current.version = (current.version as number) + 1;
+      const keys = dirty.get(record.id) ?? new Set<string>();
+      for (const [key] of changed) keys.add(key);
+      dirty.set(record.id, keys);
+      const household = target.householdOf?.(current);
+      if (household !== undefined) events.push(...historyEvents(target, record, before, changed, household, principal));
+      changes.push({ before, after: { ...current }, fields: changed.map(([key]) => key), record });
+      return { kind: "applied", version: current.version as number };
+    });
+
+    await updateRows(tx, target.table, columns, rows, dirty);
+    for (let i = 0; i < events.length; i += CHUNK) {
+      await tx.insert(householdEvents).values(events.slice(i, i + CHUNK));
+    }
+    if (changes.length) {
+      await target.after?.(tx, changes);
+      await raiseAlerts(ctx, tx, target.type, changes, original);
+    }
+    return states;
+  };
+  return outer ? work(outer) : ctx.db.transaction(work);
+}
+
+function historyEvents(
+  target: WriteTarget,
+  record: WriteRecord,
+  before: Row,
+  changed: [string, unknown][],
+  householdId: number,
+  principal: { id: string; department: string },
+): (typeof householdEvents.$inferInsert)[] {
+  if (target.event) {
+    const event = target.event(before, record);
+    const status = (record.changes.status ?? before.status) as "POOR";
+    return [
+      {
+        householdId,
         kind: event.kind,
         occurredOn: event.occurredOn,
-        fromStatus: current.status as "POOR",
+        fromStatus: before.status as "POOR",
         toStatus: status,
         field: "Household.status",
-        oldValue: { status: current.status, monitoringType: current.monitoringType ?? null },
-        newValue: { status, monitoringType: write.changes.monitoringType ?? null },
-        reason: write.reason ?? "",
+        oldValue: { status: before.status, monitoringType: before.monitoringType ?? null },
+        newValue: { status, monitoringType: record.changes.monitoringType ?? null },
+        reason: record.reason ?? "",
         recordedBy: principal.id,
         department: principal.department,
+      },
+    ];
+  }
+  return changed.map(([field, value]) => ({
+    householdId,
+    kind: "FIELD_CHANGED" as const,
+    occurredOn: today(),
+    field: `${target.type}.${field}`,
+    oldValue: before[field] ?? null,
+    newValue: value ?? null,
+    reason: record.reason ?? "",
+    recordedBy: principal.id,
+    department: principal.department,
+  }));
+}
+
+/**
+ * Every changed row written with one UPDATE … FROM jsonb_to_recordset per distinct set of changed
+ * columns (a batch of schooling records is one statement, not 5,000).
+ */
+async function updateRows(
+  tx: Drizzle,
+  table: PgTable,
+  columns: Record<string, AnyPgColumn>,
+  rows: Map<number, Row>,
+  dirty: Map<number, Set<string>>,
+): Promise<void> {
+  const groups = new Map<string, number[]>();
+  for (const [id, keys] of dirty) {
+    const signature = [...keys].sort().join(",");
+    groups.set(signature, [...(groups.get(signature) ?? []), id]);
+  }
+  const name = sql.identifier(getTableName(table));
+  for (const [signature, ids] of groups) {
+    const keys = [...signature.split(","), "version"];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const values = ids.slice(i, i + CHUNK).map((id) => {
+        const row = rows.get(id)!;
+        return Object.fromEntries([["id", id], ...keys.map((k) => [columns[k]!.name, row[k] ?? null])]);
       });
-    } else if (household !== undefined) {
-      await tx.insert(householdEvents).values(
-        changed.map(([field, value]) => ({
-          householdId: household,
-          kind: "FIELD_CHANGED" as const,
-          occurredOn: today(),
-          field: `${write.type}.${field}`,
-          oldValue: current[field] ?? null,
-          newValue: value ?? null,
-          reason: write.reason ?? "",
-          recordedBy: principal.id,
-          department: principal.department,
-        })),
+      const assignments = keys.map(
+        (k) => sql`${sql.identifier(columns[k]!.name)} = v.${sql.identifier(columns[k]!.name)}`,
+      );
+      if (columns.updatedAt) assignments.push(sql`${sql.identifier(columns.updatedAt.name)} = now()`);
+      const shape = [
+        sql`id integer`,
+        ...keys.map((k) => sql`${sql.identifier(columns[k]!.name)} ${sql.raw(columns[k]!.getSQLType())}`),
+      ];
+      await tx.execute(
+        sql`UPDATE ${name} AS t SET ${sql.join(assignments, sql`, `)}
+            FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(${sql.join(shape, sql`, `)})
+            WHERE t.id = v.id`,
       );
     }
-    return { kind: "applied", version: write.version + 1 } as const;
-  });
+  }
 }

@@ -18,7 +18,7 @@ import type {
 } from "./stewardship.input.js";
 
 /** Write authority comes from the compiled policy: only the steward (`own`) of every field written. */
-function assertOwns(ctx: Context, type: string, fields: string[]): void {
+export function assertOwns(ctx: Context, type: string, fields: string[]): void {
   const policy = ctx.access.policy;
   if (!policy) return;
   const notOwned = fields.filter((f) => policy.level(type, f) !== "own");
@@ -32,17 +32,17 @@ function assertOwns(ctx: Context, type: string, fields: string[]): void {
 const present = (input: object) =>
   Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null)) as Record<string, unknown>;
 
-function error(field: string, code: string, message: string): InputError {
+export function error(field: string, code: string, message: string): InputError {
   return { path: ["input", field], code, message };
 }
 
 const thisYear = () => new Date().getUTCFullYear();
 
-function requireReason(reason: string | null | undefined, errors: InputError[]) {
+export function requireReason(reason: string | null | undefined, errors: InputError[]) {
   if (!reason || !reason.trim()) errors.push(error("reason", "REQUIRED", "Say why: the reason goes into the history."));
 }
 
-async function run<R>(
+export async function run<R>(
   ctx: Context,
   write: Omit<OwnedWrite, "changes"> & { changes: Record<string, unknown> },
   errors: InputError[],

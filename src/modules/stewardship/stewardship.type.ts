@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Household } from "../households/household.type.js";
 import { Member } from "../households/member.type.js";
 import { Village } from "../villages/village.type.js";
+import { RiskAlert } from "../monitoring/alert.type.js";
 
 @ObjectType("InputError", { description: "One problem with one input field: show it next to that field." })
 export class InputError {
@@ -27,7 +28,7 @@ export class WriteError {
   currentVersion!: number | null;
 }
 
-function resultType<T extends object>(node: new () => T, name: string, what: string) {
+export function resultType<T extends object>(node: new () => T, name: string, what: string) {
   @ObjectType(`${name}WriteResult`, { description: `The outcome of a write to a ${what}.` })
   class WriteResult {
     @Field(() => Boolean, {
@@ -61,3 +62,4 @@ export interface WriteOutcome<R> {
   inputErrors: InputError[];
   error: WriteError | null;
 }
+export const AlertWriteResult = resultType(RiskAlert, "Alert", "risk alert");

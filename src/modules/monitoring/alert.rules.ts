@@ -1,0 +1,229 @@
+import type { Context } from "../../context.js";
+import type { Drizzle } from "../../db/client.js";
+import { today } from "../../shared/dates.js";
+import { ageOn } from "../households/member.service.js";
+import {
+  activeAlertsOf,
+  currentHelpersOf,
+  householdStatusOf,
+  insertAlerts,
+  membersOfHouseholds,
+  type NewAlert,
+} from "./alert.repository.js";
+import {
+  basicMedicalCare,
+  compulsoryEducation,
+  housingSafety,
+  safeDrinkingWater,
+  SCHOOL_AGE,
+} from "./guarantee.service.js";
+import { GuaranteeStatus, type GuaranteeItem, type GuaranteeMemberFacts } from "./guarantee.type.js";
+
+type Row = Record<string, unknown>;
+
+/** One row changed by a write: before and after, and which fields changed. */
+export interface RowChange {
+  before: Row;
+  after: Row;
+  fields: string[];
+  /** The write record that made the change (its reason, its other inputs). */
+  record: { reason: string | null };
+}
+
+/** Statuses of households that were registered poor (建档立卡) rather than only monitored. */
+export function formerlyPoor(household: { status: string; monitoringType: string | null }): boolean {
+  return household.status !== "MONITORED" || household.monitoringType === "UNSTABLE";
+}
+
+const turnedUnmet = (before: GuaranteeItem, after: GuaranteeItem) =>
+  before.status !== GuaranteeStatus.UNMET && after.status === GuaranteeStatus.UNMET;
+
+const memberFacts = (row: Row): GuaranteeMemberFacts => ({
+  householdId: row.householdId as number,
+  birthDate: row.birthDate as string,
+  schoolingStatus: row.schoolingStatus as string,
+  hasBasicMedicalInsurance: row.hasBasicMedicalInsurance as boolean,
+});
+
+type Candidate = Omit<NewAlert, "villageCode" | "department" | "raisedBy" | "helperCadreId">;
+
+/** Member writes: a school-age dropout, a medical expense crossing its threshold, items turning unmet. */
+async function memberSignals(
+  ctx: Context,
+  tx: Drizzle,
+  changes: RowChange[],
+  original: Map<number, Row>,
+): Promise<Candidate[]> {
+  const relevant = changes.filter((c) =>
+    c.fields.some((f) =>
+      ["schoolingStatus", "hasBasicMedicalInsurance", "medicalExpenseOutOfPocket", "medicalExpenseYear"].includes(f),
+    ),
+  );
+  if (!relevant.length) return [];
+  const day = today();
+  const householdIds = [...new Set(relevant.map((c) => c.after.householdId as number))];
+  const [statuses, membersAfter] = await Promise.all([
+    householdStatusOf(tx, householdIds),
+    membersOfHouseholds(tx, householdIds),
+  ]);
+  const candidates: Candidate[] = [];
+  for (const { before, after, fields } of relevant) {
+    const householdId = after.householdId as number;
+    const memberId = after.id as number;
+    if (fields.includes("schoolingStatus") && after.schoolingStatus === "DROPPED_OUT") {
+      const age = ageOn(after.birthDate as string, day);
+      if (age >= SCHOOL_AGE.from && age <= SCHOOL_AGE.to) {
+        candidates.push({
+          householdId,
+          memberId,
+          signal: "SCHOOL_DROPOUT",
+          guaranteeItem: null,
+          trigger: { field: "Member.schoolingStatus", oldValue: before.schoolingStatus, newValue: "DROPPED_OUT", age },
+        });
+      }
+    }
+    if (fields.includes("medicalExpenseOutOfPocket") || fields.includes("medicalExpenseYear")) {
+      const household = statuses.get(householdId);
+      const threshold =
+        household && formerlyPoor(household)
+          ? ctx.config.MEDICAL_EXPENSE_ALERT_FORMERLY_POOR
+          : ctx.config.MEDICAL_EXPENSE_ALERT_OTHERS;
+      // An expense of another year starts the count again from nothing.
+      const previous =
+        before.medicalExpenseYear === after.medicalExpenseYear ? Number(before.medicalExpenseOutOfPocket) : 0;
+      const amount = Number(after.medicalExpenseOutOfPocket);
+      if (previous < threshold && amount >= threshold) {
+        candidates.push({
+          householdId,
+          memberId,
+          signal: "MEDICAL_EXPENSE",
+          guaranteeItem: null,
+          trigger: {
+            field: "Member.medicalExpenseOutOfPocket",
+            oldValue: previous,
+            newValue: amount,
+            threshold,
+            year: after.medicalExpenseYear ?? null,
+          },
+        });
+      }
+    }
+  }
+  // Guarantee items before and after: the members now, with the written rows as they were.
+  for (const householdId of householdIds) {
+    const now = (membersAfter.get(householdId) ?? []).map(memberFacts);
+    const then = (membersAfter.get(householdId) ?? []).map((m) => memberFacts(original.get(m.id as number) ?? m));
+    const dropout = candidates.some((c) => c.householdId === householdId && c.signal === "SCHOOL_DROPOUT");
+    const education = [compulsoryEducation(then, day), compulsoryEducation(now, day)] as const;
+    if (!dropout && turnedUnmet(...education)) {
+      candidates.push(guaranteeCandidate(householdId, "COMPULSORY_EDUCATION", "Member.schoolingStatus", education));
+    }
+    const medical = [basicMedicalCare(then), basicMedicalCare(now)] as const;
+    if (turnedUnmet(...medical)) {
+      candidates.push(
+        guaranteeCandidate(householdId, "BASIC_MEDICAL_CARE", "Member.hasBasicMedicalInsurance", medical),
+      );
+    }
+  }
+  return candidates;
+}
+
+function guaranteeCandidate(
+  householdId: number,
+  item: string,
+  field: string,
+  [before, after]: readonly [GuaranteeItem, GuaranteeItem],
+): Candidate {
+  return {
+    householdId,
+    memberId: null,
+    signal: "GUARANTEE_UNMET",
+    guaranteeItem: item,
+    trigger: { field, oldValue: before.status, newValue: after.status, basis: after.basis },
+  };
+}
+
+const housingFacts = (row: Row) => ({
+  id: row.id as number,
+  housingGrade: (row.housingGrade as string | null) ?? null,
+  housingRenovated: row.housingRenovated as boolean,
+  housingRenovationYear: (row.housingRenovationYear as number | null) ?? null,
+  housingAssessedOn: (row.housingAssessedOn as string | null) ?? null,
+  drinkingWaterSafe: (row.drinkingWaterSafe as boolean | null) ?? null,
+});
+
+/** Household writes: an assessment returning C or D, housing safety or drinking water turning unmet. */
+function householdSignals(changes: RowChange[]): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const { before, after, fields } of changes) {
+    const householdId = after.id as number;
+    const assessed = fields.includes("housingGrade") || fields.includes("housingAssessedOn");
+    const unsafe = (after.housingGrade === "C" || after.housingGrade === "D") && !after.housingRenovated;
+    if (assessed && unsafe) {
+      candidates.push({
+        householdId,
+        memberId: null,
+        signal: "UNSAFE_HOUSING",
+        guaranteeItem: null,
+        trigger: {
+          field: "Household.housingGrade",
+          oldValue: before.housingGrade ?? null,
+          newValue: after.housingGrade,
+          assessedOn: after.housingAssessedOn ?? null,
+        },
+      });
+    }
+    const housing = [housingSafety(housingFacts(before)), housingSafety(housingFacts(after))] as const;
+    if (!(assessed && unsafe) && turnedUnmet(...housing)) {
+      candidates.push(guaranteeCandidate(householdId, "HOUSING_SAFETY", "Household.housingGrade", housing));
+    }
+    const water = [safeDrinkingWater(housingFacts(before)), safeDrinkingWater(housingFacts(after))] as const;
+    if (turnedUnmet(...water)) {
+      candidates.push(guaranteeCandidate(householdId, "SAFE_DRINKING_WATER", "Household.drinkingWaterSafe", water));
+    }
+  }
+  return candidates;
+}
+
+/**
+ * The alert rules (design §4), run inside the transaction of the write that changed the rows: a
+ * rolled-back write raises nothing, a committed one cannot miss its alert. A household with an
+ * alert of the same signal (and item, and member) still being worked is not alerted twice.
+ */
+export async function raiseAlerts(
+  ctx: Context,
+  tx: Drizzle,
+  type: string,
+  changes: RowChange[],
+  original: Map<number, Row>,
+): Promise<number[]> {
+  const candidates =
+    type === "Member"
+      ? await memberSignals(ctx, tx, changes, original)
+      : type === "Household"
+        ? householdSignals(changes)
+        : [];
+  if (!candidates.length) return [];
+  const householdIds = [...new Set(candidates.map((c) => c.householdId))];
+  const [active, helpers, statuses] = await Promise.all([
+    activeAlertsOf(tx, householdIds),
+    currentHelpersOf(tx, householdIds),
+    householdStatusOf(tx, householdIds),
+  ]);
+  const key = (c: { householdId: number; signal: string; guaranteeItem: string | null; memberId: number | null }) =>
+    `${c.householdId}|${c.signal}|${c.guaranteeItem ?? ""}|${c.memberId ?? ""}`;
+  const seen = new Set(active.map(key));
+  const fresh: NewAlert[] = [];
+  for (const c of candidates) {
+    if (seen.has(key(c))) continue;
+    seen.add(key(c));
+    fresh.push({
+      ...c,
+      villageCode: statuses.get(c.householdId)!.villageCode,
+      department: ctx.access.principal.department,
+      raisedBy: ctx.access.principal.id,
+      helperCadreId: helpers.get(c.householdId) ?? null,
+    });
+  }
+  return insertAlerts(tx, fresh);
+}

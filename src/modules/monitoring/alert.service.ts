@@ -1,0 +1,112 @@
+import type { Context } from "../../context.js";
+import { riskAlerts } from "../../db/schema.js";
+import { BadUserInputError } from "../../shared/errors.js";
+import { decodeId } from "../../shared/global-id.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
+import { assertRegionPrefix } from "../../shared/region-code.js";
+import { assertOwns, error, run } from "../stewardship/stewardship.service.js";
+import type { InputError } from "../stewardship/stewardship.type.js";
+import { alertById } from "./alert.loader.js";
+import { insertAlertEvent, pageAlerts } from "./alert.repository.js";
+import type { AdvanceAlertInput, AlertFilter, AlertRow, AlertTrigger } from "./alert.type.js";
+
+const DAY_MS = 86_400_000;
+
+export function listAlerts(
+  ctx: Context,
+  filter: AlertFilter | null | undefined,
+  order: string,
+  args: PageArgs,
+): Promise<Connection<AlertRow>> {
+  const f = filter ?? {};
+  const { from, to } = f.ageDays ?? {};
+  if ((from != null && from < 0) || (to != null && to < 0) || (from != null && to != null && from > to)) {
+    throw new BadUserInputError("`ageDays` takes whole days from 0 up, with `from` not above `to`.");
+  }
+  const now = Date.now();
+  return pageAlerts(
+    ctx,
+    {
+      regionCode: f.regionCode ? assertRegionPrefix(f.regionCode) : null,
+      status: f.status,
+      signal: f.signal,
+      department: f.department,
+      // Age in whole days ≥ from ⇔ raised at least `from` days ago; ≤ to ⇔ less than to + 1 days ago.
+      raisedOnOrBefore: from != null ? new Date(now - from * DAY_MS) : null,
+      raisedOnOrAfter: to != null ? new Date(now - (to + 1) * DAY_MS + 1) : null,
+    },
+    order,
+    args,
+  );
+}
+
+/** The triggering data, its values withheld from whoever may not read the field they belong to. */
+export function alertTrigger(ctx: Context, alert: AlertRow): AlertTrigger {
+  const t = alert.trigger;
+  const field = String(t.field ?? "");
+  const [type, name] = field.split(".");
+  const withheld = !(type && name && ctx.access.canSeeValue(type, name));
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  return {
+    field,
+    oldValue: withheld ? null : json(t.oldValue),
+    newValue: withheld ? null : json(t.newValue),
+    threshold: withheld ? null : typeof t.threshold === "number" ? t.threshold : null,
+    basis: typeof t.basis === "string" ? t.basis : null,
+    valuesWithheld: withheld,
+  };
+}
+
+export const ageDays = (alert: AlertRow) => Math.floor((Date.now() - Date.parse(alert.raisedAt)) / DAY_MS);
+
+/** The workflow: from which statuses each step may be taken. */
+const STEPS: Record<string, readonly string[]> = {
+  VERIFIED: ["OPEN"],
+  ASSISTING: ["VERIFIED"],
+  RESOLVED: ["ASSISTING"],
+  DISMISSED: ["OPEN", "VERIFIED"],
+};
+
+export function advanceAlert(ctx: Context, input: AdvanceAlertInput) {
+  const id = decodeId(input.alertId, "RiskAlert");
+  assertOwns(ctx, "RiskAlert", ["status"]);
+  const errors: InputError[] = [];
+  if (!input.note?.trim())
+    errors.push(error("note", "REQUIRED", "Say what was found or done: it goes into the alert's history."));
+  const from = STEPS[input.to];
+  if (!from) errors.push(error("to", "INCONSISTENT", "An alert cannot be moved back to OPEN."));
+  const { principal } = ctx.access;
+  return run(
+    ctx,
+    {
+      table: riskAlerts,
+      type: "RiskAlert",
+      id,
+      version: input.version,
+      reason: input.note,
+      changes: { status: input.to },
+      scope: (c) => c.access.scope(riskAlerts.villageCode),
+      precondition: (current) =>
+        from && !from.includes(current.status as string)
+          ? `An alert ${String(current.status)} cannot become ${input.to}: it must be ${from.join(" or ")}.`
+          : null,
+      after: async (tx, changes) => {
+        for (const change of changes) {
+          await insertAlertEvent(tx, {
+            alertId: change.after.id as number,
+            fromStatus: change.before.status as "OPEN",
+            toStatus: change.after.status as "OPEN",
+            note: input.note.trim(),
+            recordedBy: principal.id,
+            department: principal.department,
+          });
+        }
+      },
+    },
+    errors,
+    () => {
+      alertById(ctx).clear(id);
+      return alertById(ctx).load(id);
+    },
+  );
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { createAccess, type Access } from "./access/access.js";
+import type { Authenticator } from "./access/authenticate.js";
+import type { AuditWriter } from "./access/audit.js";
+import { personalRead } from "./access/audit.js";
+import type { CompiledPolicy } from "./access/compile.js";
+import type { PolicyGuard } from "./access/guard.js";
+import type { Config } from "./config.js";
+import { createContext, type Context } from "./context.js";
+import type { Database } from "./db/client.js";
+import { alertHub } from "./modules/monitoring/alert.stream.js";
+import { UnauthenticatedError } from "./shared/errors.js";
+import { log } from "./shared/log.js";
+
+export interface SubscriptionDeps {
+  config: Config;
+  database: Database;
+  schema: GraphQLSchema;
+  policy: CompiledPolicy;
+  guard: PolicyGuard;
+  authenticator: Authenticator;
+  audit: AuditWriter;
+}
+
+interface ConnectionState {
+  access?: Access;
+  purpose?: string | null;
+}
+
+/**
+ * GraphQL subscriptions over graphql-ws on the HTTP server's /graphql. The principal is decided
+ * once, when the connection opens (connection params `authorization` / `x-api-key`, or the upgrade
+ * request's headers); bad credentials close the socket. Each subscription passes the same guard as
+ * an HTTP operation (fields, arguments, purpose), its events are resolved through the subscriber's
+ * scoped, masked access, and every event carrying personal data is written to the read audit.
+ * Queries and mutations belong on HTTP and are refused here.
+ */
+export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () => Promise<void> {
+  const wss = new WebSocketServer({ server, path: "/graphql" });
+  const documents = new Map<string, DocumentNode>();
+  const states = new WeakMap<object, ConnectionState>();
+
+  const disposable = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
+    {
+      schema: deps.schema,
+      async onConnect(ctx) {
+        const params = ctx.connectionParams ?? {};
+        const header = (name: string): string | undefined => {
+          const fromParams = params[name] ?? params[name.toLowerCase()];
+          if (typeof fromParams === "string") return fromParams;
+          const fromRequest = ctx.extra.request.headers[name];
+          return Array.isArray(fromRequest) ? fromRequest[0] : fromRequest;
+        };
+        try {
+          const principal = await deps.authenticator.authenticate(header);
+          const departmentPolicy = deps.policy.forDepartment(principal.department);
+          if (!departmentPolicy) return false;
+          const purpose = header("x-purpose")?.trim().slice(0, 200) || null;
+          states.set(ctx, { access: createAccess(principal, departmentPolicy), purpose });
+          return true;
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) return false;
+          throw error;
+        }
+      },
+      async onSubscribe(ctx, id, payload) {
+        const state = states.get(ctx);
+        if (!state?.access)
+          return [new GraphQLError("Not authenticated.", { extensions: { code: "UNAUTHENTICATED" } })];
+        let document: DocumentNode;
+        try {
+          document = documents.get(payload.query) ?? parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(deps.schema, document);
+        if (errors.length) return errors;
+        if (documents.size < 1000) documents.set(payload.query, document);
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
+        if (operation?.operation !== "subscription") {
+          return [
+            new GraphQLError("Only subscriptions are served over WebSocket: send queries and mutations over HTTP.", {
+              extensions: { code: "BAD_REQUEST" },
+            }),
+          ];
+        }
+        const context = createContext(
+          deps.config,
+          deps.database,
+          state.access,
+          `ws-${id}-${randomUUID()}`,
+          state.purpose,
+        );
+        const denied = [
+          ...(context.purpose ? [] : deps.guard.purposeRequired(document, context)),
+          ...(await deps.guard.check(document, `${payload.operationName ?? ""}\u0000${payload.query}`, context)),
+          ...deps.guard.checkArguments(document, payload.variables ?? undefined, context),
+        ];
+        if (denied.length) return denied;
+        return {
+          schema: deps.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: context,
+        };
+      },
+      async onNext(_ctx, _id, payload, args, result) {
+        const context = args.contextValue as Context;
+        const masked = result.errors?.length ? maskErrors(result.errors, context.requestId) : undefined;
+        const policy = context.access.policy;
+        if (!policy || !result.data) return masked ? { data: result.data, errors: masked } : undefined;
+        const read = personalRead(deps.schema, policy, args.document, payload.operationName ?? null, result.data);
+        if (!read.fields.length) return;
+        const { principal } = context.access;
+        await deps.audit.append({
+          principal: principal.id,
+          department: principal.department,
+          region: principal.region,
+          operationName: payload.operationName ?? null,
+          document: payload.query,
+          fields: read.fields,
+          recordCount: read.records,
+          householdIds: context.streamHouseholds ?? [],
+          purpose: context.purpose,
+          requestId: context.requestId,
+        });
+        return masked ? { data: result.data, errors: masked } : undefined;
+      },
+    },
+    wss,
+  );
+
+  return async () => {
+    await disposable.dispose();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await alertHub(deps.database).close();
+  };
+}
+
+const EXPECTED = new Set(["BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "CONFLICT"]);
+
+/** As over HTTP: an error not raised on purpose leaves as INTERNAL_SERVER_ERROR, its detail only in the log. */
+function maskErrors(errors: readonly GraphQLError[], requestId: string) {
+  return errors.map((error) => {
+    const code = error.extensions?.code as string | undefined;
+    if (code && EXPECTED.has(code)) return error.toJSON();
+    log("error", "unexpected subscription error", { requestId, path: error.path, error: error.message });
+    return {
+      message: `Internal server error (request ${requestId}).`,
+      path: error.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+    };
+  });
+}
