@@ -66,8 +66,14 @@ export function personalRead(
   }
   const fields = new Set<string>();
   const records = new Set<object>();
-  const root = schema.getQueryType();
-  if (!operation || !root || operation.operation !== "query" || !data) return { fields: [], records: 0 };
+  // What a mutation returns (the record written) or a subscription delivers is read as much as a query's data.
+  const root =
+    operation?.operation === "mutation"
+      ? schema.getMutationType()
+      : operation?.operation === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  if (!operation || !root || !data) return { fields: [], records: 0 };
 
   const walk = (set: SelectionSetNode, type: GraphQLObjectType, objects: object[]) => {
     for (const selection of set.selections) {

@@ -1,0 +1,187 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
+import { createClient, type Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { App } from "../../src/app.js";
+import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
+import { toGlobalId } from "../../src/shared/global-id.js";
+import { authHeaders, createTestApp, tokenFor } from "../helpers/app.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+
+interface Received {
+  events: Record<string, unknown>[];
+  errors: { message: string; extensions?: { code?: string } }[];
+  done: Promise<void>;
+}
+
+/** An alert raised by one department's write reaches, as it commits, every subscriber allowed to see it. */
+describe("alertRaised subscription (graphql-ws)", () => {
+  let database: TestDatabase;
+  let app: App;
+  let server: Server;
+  let url: string;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    app = await createTestApp(database);
+    server = createServer(app.handle);
+    app.serveSubscriptions(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await app?.stop();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await database?.dispose();
+  });
+
+  function connect(connectionParams: Record<string, string>, onClosed?: (code: number) => void) {
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams,
+      retryAttempts: 0,
+      lazy: true,
+      on: { closed: (event) => onClosed?.((event as { code: number }).code) },
+    });
+    clients.push(client);
+    return client;
+  }
+
+  async function subscribe(department: string, region: string, query: string): Promise<Received> {
+    const { authorization } = await authHeaders(department, region);
+    const client = connect({ authorization: authorization!, "x-purpose": "monitoring" });
+    const received: Received = { events: [], errors: [], done: Promise.resolve() };
+    received.done = new Promise<void>((resolve) => {
+      client.subscribe(
+        { query },
+        {
+          next: (result) => {
+            if (result.errors) received.errors.push(...(result.errors as Received["errors"]));
+            if (result.data) received.events.push(result.data.alertRaised as Record<string, unknown>);
+          },
+          error: (error) => {
+            received.errors.push(...((Array.isArray(error) ? error : [error]) as Received["errors"]));
+            resolve();
+          },
+          complete: resolve,
+        },
+      );
+    });
+    return received;
+  }
+
+  async function until(condition: () => boolean, what: string, ms = 10_000) {
+    const start = Date.now();
+    while (!condition()) {
+      if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  const FULL = `subscription { alertRaised { id signal department household { id } member { id name }
+    trigger { field newValue threshold valuesWithheld } } }`;
+
+  it("delivers a health write's alert to the registry owner, withholds values from housing, and none out of scope", async () => {
+    const hub = alertHub(database);
+    const registry = await subscribe("RURAL_REVITALIZATION", "4312", FULL);
+    const housing = await subscribe(
+      "HOUSING",
+      "431221",
+      `subscription { alertRaised(regionCode: "431221") { signal trigger { field newValue valuesWithheld } } }`,
+    );
+    const elsewhere = await subscribe("HEALTH", "431202", `subscription { alertRaised { id signal } }`);
+    // A field housing may not read, and a department with no part in monitoring: refused at subscribe.
+    const nosy = await subscribe(
+      "HOUSING",
+      "431221",
+      `subscription { alertRaised { member { medicalExpenseOutOfPocket } } }`,
+    );
+    const transport = await subscribe("TRANSPORT", "", `subscription { alertRaised { id } }`);
+    await Promise.all([nosy.done, transport.done]);
+    expect(nosy.errors.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    expect(nosy.errors[0]!.message).toContain("medicalExpenseOutOfPocket");
+    expect(transport.errors.length).toBeGreaterThan(0);
+    expect(transport.errors.every((e) => e.extensions?.code === "FORBIDDEN")).toBe(true);
+    await until(() => hub.size === 3, "three listening subscribers");
+
+    const [member] = await database.rows<{ id: number; version: number; household_id: number }>(sql`
+      SELECT m.id, m.version, m.household_id FROM members m JOIN households h ON h.id = m.household_id
+      WHERE h.village_code LIKE '431221%' AND h.status = 'EXITED' AND m.medical_expense_out_of_pocket < 1000
+      ORDER BY m.id LIMIT 1`);
+    const { body } = await app.graphql(
+      {
+        query: `mutation($input: RecordHealthInput!) { recordHealth(input: $input) { ok } }`,
+        variables: {
+          input: {
+            memberId: toGlobalId("Member", member!.id),
+            version: member!.version,
+            medicalExpenseOutOfPocket: 12000,
+            medicalExpenseYear: new Date().getUTCFullYear(),
+            reason: "住院结算",
+          },
+        },
+      },
+      await authHeaders("HEALTH", "431221"),
+    );
+    expect(body.data?.recordHealth).toEqual({ ok: true });
+
+    await until(() => registry.events.length === 1 && housing.events.length === 1, "both subscribers in scope");
+    expect(registry.errors).toEqual([]);
+    expect(registry.events[0]).toMatchObject({
+      signal: "MEDICAL_EXPENSE",
+      department: "HEALTH",
+      household: { id: toGlobalId("Household", member!.household_id) },
+      member: { id: toGlobalId("Member", member!.id) },
+      trigger: { field: "Member.medicalExpenseOutOfPocket", newValue: "12000", threshold: 5000, valuesWithheld: false },
+    });
+    expect(housing.events[0]).toEqual({
+      signal: "MEDICAL_EXPENSE",
+      trigger: { field: "Member.medicalExpenseOutOfPocket", newValue: null, valuesWithheld: true },
+    });
+    // Give the out-of-scope subscriber every chance to (wrongly) receive it.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(elsewhere.events).toEqual([]);
+
+    // The member's name went out in an event: the read audit has it, with the household.
+    const [entry] = await database.rows<{ department: string; fields: string[]; household_ids: number[] }>(
+      sql`SELECT department, fields, household_ids FROM audit_log WHERE request_id LIKE 'ws-%' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(entry).toMatchObject({ department: "RURAL_REVITALIZATION", household_ids: [member!.household_id] });
+    expect(entry!.fields).toContain("Member.name");
+  });
+
+  it("refuses bad credentials at connection, and queries over the socket", async () => {
+    let closedWith = 0;
+    const bad = connect({ authorization: "Bearer not-a-token" }, (code) => (closedWith = code));
+    await new Promise<void>((resolve) =>
+      bad.subscribe(
+        { query: `subscription { alertRaised { id } }` },
+        { next: () => {}, error: () => resolve(), complete: resolve },
+      ),
+    );
+    expect(closedWith).toBe(4403);
+
+    const token = await tokenFor("RURAL_REVITALIZATION", "");
+    const client = connect({ authorization: `Bearer ${token}` });
+    const errors: { extensions?: { code?: string } }[] = [];
+    await new Promise<void>((resolve) =>
+      client.subscribe(
+        { query: `{ villages(first: 1) { totalCount } }` },
+        {
+          next: () => {},
+          error: (e) => {
+            errors.push(...(e as typeof errors));
+            resolve();
+          },
+          complete: resolve,
+        },
+      ),
+    );
+    expect(errors.map((e) => e.extensions?.code)).toEqual(["BAD_REQUEST"]);
+  });
+});
