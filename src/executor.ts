@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { GraphQLError, execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 export type ExecutionMode = "jit" | "graphql-js";
@@ -61,7 +61,9 @@ export function executorGateway(
     if (early) return early;
     return hooks.around ? hooks.around(rc, () => run(rc)) : run(rc);
   };
-  const run = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
+  const run = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> =>
+    requestErrorsAreBadInput(await runMode(rc));
+  const runMode = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
     if (mode === "graphql-js") {
       return execute({
         schema,
@@ -82,5 +84,25 @@ export function executorGateway(
       return () => {};
     },
     async stop() {},
+  };
+}
+
+/**
+ * A result with errors and no data failed before execution began: the variables did not fit their
+ * types (a misspelt enum value, a string for an Int). That is the client's input, not our fault.
+ */
+function requestErrorsAreBadInput(result: ExecutionResult): ExecutionResult {
+  if (result.data !== undefined || !result.errors?.length) return result;
+  return {
+    errors: result.errors.map((error) =>
+      error.extensions?.code
+        ? error
+        : new GraphQLError(error.message, {
+            nodes: error.nodes,
+            path: error.path,
+            originalError: error.originalError,
+            extensions: { ...error.extensions, code: "BAD_USER_INPUT" },
+          }),
+    ),
   };
 }

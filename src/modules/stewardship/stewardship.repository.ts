@@ -31,6 +31,9 @@ export interface WriteRecord {
   version: number;
   changes: Record<string, unknown>;
   reason: string | null;
+  /** Per-record versions of the target's (a batch of status changes takes a different transition each). */
+  event?: WriteTarget["event"];
+  precondition?: WriteTarget["precondition"];
 }
 
 export type OwnedWrite = WriteTarget & WriteRecord;
@@ -87,7 +90,7 @@ export async function applyOwnedWrites(
       const current = rows.get(record.id);
       if (!current) return { kind: "missing" };
       if (current.version !== record.version) return { kind: "conflict", currentVersion: current.version as number };
-      const refusal = target.precondition?.(current, record);
+      const refusal = (record.precondition ?? target.precondition)?.(current, record);
       if (refusal) return { kind: "refused", message: refusal };
       const changed = Object.entries(record.changes).filter(([key, value]) => !same(current[key], value));
       if (!changed.length) return { kind: "unchanged" };
@@ -124,8 +127,9 @@ function historyEvents(
   householdId: number,
   principal: { id: string; department: string },
 ): (typeof householdEvents.$inferInsert)[] {
-  if (target.event) {
-    const event = target.event(before, record);
+  const eventOf = record.event ?? target.event;
+  if (eventOf) {
+    const event = eventOf(before, record);
     const status = (record.changes.status ?? before.status) as "POOR";
     return [
       {

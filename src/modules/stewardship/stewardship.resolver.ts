@@ -10,6 +10,12 @@ import {
 } from "./stewardship.input.js";
 import {
   changeHouseholdStatus,
+  prepareAssistance,
+  prepareHealth,
+  prepareHousingAssessment,
+  prepareSchooling,
+  prepareStatusChange,
+  prepareVillageRoad,
   recordAssistance,
   recordHealth,
   recordHousingAssessment,
@@ -17,6 +23,17 @@ import {
   recordVillageRoad,
 } from "./stewardship.service.js";
 import { HouseholdWriteResult, MemberWriteResult, VillageWriteResult } from "./stewardship.type.js";
+import { runBatch } from "./batch.service.js";
+import {
+  BatchWriteResult,
+  ChangeHouseholdStatusBatchInput,
+  RecordAssistanceBatchInput,
+  RecordHealthBatchInput,
+  RecordHousingAssessmentBatchInput,
+  RecordSchoolingBatchInput,
+  RecordVillageRoadBatchInput,
+  type BatchInputOf,
+} from "./batch.type.js";
 
 /** Each department writes the fields it stewards, named for what its officers do. */
 @Resolver()
@@ -63,5 +80,88 @@ export class StewardshipResolver {
     @Arg("input", () => ChangeHouseholdStatusInput) input: ChangeHouseholdStatusInput,
   ) {
     return changeHouseholdStatus(ctx, input);
+  }
+
+  @Mutation(() => BatchWriteResult, { description: "Education, for integrators: many schooling records in one call." })
+  recordSchoolingBatch(
+    @Ctx() ctx: Context,
+    @Arg("input", () => RecordSchoolingBatchInput) input: BatchInputOf<RecordSchoolingInput>,
+  ) {
+    return runBatch(
+      ctx,
+      { name: "recordSchooling", type: "Member", idOf: (r) => r.memberId, prepare: prepareSchooling },
+      input,
+    );
+  }
+
+  @Mutation(() => BatchWriteResult, { description: "Health, for integrators: many health records in one call." })
+  recordHealthBatch(
+    @Ctx() ctx: Context,
+    @Arg("input", () => RecordHealthBatchInput) input: BatchInputOf<RecordHealthInput>,
+  ) {
+    return runBatch(
+      ctx,
+      { name: "recordHealth", type: "Member", idOf: (r) => r.memberId, prepare: prepareHealth },
+      input,
+    );
+  }
+
+  @Mutation(() => BatchWriteResult, {
+    description: "Civil affairs, for integrators: many assistance records in one call.",
+  })
+  recordAssistanceBatch(
+    @Ctx() ctx: Context,
+    @Arg("input", () => RecordAssistanceBatchInput) input: BatchInputOf<RecordAssistanceInput>,
+  ) {
+    return runBatch(
+      ctx,
+      { name: "recordAssistance", type: "Member", idOf: (r) => r.memberId, prepare: prepareAssistance },
+      input,
+    );
+  }
+
+  @Mutation(() => BatchWriteResult, { description: "Housing, for integrators: many house assessments in one call." })
+  recordHousingAssessmentBatch(
+    @Ctx() ctx: Context,
+    @Arg("input", () => RecordHousingAssessmentBatchInput) input: BatchInputOf<RecordHousingAssessmentInput>,
+  ) {
+    return runBatch(
+      ctx,
+      {
+        name: "recordHousingAssessment",
+        type: "Household",
+        idOf: (r) => r.householdId,
+        prepare: prepareHousingAssessment,
+      },
+      input,
+    );
+  }
+
+  @Mutation(() => BatchWriteResult, {
+    description: "Transport, for integrators: many village road records in one call.",
+  })
+  recordVillageRoadBatch(
+    @Ctx() ctx: Context,
+    @Arg("input", () => RecordVillageRoadBatchInput) input: BatchInputOf<RecordVillageRoadInput>,
+  ) {
+    return runBatch(
+      ctx,
+      { name: "recordVillageRoad", type: "Village", idOf: (r) => r.villageId, prepare: prepareVillageRoad },
+      input,
+    );
+  }
+
+  @Mutation(() => BatchWriteResult, {
+    description: "Registry owner, for integrators: many status changes in one call.",
+  })
+  changeHouseholdStatusBatch(
+    @Ctx() ctx: Context,
+    @Arg("input", () => ChangeHouseholdStatusBatchInput) input: BatchInputOf<ChangeHouseholdStatusInput>,
+  ) {
+    return runBatch(
+      ctx,
+      { name: "changeHouseholdStatus", type: "Household", idOf: (r) => r.householdId, prepare: prepareStatusChange },
+      input,
+    );
   }
 }

@@ -6,7 +6,7 @@ import { decodeId } from "../../shared/global-id.js";
 import { householdById } from "../households/household.loader.js";
 import { memberById } from "../households/member.loader.js";
 import { villageById } from "../villages/village.loader.js";
-import { applyOwnedWrite, type OwnedWrite } from "./stewardship.repository.js";
+import { applyOwnedWrite, type OwnedWrite, type WriteRecord, type WriteTarget } from "./stewardship.repository.js";
 import type { InputError, WriteOutcome } from "./stewardship.type.js";
 import type {
   ChangeHouseholdStatusInput,
@@ -77,6 +77,27 @@ export async function run<R>(
   return { ok: true, unchanged: state.kind === "unchanged", record: await reload(), inputErrors: [], error: null };
 }
 
+/** A validated write, ready to apply alone or as one record of a batch. */
+export interface Prepared<R> {
+  target: WriteTarget;
+  record: WriteRecord;
+  errors: InputError[];
+  reload: () => Promise<R | null>;
+}
+
+function prepared<R>(
+  write: WriteTarget & Omit<WriteRecord, "id" | "version"> & { id: number; version: number },
+  errors: InputError[],
+  reload: () => Promise<R | null>,
+): Prepared<R> {
+  const { id, version, changes, reason, precondition, event, ...target } = write;
+  return { target, record: { id, version, changes, reason, precondition, event }, errors, reload };
+}
+
+function runPrepared<R>(ctx: Context, p: Prepared<R>): Promise<WriteOutcome<R>> {
+  return run(ctx, { ...p.target, ...p.record }, p.errors, p.reload);
+}
+
 const memberWrite = (ctx: Context, memberId: number) => ({
   table: members,
   type: "Member",
@@ -89,16 +110,16 @@ const memberWrite = (ctx: Context, memberId: number) => ({
   },
 });
 
-export function recordSchooling(ctx: Context, input: RecordSchoolingInput) {
+export function prepareSchooling(ctx: Context, input: RecordSchoolingInput) {
   const id = decodeId(input.memberId, "Member");
   const errors: InputError[] = [];
   requireReason(input.reason, errors);
   const { memberId: _m, version, reason, ...fields } = input;
   const { reload, ...target } = memberWrite(ctx, id);
-  return run(ctx, { ...target, version, reason, changes: present(fields) }, errors, reload);
+  return prepared({ ...target, version, reason, changes: present(fields) }, errors, reload);
 }
 
-export function recordHealth(ctx: Context, input: RecordHealthInput) {
+export function prepareHealth(ctx: Context, input: RecordHealthInput) {
   const id = decodeId(input.memberId, "Member");
   const errors: InputError[] = [];
   requireReason(input.reason, errors);
@@ -118,10 +139,10 @@ export function recordHealth(ctx: Context, input: RecordHealthInput) {
   if (!Object.keys(changes).length)
     errors.push(error("healthStatus", "REQUIRED", "Give at least one value to record."));
   const { reload, ...target } = memberWrite(ctx, id);
-  return run(ctx, { ...target, version, reason, changes }, errors, reload);
+  return prepared({ ...target, version, reason, changes }, errors, reload);
 }
 
-export function recordAssistance(ctx: Context, input: RecordAssistanceInput) {
+export function prepareAssistance(ctx: Context, input: RecordAssistanceInput) {
   const id = decodeId(input.memberId, "Member");
   const errors: InputError[] = [];
   requireReason(input.reason, errors);
@@ -148,10 +169,10 @@ export function recordAssistance(ctx: Context, input: RecordAssistanceInput) {
   if (!Object.keys(changes).length)
     errors.push(error("receivesLowIncomeAllowance", "REQUIRED", "Give at least one value to record."));
   const { reload, ...target } = memberWrite(ctx, id);
-  return run(ctx, { ...target, version, reason, changes }, errors, reload);
+  return prepared({ ...target, version, reason, changes }, errors, reload);
 }
 
-export function recordHousingAssessment(ctx: Context, input: RecordHousingAssessmentInput) {
+export function prepareHousingAssessment(ctx: Context, input: RecordHousingAssessmentInput) {
   const id = decodeId(input.householdId, "Household");
   const errors: InputError[] = [];
   requireReason(input.reason, errors);
@@ -178,8 +199,7 @@ export function recordHousingAssessment(ctx: Context, input: RecordHousingAssess
   const changes = present(fields);
   if (!Object.keys(changes).length)
     errors.push(error("housingGrade", "REQUIRED", "Give at least one value to record."));
-  return run(
-    ctx,
+  return prepared(
     {
       table: households,
       type: "Household",
@@ -198,7 +218,7 @@ export function recordHousingAssessment(ctx: Context, input: RecordHousingAssess
   );
 }
 
-export function recordVillageRoad(ctx: Context, input: RecordVillageRoadInput) {
+export function prepareVillageRoad(ctx: Context, input: RecordVillageRoadInput) {
   const id = decodeId(input.villageId, "Village");
   const errors: InputError[] = [];
   if (input.distanceToTownshipKm != null && (input.distanceToTownshipKm < 0 || input.distanceToTownshipKm > 500)) {
@@ -208,8 +228,7 @@ export function recordVillageRoad(ctx: Context, input: RecordVillageRoadInput) {
   const changes = present(fields);
   if (!Object.keys(changes).length)
     errors.push(error("hasHardenedRoad", "REQUIRED", "Give at least one value to record."));
-  return run(
-    ctx,
+  return prepared(
     {
       table: villages,
       type: "Village",
@@ -235,7 +254,7 @@ const TRANSITIONS = {
   ELIMINATE_RISK: { from: ["MONITORED"], to: "EXITED", event: "RISK_ELIMINATED" },
 } as const;
 
-export function changeHouseholdStatus(ctx: Context, input: ChangeHouseholdStatusInput) {
+export function prepareStatusChange(ctx: Context, input: ChangeHouseholdStatusInput) {
   const id = decodeId(input.householdId, "Household");
   const errors: InputError[] = [];
   requireReason(input.reason, errors);
@@ -264,8 +283,7 @@ export function changeHouseholdStatus(ctx: Context, input: ChangeHouseholdStatus
     monitoringType: monitored ? input.monitoringType : null,
   };
   if (transition.to === "EXITED" && input.action === "EXIT") changes.exitedYear = Number(occurredOn.slice(0, 4));
-  return run(
-    ctx,
+  return prepared(
     {
       table: households,
       type: "Household",
@@ -288,3 +306,15 @@ export function changeHouseholdStatus(ctx: Context, input: ChangeHouseholdStatus
     },
   );
 }
+
+export const recordSchooling = (ctx: Context, input: RecordSchoolingInput) =>
+  runPrepared(ctx, prepareSchooling(ctx, input));
+export const recordHealth = (ctx: Context, input: RecordHealthInput) => runPrepared(ctx, prepareHealth(ctx, input));
+export const recordAssistance = (ctx: Context, input: RecordAssistanceInput) =>
+  runPrepared(ctx, prepareAssistance(ctx, input));
+export const recordHousingAssessment = (ctx: Context, input: RecordHousingAssessmentInput) =>
+  runPrepared(ctx, prepareHousingAssessment(ctx, input));
+export const recordVillageRoad = (ctx: Context, input: RecordVillageRoadInput) =>
+  runPrepared(ctx, prepareVillageRoad(ctx, input));
+export const changeHouseholdStatus = (ctx: Context, input: ChangeHouseholdStatusInput) =>
+  runPrepared(ctx, prepareStatusChange(ctx, input));
