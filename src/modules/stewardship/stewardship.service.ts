@@ -18,7 +18,7 @@ import type {
 } from "./stewardship.input.js";
 
 /** Write authority comes from the compiled policy: only the steward (`own`) of every field written. */
-function assertOwns(ctx: Context, type: string, fields: string[]): void {
+export function assertOwns(ctx: Context, type: string, fields: string[]): void {
   const policy = ctx.access.policy;
   if (!policy) return;
   const notOwned = fields.filter((f) => policy.level(type, f) !== "own");

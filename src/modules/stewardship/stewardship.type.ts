@@ -27,7 +27,7 @@ export class WriteError {
   currentVersion!: number | null;
 }
 
-function resultType<T extends object>(node: new () => T, name: string, what: string) {
+export function resultType<T extends object>(node: new () => T, name: string, what: string) {
   @ObjectType(`${name}WriteResult`, { description: `The outcome of a write to a ${what}.` })
   class WriteResult {
     @Field(() => Boolean, {

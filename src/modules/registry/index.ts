@@ -1,0 +1,3 @@
+import { HouseholdRegistrationResolver } from "./registry.resolver.js";
+
+export const registryResolvers = [HouseholdRegistrationResolver];
