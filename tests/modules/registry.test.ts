@@ -313,4 +313,243 @@ describe("the registry owner's writes", () => {
       expect(stale.result!.error).toMatchObject({ code: "CONFLICT", currentVersion: target!.version + 1 });
     });
   });
+  describe("projects, assets and agencies", () => {
+    async function anAgency() {
+      const [row] = await database.rows<{ id: number }>(sql`SELECT id FROM agencies ORDER BY id LIMIT 1`);
+      return toGlobalId("Agency", row!.id);
+    }
+    async function households(n: number, prefix = "431221") {
+      const rows = await database.rows<{ id: number }>(
+        sql`SELECT id FROM households WHERE village_code LIKE ${`${prefix}%`} ORDER BY id LIMIT ${n}`,
+      );
+      return rows.map((r) => toGlobalId("Household", r.id));
+    }
+
+    it("creates a project with funds and beneficiaries, updates it, and answers a stale version with CONFLICT", async () => {
+      const beneficiaries = await households(3);
+      const leadAgencyId = await anAgency();
+      const created = await mutate(
+        "createProject",
+        "CreateProjectInput",
+        {
+          code: "XM-2024-REG-001",
+          name: "村组道路硬化",
+          category: "ROAD",
+          villageId: village.id,
+          year: 2024,
+          status: "APPROVED",
+          leadAgencyId,
+          funds: [
+            { source: "CENTRAL_FISCAL", amount: 800000 },
+            { source: "COUNTY_FISCAL", amount: 200000 },
+          ],
+          beneficiaryIds: beneficiaries,
+        },
+        registry,
+        "id version status regionCode totalFunds funds { source amount } beneficiaryCount",
+      );
+      expect(created.body.errors).toBeUndefined();
+      expect(created.result).toMatchObject({
+        ok: true,
+        record: { version: 1, status: "APPROVED", regionCode: village.code, totalFunds: 1000000, beneficiaryCount: 3 },
+      });
+      const id = created.result!.record!.id as string;
+
+      const updated = await mutate(
+        "updateProject",
+        "UpdateProjectInput",
+        {
+          projectId: id,
+          version: 1,
+          status: "IN_PROGRESS",
+          startDate: "2024-04-01",
+          funds: [{ source: "CENTRAL_FISCAL", amount: 900000 }],
+          removeBeneficiaryIds: [beneficiaries[0]],
+        },
+        registry,
+        "version status startDate totalFunds beneficiaryCount",
+      );
+      expect(updated.result).toMatchObject({
+        ok: true,
+        record: { version: 2, status: "IN_PROGRESS", startDate: "2024-04-01", totalFunds: 900000, beneficiaryCount: 2 },
+      });
+
+      const stale = await mutate("updateProject", "UpdateProjectInput", { projectId: id, version: 1, name: "改名" });
+      expect(stale.result).toMatchObject({ ok: false, error: { code: "CONFLICT", currentVersion: 2 } });
+      const backwards = await mutate("updateProject", "UpdateProjectInput", {
+        projectId: id,
+        version: 2,
+        status: "PLANNED",
+      });
+      expect(backwards.result!.inputErrors).toEqual([
+        expect.objectContaining({ path: ["input", "status"], code: "INVALID_TRANSITION" }),
+      ]);
+
+      const invalid = await mutate("createProject", "CreateProjectInput", {
+        code: "XM-2024-REG-001",
+        name: "重复",
+        category: "WATER",
+        villageId: village.id,
+        year: 2999,
+        leadAgencyId,
+        startDate: "2024-05-01",
+        endDate: "2024-04-01",
+        funds: [
+          { source: "LOAN", amount: 0 },
+          { source: "LOAN", amount: 5 },
+        ],
+      });
+      expect(invalid.result!.inputErrors.map((e) => [e.path.join("."), e.code]).sort()).toEqual([
+        ["input.code", "DUPLICATE"],
+        ["input.endDate", "INCONSISTENT"],
+        ["input.funds.0.amount", "OUT_OF_RANGE"],
+        ["input.funds.1.source", "DUPLICATE"],
+        ["input.year", "OUT_OF_RANGE"],
+      ]);
+
+      const elsewhere = await mutate("createProject", "CreateProjectInput", {
+        code: "XM-2024-REG-002",
+        name: "跨县受益",
+        category: "ROAD",
+        villageId: village.id,
+        year: 2024,
+        leadAgencyId,
+        funds: [],
+        beneficiaryIds: await households(1, "431202"),
+      });
+      expect(elsewhere.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    });
+
+    it("enters an asset and records its income", async () => {
+      const [project] = await database.rows<{ id: number }>(
+        sql`SELECT id FROM projects WHERE region_code LIKE '431221%' ORDER BY id LIMIT 1`,
+      );
+      const created = await mutate(
+        "createAsset",
+        "CreateAssetInput",
+        {
+          code: "ZC-REG-0001",
+          name: "光伏电站",
+          kind: "OPERATING",
+          ownership: "COLLECTIVE",
+          value: 350000,
+          villageCode: village.code,
+          projectId: toGlobalId("Project", project!.id),
+          custodianKind: "VILLAGE_COLLECTIVE",
+          formedOn: "2023-06-30",
+        },
+        registry,
+        "id version status",
+      );
+      expect(created.result).toMatchObject({ ok: true, record: { version: 1, status: "IN_USE" } });
+      const assetId = created.result!.record!.id as string;
+
+      const income = await mutate(
+        "recordAssetIncome",
+        "RecordAssetIncomeInput",
+        { assetId, year: 2024, income: 42000, toHouseholds: 30000, toCollective: 12000, distribution: "按户分红" },
+        registry,
+        "version incomes { year income toHouseholds toCollective distribution }",
+      );
+      expect(income.result).toMatchObject({
+        ok: true,
+        record: { version: 2, incomes: [{ year: 2024, income: 42000, toHouseholds: 30000, toCollective: 12000 }] },
+      });
+      const overSplit = await mutate("recordAssetIncome", "RecordAssetIncomeInput", {
+        assetId,
+        year: 2024,
+        income: 100,
+        toHouseholds: 80,
+        toCollective: 40,
+      });
+      expect(overSplit.result!.inputErrors).toEqual([
+        expect.objectContaining({ path: ["input", "toHouseholds"], code: "INCONSISTENT" }),
+      ]);
+
+      const updated = await mutate(
+        "updateAsset",
+        "UpdateAssetInput",
+        { assetId, version: 2, status: "IDLE", value: 300000 },
+        registry,
+        "version status value",
+      );
+      expect(updated.result).toMatchObject({ ok: true, record: { version: 3, status: "IDLE", value: 300000 } });
+      const toHousehold = await mutate("updateAsset", "UpdateAssetInput", {
+        assetId,
+        version: 3,
+        custodianKind: "HOUSEHOLD",
+        custodianHouseholdId: (await households(1))[0],
+      });
+      expect(toHousehold.result!.error).toMatchObject({ code: "REFUSED" });
+    });
+
+    it("registers and corrects an agency, pairs it with a village, and posts a first secretary", async () => {
+      const city = await authHeaders("RURAL_REVITALIZATION", "");
+      const created = await mutate(
+        "createAgency",
+        "CreateAgencyInput",
+        { name: "湘西职业技术学院", kind: "UNIVERSITY", level: "CITY", regionCode: "431200000000" },
+        city,
+        "id version name",
+      );
+      expect(created.result).toMatchObject({ ok: true, record: { version: 1, name: "湘西职业技术学院" } });
+      const agencyId = created.result!.record!.id as string;
+      const duplicate = await mutate("createAgency", "CreateAgencyInput", {
+        name: "湘西职业技术学院",
+        kind: "UNIVERSITY",
+        level: "CITY",
+        regionCode: "431221999999",
+      });
+      expect(duplicate.result!.inputErrors.map((e) => [e.path.join("."), e.code]).sort()).toEqual([
+        ["input.name", "DUPLICATE"],
+        ["input.regionCode", "UNKNOWN_REGION"],
+      ]);
+      // A county officer keeps its county's agencies only.
+      const fromCounty = await mutate("updateAgency", "UpdateAgencyInput", {
+        agencyId,
+        version: 1,
+        level: "PROVINCIAL",
+      });
+      expect(fromCounty.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      const renamed = await mutate(
+        "updateAgency",
+        "UpdateAgencyInput",
+        { agencyId, version: 1, name: "湘西职业技术学院（帮扶办）" },
+        city,
+        "version name",
+      );
+      expect(renamed.result).toMatchObject({ ok: true, record: { version: 2, name: "湘西职业技术学院（帮扶办）" } });
+      const stale = await mutate("updateAgency", "UpdateAgencyInput", { agencyId, version: 1, kind: "MILITARY" }, city);
+      expect(stale.result!.error).toMatchObject({ code: "CONFLICT", currentVersion: 2 });
+
+      const paired = await mutate(
+        "assignAgencyToVillage",
+        "AssignAgencyToVillageInput",
+        { villageId: village.id, agencyId, kind: "DESIGNATED", startedOn: "2024-01-01" },
+        registry,
+        "id agencies { id }",
+      );
+      expect((paired.result!.record!.agencies as { id: string }[]).map((a) => a.id)).toContain(agencyId);
+
+      const [cadre] = await database.rows<{ id: number }>(
+        sql`SELECT id FROM cadres WHERE id NOT IN (SELECT cadre_id FROM cadre_village_assignments WHERE end_date IS NULL) ORDER BY id LIMIT 1`,
+      );
+      const posted = await mutate(
+        "assignVillageCadre",
+        "AssignVillageCadreInput",
+        { villageId: village.id, cadreId: toGlobalId("Cadre", cadre!.id), role: "FIRST_SECRETARY" },
+        registry,
+        "id firstSecretary { id }",
+      );
+      expect(posted.result).toMatchObject({
+        ok: true,
+        record: { firstSecretary: { id: toGlobalId("Cadre", cadre!.id) } },
+      });
+      const [current] = await database.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM cadre_village_assignments a JOIN villages v ON v.id = a.village_id
+            WHERE v.code = ${village.code} AND a.role = 'FIRST_SECRETARY' AND a.end_date IS NULL`,
+      );
+      expect(current!.n).toBe(1);
+    });
+  });
 });

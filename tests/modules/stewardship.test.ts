@@ -134,7 +134,21 @@ describe("department stewardship", () => {
       changeHouseholdStatus: "RURAL_REVITALIZATION",
       // The registry owner's writes (tests/modules/registry.test.ts).
       ...Object.fromEntries(
-        ["registerHousehold", "registerMember", "recordLabour", "assignHelper"].map((m) => [m, "RURAL_REVITALIZATION"]),
+        [
+          "registerHousehold",
+          "registerMember",
+          "recordLabour",
+          "assignHelper",
+          "createProject",
+          "updateProject",
+          "createAsset",
+          "updateAsset",
+          "recordAssetIncome",
+          "createAgency",
+          "updateAgency",
+          "assignVillageCadre",
+          "assignAgencyToVillage",
+        ].map((m) => [m, "RURAL_REVITALIZATION"]),
       ),
     };
     for (const department of app.policy.departments) {

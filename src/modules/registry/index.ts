@@ -1,3 +1,3 @@
-import { HouseholdRegistrationResolver } from "./registry.resolver.js";
+import { HouseholdRegistrationResolver, RegistryLedgerResolver } from "./registry.resolver.js";
 
-export const registryResolvers = [HouseholdRegistrationResolver];
+export const registryResolvers = [HouseholdRegistrationResolver, RegistryLedgerResolver];

@@ -1,6 +1,15 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../context.js";
-import { HouseholdWriteResult, MemberWriteResult } from "../stewardship/stewardship.type.js";
+import { HouseholdWriteResult, MemberWriteResult, VillageWriteResult } from "../stewardship/stewardship.type.js";
+import {
+  AssignAgencyToVillageInput,
+  AssignVillageCadreInput,
+  CreateAgencyInput,
+  UpdateAgencyInput,
+} from "./agency-write.input.js";
+import { assignAgencyToVillage, assignVillageCadre, createAgency, updateAgency } from "./agency-write.service.js";
+import { CreateAssetInput, RecordAssetIncomeInput, UpdateAssetInput } from "./asset-write.input.js";
+import { createAsset, recordAssetIncome, updateAsset } from "./asset-write.service.js";
 import {
   AssignHelperInput,
   RecordLabourInput,
@@ -8,6 +17,9 @@ import {
   RegisterMemberInput,
 } from "./household-registration.input.js";
 import { assignHelper, recordLabour, registerHousehold, registerMember } from "./household-registration.service.js";
+import { CreateProjectInput, UpdateProjectInput } from "./project-write.input.js";
+import { createProject, updateProject } from "./project-write.service.js";
+import { AgencyWriteResult, AssetWriteResult, ProjectWriteResult } from "./registry.type.js";
 
 /** The registry owner's (乡村振兴局) writes to households and members, named for what its officers do. */
 @Resolver()
@@ -37,5 +49,72 @@ export class HouseholdRegistrationResolver {
   })
   assignHelper(@Ctx() ctx: Context, @Arg("input", () => AssignHelperInput) input: AssignHelperInput) {
     return assignHelper(ctx, input);
+  }
+}
+
+/** The registry owner's writes to projects, assets, agencies and village postings. */
+@Resolver()
+export class RegistryLedgerResolver {
+  @Mutation(() => ProjectWriteResult, {
+    description: "Registry owner: create a project with its funds and beneficiaries.",
+  })
+  createProject(@Ctx() ctx: Context, @Arg("input", () => CreateProjectInput) input: CreateProjectInput) {
+    return createProject(ctx, input);
+  }
+
+  @Mutation(() => ProjectWriteResult, {
+    description: "Registry owner: update a project's status, dates, notice, funds or beneficiaries.",
+  })
+  updateProject(@Ctx() ctx: Context, @Arg("input", () => UpdateProjectInput) input: UpdateProjectInput) {
+    return updateProject(ctx, input);
+  }
+
+  @Mutation(() => AssetWriteResult, { description: "Registry owner: enter an asset a project formed in its ledger." })
+  createAsset(@Ctx() ctx: Context, @Arg("input", () => CreateAssetInput) input: CreateAssetInput) {
+    return createAsset(ctx, input);
+  }
+
+  @Mutation(() => AssetWriteResult, {
+    description: "Registry owner: update an asset's name, value, status or custodian.",
+  })
+  updateAsset(@Ctx() ctx: Context, @Arg("input", () => UpdateAssetInput) input: UpdateAssetInput) {
+    return updateAsset(ctx, input);
+  }
+
+  @Mutation(() => AssetWriteResult, {
+    description: "Registry owner: record an asset's income of a year and its distribution.",
+  })
+  recordAssetIncome(@Ctx() ctx: Context, @Arg("input", () => RecordAssetIncomeInput) input: RecordAssetIncomeInput) {
+    return recordAssetIncome(ctx, input);
+  }
+
+  @Mutation(() => AgencyWriteResult, { description: "Registry owner: register a helping agency." })
+  createAgency(@Ctx() ctx: Context, @Arg("input", () => CreateAgencyInput) input: CreateAgencyInput) {
+    return createAgency(ctx, input);
+  }
+
+  @Mutation(() => AgencyWriteResult, {
+    description: "Registry owner: correct an agency's name, kind, level or region.",
+  })
+  updateAgency(@Ctx() ctx: Context, @Arg("input", () => UpdateAgencyInput) input: UpdateAgencyInput) {
+    return updateAgency(ctx, input);
+  }
+
+  @Mutation(() => VillageWriteResult, {
+    description:
+      "Registry owner: post a cadre to a village as first secretary (replacing the current one) or work-team member.",
+  })
+  assignVillageCadre(@Ctx() ctx: Context, @Arg("input", () => AssignVillageCadreInput) input: AssignVillageCadreInput) {
+    return assignVillageCadre(ctx, input);
+  }
+
+  @Mutation(() => VillageWriteResult, {
+    description: "Registry owner: pair an agency with a village (定点帮扶 / 东西部协作).",
+  })
+  assignAgencyToVillage(
+    @Ctx() ctx: Context,
+    @Arg("input", () => AssignAgencyToVillageInput) input: AssignAgencyToVillageInput,
+  ) {
+    return assignAgencyToVillage(ctx, input);
   }
 }
