@@ -180,6 +180,20 @@ describe("the registry owner's writes", () => {
       expect(await count("households")).toBe(households);
     });
 
+    it("turns a duplicate lost to a concurrent registration into an input error, never a database error", async () => {
+      const first = household();
+      const second = { ...household(), householdNumber: first.householdNumber };
+      const results = await Promise.all([
+        mutate("registerHousehold", "RegisterHouseholdInput", first),
+        mutate("registerHousehold", "RegisterHouseholdInput", second),
+      ]);
+      expect(results.map((r) => r.body.errors)).toEqual([undefined, undefined]);
+      expect(results.filter((r) => r.result!.ok)).toHaveLength(1);
+      expect(results.find((r) => !r.result!.ok)!.result!.inputErrors).toEqual([
+        expect.objectContaining({ path: ["input", "householdNumber"], code: "DUPLICATE" }),
+      ]);
+    });
+
     it("is FORBIDDEN to a county officer in another county, and absent for other departments", async () => {
       const otherCounty = await mutate(
         "registerHousehold",

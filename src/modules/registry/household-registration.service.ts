@@ -126,10 +126,10 @@ async function uniqueIdNumbers(
   }
 }
 
-const DUPLICATES: Record<string, [string[], string]> = {
-  households_household_number_unique: [["householdNumber"], "This household number is already registered."],
-  members_id_number_unique: [["members"], "An identity number is already registered."],
-  members_one_head: [["members"], "The household already has a head."],
+const DUPLICATES: Record<string, [string, string]> = {
+  households_household_number_unique: ["householdNumber", "This household number is already registered."],
+  members_id_number_unique: ["idNumber", "An identity number is already registered."],
+  members_one_head: ["relation", "The household already has a head."],
 };
 
 export async function registerHousehold(
@@ -197,15 +197,16 @@ export async function registerHousehold(
     );
     return applied(await reloadHousehold(ctx, id));
   } catch (error) {
-    return duplicate(error, errors);
+    return duplicate(error, errors, ["members"]);
   }
 }
 
 /** A unique violation lost to a concurrent write becomes the same input error as one found beforehand. */
-function duplicate<R>(error: unknown, errors: InputErrors): WriteOutcome<R> {
+function duplicate<R>(error: unknown, errors: InputErrors, memberPath: string[]): WriteOutcome<R> {
   const constraint = uniqueViolation(error);
   if (constraint === null) throw error;
-  const [path, message] = DUPLICATES[constraint] ?? [[], "A value that must be unique is already registered."];
+  const [field, message] = DUPLICATES[constraint] ?? ["", "A value that must be unique is already registered."];
+  const path = field === "householdNumber" ? [field] : field ? [...memberPath, field] : memberPath;
   errors.add(path, "DUPLICATE", message);
   return invalid(errors);
 }
@@ -227,7 +228,7 @@ export async function registerMember(ctx: Context, input: RegisterMemberInput): 
       errors,
     );
   } catch (error) {
-    return duplicate(error, errors);
+    return duplicate(error, errors, ["member"]);
   }
 }
 

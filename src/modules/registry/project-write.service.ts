@@ -170,7 +170,7 @@ export async function updateProject(ctx: Context, input: UpdateProjectInput): Pr
   errors.date(["noticePublishedOn"], input.noticePublishedOn);
   const funds = input.funds ? validFunds(input.funds, errors) : null;
   const addBeneficiaryIds = await householdsInScope(ctx, adding);
-  const removeBeneficiaryIds = [...new Set(removing.map((h) => decodeId(h, "Household")))];
+  const removeBeneficiaryIds = await householdsInScope(ctx, removing);
   if (addBeneficiaryIds.some((h) => removeBeneficiaryIds.includes(h))) {
     errors.add(["removeBeneficiaryIds"], "INCONSISTENT", "Do not add and remove the same household.");
   }
