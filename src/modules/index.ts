@@ -7,6 +7,7 @@ import { monitoringResolvers } from "./monitoring/index.js";
 import { NodeResolver } from "./node/node.resolver.js";
 import { projectResolvers } from "./projects/index.js";
 import { regionResolvers } from "./regions/index.js";
+import { registryResolvers } from "./registry/index.js";
 import { villageResolvers } from "./villages/index.js";
 
 /** Every module's resolvers: the one list the schema is built from. */
@@ -21,4 +22,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ...agencyResolvers,
   ...auditResolvers,
   ...stewardshipResolvers,
+  ...registryResolvers,
 ];

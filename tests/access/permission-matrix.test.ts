@@ -231,6 +231,9 @@ const WRITE_RESULTS = new Set([
   "MemberWriteResult",
   "HouseholdWriteResult",
   "VillageWriteResult",
+  "ProjectWriteResult",
+  "AssetWriteResult",
+  "AgencyWriteResult",
 ]);
 
 /** A selection of a field: scalars as they are, objects by __typename, connections by totalCount. */

@@ -133,6 +133,30 @@ describe("department stewardship", () => {
       recordVillageRoad: "TRANSPORT",
       changeHouseholdStatus: "RURAL_REVITALIZATION",
       advanceAlert: "RURAL_REVITALIZATION",
+      recordSchoolingBatch: "EDUCATION",
+      recordHealthBatch: "HEALTH",
+      recordAssistanceBatch: "CIVIL_AFFAIRS",
+      recordHousingAssessmentBatch: "HOUSING",
+      recordVillageRoadBatch: "TRANSPORT",
+      changeHouseholdStatusBatch: "RURAL_REVITALIZATION",
+      // The registry owner's writes (tests/modules/registry.test.ts).
+      ...Object.fromEntries(
+        [
+          "registerHousehold",
+          "registerMember",
+          "recordLabour",
+          "assignHelper",
+          "createProject",
+          "updateProject",
+          "createAsset",
+          "updateAsset",
+          "recordAssetIncome",
+          "createAgency",
+          "updateAgency",
+          "assignVillageCadre",
+          "assignAgencyToVillage",
+        ].map((m) => [m, "RURAL_REVITALIZATION"]),
+      ),
     };
     for (const department of app.policy.departments) {
       const headers = department === "PUBLIC" ? {} : await as(department, "");

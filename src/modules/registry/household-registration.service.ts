@@ -1,0 +1,280 @@
+import type { Context } from "../../context.js";
+import { members } from "../../db/schema.js";
+import { today } from "../../shared/dates.js";
+import { ForbiddenError } from "../../shared/errors.js";
+import { decodeId } from "../../shared/global-id.js";
+import { validateMemberIdentity } from "../../shared/member-identity.js";
+import { householdById } from "../households/household.loader.js";
+import { memberById } from "../households/member.loader.js";
+import type { HouseholdRow } from "../households/household.type.js";
+import { applyOwnedWrite } from "../stewardship/stewardship.repository.js";
+import { assertOwns } from "../stewardship/stewardship.service.js";
+import type { WriteOutcome } from "../stewardship/stewardship.type.js";
+import type {
+  AssignHelperInput,
+  NewMemberInput,
+  RecordLabourInput,
+  RegisterHouseholdInput,
+  RegisterMemberInput,
+} from "./household-registration.input.js";
+import {
+  findCadre,
+  householdNumberTaken,
+  insertHousehold,
+  insertMember,
+  registeredIdNumbers,
+  replaceHelper,
+} from "./household-registration.repository.js";
+import { findVillageIdByCode } from "./registry.repository.js";
+import {
+  applied,
+  conflict,
+  fromTxState,
+  InputErrors,
+  invalid,
+  refused,
+  thisYear,
+  uniqueViolation,
+} from "./registry.validation.js";
+
+const HOUSEHOLD_FIELDS = [
+  "villageCode",
+  "householdNumber",
+  "address",
+  "attribute",
+  "status",
+  "identifiedYear",
+  "primaryCause",
+  "otherCauses",
+  "monitoringType",
+];
+const MEMBER_FIELDS = [
+  "name",
+  "idNumber",
+  "gender",
+  "birthDate",
+  "relation",
+  "ethnicity",
+  "labourCapacity",
+  "employment",
+  "employmentPlace",
+  "employmentMonths",
+];
+
+function reloadHousehold(ctx: Context, id: number) {
+  householdById(ctx).clear(id);
+  return householdById(ctx).load(id);
+}
+
+/** A village named by code: out of scope is FORBIDDEN (as if it did not exist), unknown is an input error. */
+export async function villageInScope(ctx: Context, code: string, path: string[], errors: InputErrors) {
+  if (!/^[0-9]{12}$/.test(code)) {
+    errors.add(path, "UNKNOWN_REGION", "A village code is 12 digits.");
+    return null;
+  }
+  if (!ctx.access.inScope(code)) throw new ForbiddenError("No such Village in your scope.");
+  const id = await findVillageIdByCode(ctx, code);
+  if (id === null) errors.add(path, "UNKNOWN_REGION", `There is no village ${code}.`);
+  return id;
+}
+
+/**
+ * A member's own checks: identity number (GB 11643) consistent with birth date and gender, a birth
+ * date not in the future, employment months 0–12. Stewarded columns start neutral until their
+ * steward records them: education level NONE, schooling by age (6–15 presumed in school), HEALTHY.
+ */
+function newMember(member: NewMemberInput, path: (string | number)[], errors: InputErrors) {
+  errors.required([...path, "name"], member.name, "the member's name");
+  if (errors.date([...path, "birthDate"], member.birthDate)) {
+    for (const e of validateMemberIdentity(member)) errors.add([...path, e.field], e.code, e.message);
+  }
+  errors.range([...path, "employmentMonths"], member.employmentMonths, 0, 12, "Months worked");
+  const age = Number(today().slice(0, 4)) - Number(member.birthDate.slice(0, 4));
+  return {
+    name: member.name.trim(),
+    idNumber: member.idNumber,
+    gender: member.gender as "MALE",
+    birthDate: member.birthDate,
+    relation: member.relation as "HEAD",
+    ethnicity: member.ethnicity?.trim() || "汉族",
+    labourCapacity: member.labourCapacity as "NORMAL",
+    employment: (member.employment ?? "UNEMPLOYED") as "UNEMPLOYED",
+    employmentPlace: member.employmentPlace ?? null,
+    employmentMonths: member.employmentMonths ?? 0,
+    educationLevel: "NONE" as const,
+    schoolingStatus: age >= 6 && age <= 15 ? ("IN_SCHOOL" as const) : ("NOT_OF_SCHOOL_AGE" as const),
+    healthStatus: "HEALTHY" as const,
+  };
+}
+
+/** Identity numbers are unique: twice in the input, or already registered, is DUPLICATE at each place. */
+async function uniqueIdNumbers(
+  ctx: Context,
+  people: { idNumber: string; path: (string | number)[] }[],
+  errors: InputErrors,
+) {
+  const registered = await registeredIdNumbers(
+    ctx,
+    people.map((p) => p.idNumber),
+  );
+  const seen = new Set<string>();
+  for (const { idNumber, path } of people) {
+    if (registered.has(idNumber))
+      errors.add([...path, "idNumber"], "DUPLICATE", "This identity number is already registered.");
+    else if (seen.has(idNumber)) errors.add([...path, "idNumber"], "DUPLICATE", "This identity number is given twice.");
+    seen.add(idNumber);
+  }
+}
+
+const DUPLICATES: Record<string, [string, string]> = {
+  households_household_number_unique: ["householdNumber", "This household number is already registered."],
+  members_id_number_unique: ["idNumber", "An identity number is already registered."],
+  members_one_head: ["relation", "The household already has a head."],
+};
+
+export async function registerHousehold(
+  ctx: Context,
+  input: RegisterHouseholdInput,
+): Promise<WriteOutcome<HouseholdRow>> {
+  assertOwns(ctx, "Household", HOUSEHOLD_FIELDS);
+  assertOwns(ctx, "Member", MEMBER_FIELDS);
+  const errors = new InputErrors();
+  await villageInScope(ctx, input.villageCode, ["villageCode"], errors);
+  if (!/^[0-9]{16,18}$/.test(input.householdNumber)) {
+    errors.add(
+      ["householdNumber"],
+      "INVALID_FORMAT",
+      "A household number is the village code followed by 4 to 6 digits.",
+    );
+  } else if (!input.householdNumber.startsWith(input.villageCode)) {
+    errors.add(["householdNumber"], "INCONSISTENT", "A household number starts with its village's code.");
+  } else if (await householdNumberTaken(ctx, input.householdNumber)) {
+    errors.add(["householdNumber"], "DUPLICATE", "This household number is already registered.");
+  }
+  errors.required(["address"], input.address, "the address");
+  errors.required(["reason"], input.reason, "the reason: it goes into the history");
+  const otherCauses = [...new Set(input.otherCauses ?? [])];
+  if (otherCauses.includes(input.primaryCause)) {
+    errors.add(["otherCauses"], "INCONSISTENT", "List the primary cause once, as the primary cause.");
+  }
+  const identifiedOn = input.identifiedOn ?? today();
+  const dateOk = errors.date(["identifiedOn"], identifiedOn);
+  const identifiedYear = input.identifiedYear ?? Number(identifiedOn.slice(0, 4));
+  errors.year(["identifiedYear"], identifiedYear);
+  if (dateOk && input.identifiedYear != null && identifiedOn.slice(0, 4) !== String(input.identifiedYear)) {
+    errors.add(["identifiedOn"], "INCONSISTENT", "The date of identification is not in the year of identification.");
+  }
+  if (!input.members.length) errors.add(["members"], "REQUIRED", "Register at least the head of the household.");
+  const heads = input.members.flatMap((m, i) => (m.relation === "HEAD" ? [i] : []));
+  if (input.members.length && !heads.length)
+    errors.add(["members"], "REQUIRED", "Say which member is the head (HEAD).");
+  for (const i of heads.slice(1)) errors.add(["members", i, "relation"], "INCONSISTENT", "A household has one head.");
+  const people = input.members.map((m, i) => newMember(m, ["members", i], errors));
+  await uniqueIdNumbers(
+    ctx,
+    input.members.map((m, i) => ({ idNumber: m.idNumber, path: ["members", i] })),
+    errors,
+  );
+  if (errors.any) return invalid(errors);
+
+  const monitored = input.monitoringType != null;
+  try {
+    const id = await insertHousehold(
+      ctx,
+      {
+        householdNumber: input.householdNumber,
+        villageCode: input.villageCode,
+        address: input.address.trim(),
+        attribute: input.attribute as "GENERAL",
+        status: monitored ? "MONITORED" : "POOR",
+        monitoringType: (input.monitoringType ?? null) as "UNSTABLE" | null,
+        identifiedYear,
+        primaryCause: input.primaryCause as "ILLNESS",
+        otherCauses: otherCauses as "ILLNESS"[],
+      },
+      people,
+      { occurredOn: identifiedOn, reason: input.reason.trim() },
+    );
+    return applied(await reloadHousehold(ctx, id));
+  } catch (error) {
+    return duplicate(error, errors, ["members"]);
+  }
+}
+
+/** A unique violation lost to a concurrent write becomes the same input error as one found beforehand. */
+function duplicate<R>(error: unknown, errors: InputErrors, memberPath: string[]): WriteOutcome<R> {
+  const constraint = uniqueViolation(error);
+  if (constraint === null) throw error;
+  const [field, message] = DUPLICATES[constraint] ?? ["", "A value that must be unique is already registered."];
+  const path = field === "householdNumber" ? [field] : field ? [...memberPath, field] : memberPath;
+  errors.add(path, "DUPLICATE", message);
+  return invalid(errors);
+}
+
+export async function registerMember(ctx: Context, input: RegisterMemberInput): Promise<WriteOutcome<HouseholdRow>> {
+  const id = decodeId(input.householdId, "Household");
+  assertOwns(ctx, "Member", MEMBER_FIELDS);
+  const errors = new InputErrors();
+  errors.required(["reason"], input.reason, "the reason: it goes into the history");
+  const member = newMember(input.member, ["member"], errors);
+  await uniqueIdNumbers(ctx, [{ idNumber: input.member.idNumber, path: ["member"] }], errors);
+  if (errors.any) return invalid(errors);
+  try {
+    const state = await insertMember(ctx, id, input.version, member, input.reason.trim());
+    return await fromTxState(
+      state,
+      { type: "Household", version: input.version },
+      () => reloadHousehold(ctx, id),
+      errors,
+    );
+  } catch (error) {
+    return duplicate(error, errors, ["member"]);
+  }
+}
+
+export async function recordLabour(ctx: Context, input: RecordLabourInput) {
+  const id = decodeId(input.memberId, "Member");
+  const { memberId: _m, version, reason, ...fields } = input;
+  const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null)) as Record<string, unknown>;
+  assertOwns(ctx, "Member", Object.keys(changes));
+  const errors = new InputErrors();
+  errors.required(["reason"], reason, "the reason: it goes into the history");
+  errors.range(["employmentMonths"], input.employmentMonths, 0, 12, "Months worked");
+  if (!Object.keys(changes).length) errors.add(["labourCapacity"], "REQUIRED", "Give at least one value to record.");
+  if (errors.any) return invalid(errors);
+  const reload = () => {
+    memberById(ctx).clear(id);
+    return memberById(ctx).load(id);
+  };
+  const state = await applyOwnedWrite(ctx, {
+    table: members,
+    type: "Member",
+    id,
+    version,
+    reason: reason.trim(),
+    changes,
+    scope: (c) => c.access.scope(members.villageCode),
+    householdOf: (row) => row.householdId as number,
+  });
+  if (state.kind === "missing") throw new ForbiddenError("No such Member in your scope.");
+  if (state.kind === "conflict") return conflict("Member", version, state.currentVersion, await reload());
+  if (state.kind === "refused") return refused(state.message, await reload());
+  return applied(await reload(), state.kind === "unchanged");
+}
+
+export async function assignHelper(ctx: Context, input: AssignHelperInput): Promise<WriteOutcome<HouseholdRow>> {
+  const id = decodeId(input.householdId, "Household");
+  const cadreId = decodeId(input.cadreId, "Cadre");
+  assertOwns(ctx, "Household", ["helper"]);
+  const errors = new InputErrors();
+  errors.required(["reason"], input.reason, "the reason: it goes into the history");
+  const startedOn = input.startedOn ?? today();
+  errors.date(["startedOn"], startedOn);
+  if (startedOn.slice(0, 4) < "2013")
+    errors.add(["startedOn"], "OUT_OF_RANGE", `A helper starts between 2013 and ${thisYear()}.`);
+  const cadre = await findCadre(ctx, cadreId);
+  if (!cadre) throw new ForbiddenError("No such Cadre in your scope.");
+  if (errors.any) return invalid(errors);
+  const state = await replaceHelper(ctx, id, input.version, cadre, startedOn, input.reason.trim());
+  return fromTxState(state, { type: "Household", version: input.version }, () => reloadHousehold(ctx, id), errors);
+}

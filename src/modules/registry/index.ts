@@ -1,0 +1,3 @@
+import { HouseholdRegistrationResolver, RegistryLedgerResolver } from "./registry.resolver.js";
+
+export const registryResolvers = [HouseholdRegistrationResolver, RegistryLedgerResolver];
