@@ -1,7 +1,9 @@
 import { getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType } from "graphql";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { isStructuralType } from "../../src/access/compile.js";
+import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -82,6 +84,37 @@ const PATHS: Record<string, Path[]> = {
         ["Household", "history"],
       ],
       wrap: (s) => `households(first: 2) { nodes { history { ${s} } } }`,
+    },
+  ],
+  RiskAlert: [
+    { name: "alerts", steps: [["Query", "alerts"]], wrap: (s) => `alerts(first: 3) { nodes { ${s} } }` },
+    {
+      name: "household.alerts",
+      steps: [
+        ["Query", "households"],
+        ["Household", "alerts"],
+      ],
+      wrap: (s) => `households(first: 3, filter: { regionCode: "431221" }) { nodes { alerts { ${s} } } }`,
+    },
+  ],
+  AlertTrigger: [
+    {
+      name: "alerts.trigger",
+      steps: [
+        ["Query", "alerts"],
+        ["RiskAlert", "trigger"],
+      ],
+      wrap: (s) => `alerts(first: 3) { nodes { trigger { ${s} } } }`,
+    },
+  ],
+  AlertEvent: [
+    {
+      name: "alerts.events",
+      steps: [
+        ["Query", "alerts"],
+        ["RiskAlert", "events"],
+      ],
+      wrap: (s) => `alerts(first: 3) { nodes { events { ${s} } } }`,
     },
   ],
   HelperAssignment: [
@@ -234,6 +267,9 @@ const WRITE_RESULTS = new Set([
   "ProjectWriteResult",
   "AssetWriteResult",
   "AgencyWriteResult",
+  "AlertWriteResult",
+  "BatchWriteResult",
+  "BatchRecordResult",
 ]);
 
 /** A selection of a field: scalars as they are, objects by __typename, connections by totalCount. */
@@ -276,6 +312,29 @@ describe("the permission matrix", () => {
     for (const department of app.policy.departments) {
       headers.set(department, department === "PUBLIC" ? {} : await authHeaders(department));
     }
+    // An alert to read: a fully insured household of the first page loses a member's insurance.
+    const [member] = await database.rows<{ id: number; version: number }>(sql`
+      SELECT m.id, m.version FROM members m WHERE m.household_id = (
+        SELECT min(h.id) FROM households h WHERE h.village_code LIKE '431221%'
+          AND NOT EXISTS (SELECT 1 FROM members o WHERE o.household_id = h.id AND NOT o.has_basic_medical_insurance))
+      ORDER BY m.id LIMIT 1`);
+    const { body } = await app.graphql(
+      {
+        query: `mutation($input: RecordHealthInput!) { recordHealth(input: $input) { ok } }`,
+        variables: {
+          input: {
+            memberId: toGlobalId("Member", member!.id),
+            version: member!.version,
+            hasBasicMedicalInsurance: false,
+            reason: "matrix",
+          },
+        },
+      },
+      await authHeaders("HEALTH"),
+    );
+    expect(body.data?.recordHealth).toEqual({ ok: true });
+    const [alerts] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM risk_alerts`);
+    expect(alerts!.n).toBe(1);
   });
   afterAll(async () => {
     await app?.stop();
@@ -291,6 +350,8 @@ describe("the permission matrix", () => {
         t.name !== "Query" &&
         // Reached only through mutations: tests/modules/stewardship.test.ts covers who may call them.
         t.name !== "Mutation" &&
+        // Delivers RiskAlert, whose fields the matrix checks through alerts; tests/api/subscriptions.test.ts covers it.
+        t.name !== "Subscription" &&
         !WRITE_RESULTS.has(t.name),
     );
     expect(dataTypes.map((t) => t.name).filter((name) => !PATHS[name])).toEqual([]);
