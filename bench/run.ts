@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
+import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
 import { loadExamples } from "../tests/helpers/examples.js";
 
@@ -11,8 +12,10 @@ import { loadExamples } from "../tests/helpers/examples.js";
  * `DATABASE_URL=… npm run seed -- --tier city --reset`). Two suites, each side by side in one run:
  *   execution    the example operations on the compiled executor and on plain graphql-js;
  *   permissions  a 200-household page with members with the policy off, on (registry owner and
- *                health), and on with graphql-shield wrapping every resolver (the "before").
- * BENCH_SUITE=execution|permissions runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *                health), and on with graphql-shield wrapping every resolver (the "before");
+ *   writes       batch writes: 5,000-record batches of schooling and of insurance updates
+ *                (records/s, statements per batch), beside the same records as single mutations.
+ * BENCH_SUITE=execution|permissions|writes runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,7 +41,7 @@ interface Figures {
 
 const examples = new Map(loadExamples().map((e) => [e.name, e.query]));
 
-async function startServer(port: number, execution: string, access = "document"): Promise<ChildProcess> {
+export async function startServer(port: number, execution: string, access = "document"): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ["ignore", "pipe", "inherit"],
@@ -173,6 +176,9 @@ async function main() {
   const health = await headers("HEALTH");
   if (suite === "all" || suite === "execution") await executionSuite(registry);
   if (suite === "all" || suite === "permissions") await permissionsSuite(registry, health);
+  if (suite === "all" || suite === "writes") {
+    await writesSuite({ url, startServer, education: await headers("EDUCATION"), health });
+  }
 }
 
 main().catch((error: unknown) => {

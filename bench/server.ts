@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
+import { migrate } from "../src/db/migrate.js";
 import type { ExecutionMode } from "../src/executor.js";
 import { setLogLevel } from "../src/shared/log.js";
 
@@ -15,6 +16,7 @@ const [execution = "jit", port = "4100", access = "document"] = process.argv.sli
 setLogLevel("error");
 const config = loadConfig({ ...process.env, AUTO_SEED: "none", NODE_ENV: "development" });
 const database = await openDatabase({ url: config.DATABASE_URL, max: 10 });
+await migrate(database);
 const app = await createApp(config, database, {
   execution: execution as ExecutionMode,
   guard: access === "middleware" ? "middleware" : "document",

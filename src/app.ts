@@ -220,7 +220,7 @@ export async function createApp(config: Config, database: Database, options: App
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;
     }
-    void readBody(req)
+    void readBody(req, config.MAX_BODY_BYTES)
       .then(async (raw) => {
         const headers = new HeaderMap();
         for (const [k, v] of Object.entries(req.headers)) {
@@ -239,12 +239,16 @@ export async function createApp(config: Config, database: Database, options: App
         }
       })
       .catch((error: unknown) => {
-        const status = error instanceof SyntaxError ? 400 : 500;
+        const [status, message] =
+          error instanceof BodyTooLarge
+            ? [413, error.message]
+            : error instanceof SyntaxError
+              ? [400, "Malformed JSON body."]
+              : [500, "Internal server error."];
         if (status === 500) log("error", "http handler failed", { error: String(error) });
         if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({ errors: [{ message: status === 400 ? "Malformed JSON body." : "Internal server error." }] }),
-        );
+        const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+        res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
       });
   }
 
@@ -291,17 +295,22 @@ function unauthenticated(error: UnauthenticatedError, requestId: string) {
   return { status: 401, headers, body: { kind: "complete" as const, string: JSON.stringify(body) } };
 }
 
-const MAX_BODY = 1_000_000;
+class BodyTooLarge extends Error {
+  constructor(max: number) {
+    super(`The request body is larger than ${max} bytes (MAX_BODY_BYTES): send fewer records per call.`);
+  }
+}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new SyntaxError("body too large"));
-        req.destroy();
+      // Past the limit the rest is read and dropped, so the client still receives the 413.
+      if (size > max) {
+        chunks.length = 0;
+        reject(new BodyTooLarge(max));
       } else chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));

@@ -39,6 +39,8 @@ const schema = z.object({
   MEDICAL_EXPENSE_ALERT_FORMERLY_POOR: z.coerce.number().min(0).default(5000),
   /** …and every other household (monitored marginal or sudden-hardship households). */
   MEDICAL_EXPENSE_ALERT_OTHERS: z.coerce.number().min(0).default(20000),
+  /** Largest request body accepted, bytes (a batch of 5,000 records is about 1 MB). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16_000_000),
   /** Records per batch write call. */
   MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
 });

@@ -612,3 +612,25 @@ export const writeBatches = pgTable(
   },
   (t) => [primaryKey({ columns: [t.principal, t.idempotencyKey] })],
 );
+
+/**
+ * History of department-owned village fields (a road hardened, a bus line opened): who, which
+ * department, when, field, old → new, why. Append-only (trigger), like household_events.
+ */
+export const villageEvents = pgTable(
+  "village_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    villageId: integer("village_id")
+      .notNull()
+      .references(() => villages.id),
+    field: text("field").notNull(),
+    oldValue: jsonb("old_value"),
+    newValue: jsonb("new_value"),
+    reason: text("reason").notNull(),
+    recordedBy: text("recorded_by").notNull(),
+    department: text("department").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("village_events_village_idx").on(t.villageId, t.id)],
+);

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { verifyAuditChain } from "../../src/access/audit.js";
+import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -33,6 +34,32 @@ describe("the read audit", () => {
       sql`SELECT principal, department, operation_name AS "operationName", fields, record_count AS "recordCount",
                  purpose, request_id AS "requestId", household_ids FROM audit_log ORDER BY id DESC LIMIT ${n}`,
     );
+
+  it("records personal data a write returns, as it records a read", async () => {
+    const [member] = await database.rows<{ id: number; version: number; household_id: number }>(
+      sql`SELECT id, version, household_id FROM members WHERE village_code LIKE '431221%' ORDER BY id DESC LIMIT 1`,
+    );
+    const { body } = await app.graphql(
+      {
+        query: `mutation DoctorSigned($input: RecordHealthInput!) { recordHealth(input: $input) { ok record { name hasFamilyDoctorContract } } }`,
+        operationName: "DoctorSigned",
+        variables: {
+          input: {
+            memberId: toGlobalId("Member", member!.id),
+            version: member!.version,
+            hasFamilyDoctorContract: true,
+            reason: "家庭医生签约",
+          },
+        },
+      },
+      { ...(await authHeaders("HEALTH", "431221")), "x-request-id": "req-audit-write" },
+    );
+    expect(body.errors).toBeUndefined();
+    const [entry] = await lastEntries(1);
+    expect(entry).toMatchObject({ department: "HEALTH", operationName: "DoctorSigned", requestId: "req-audit-write" });
+    expect([...entry!.fields].sort()).toEqual(["Member.hasFamilyDoctorContract", "Member.name"]);
+    expect(entry!.household_ids).toEqual([member!.household_id]);
+  });
 
   it("records a health officer's read of members: who, which fields, how many, why", async () => {
     const headers = {

@@ -97,6 +97,16 @@ const PATHS: Record<string, Path[]> = {
       wrap: (s) => `households(first: 3, filter: { regionCode: "431221" }) { nodes { alerts { ${s} } } }`,
     },
   ],
+  VillageEvent: [
+    {
+      name: "village.history",
+      steps: [
+        ["Query", "villages"],
+        ["Village", "history"],
+      ],
+      wrap: (s) => `villages(first: 3) { nodes { history { ${s} } } }`,
+    },
+  ],
   AlertTrigger: [
     {
       name: "alerts.trigger",

@@ -240,17 +240,37 @@ describe("department stewardship", () => {
       query: `{ villages(first: 1, filter: { regionCode: "431221", hasBusService: false }) { nodes { id version } } }`,
     });
     const village = (page.data as { villages: { nodes: { id: string; version: number }[] } }).villages.nodes[0];
+    expect(village, "a seeded village without bus service").toBeDefined();
     if (!village) return;
     const body = await mutate(
       "recordVillageRoad",
       "RecordVillageRoadInput",
-      { villageId: village.id, version: village.version, hasBusService: true, distanceToTownshipKm: 12.5 },
+      {
+        villageId: village.id,
+        version: village.version,
+        hasBusService: true,
+        distanceToTownshipKm: 12.5,
+        reason: "客运班线开通",
+      },
       await as("TRANSPORT"),
     );
     expect((body.data as { recordVillageRoad: Result }).recordVillageRoad).toMatchObject({
       ok: true,
       record: { version: village.version + 1 },
     });
+    // The village keeps the history of its department-owned fields; the public does not see it.
+    const query = `query($id: ID!) { village(id: $id) { history { field newValue reason department recordedBy } } }`;
+    const { body: history } = await app.graphql({ query, variables: { id: village.id } }, await as("EDUCATION"));
+    const events = (history.data as { village: { history: Record<string, string>[] } }).village.history;
+    expect(events.filter((e) => e.reason === "客运班线开通").map((e) => [e.field, e.department])).toEqual(
+      expect.arrayContaining([
+        ["Village.hasBusService", "TRANSPORT"],
+        ["Village.distanceToTownshipKm", "TRANSPORT"],
+      ]),
+    );
+    expect(events.find((e) => e.field === "Village.distanceToTownshipKm")?.newValue).toBe("12.5");
+    const { body: anonymous } = await app.graphql({ query, variables: { id: village.id } }, {});
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
   it("lets the registry owner place a household under monitoring and end it, and answers its state as of any date", async () => {

@@ -140,6 +140,12 @@ export class RecordVillageRoadInput {
 
   @Field(() => Float, { nullable: true, description: "Distance to the township seat, km (0–500)." })
   distanceToTownshipKm?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Why (recorded in the village's history), e.g. 通村公路竣工验收.",
+  })
+  reason?: string | null;
 }
 
 export enum StatusAction {

@@ -2,7 +2,7 @@ import { and, asc, getTableColumns, getTableName, inArray, sql, type SQL } from 
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
-import { householdEvents } from "../../db/schema.js";
+import { householdEvents, villageEvents } from "../../db/schema.js";
 import { today } from "../../shared/dates.js";
 import { raiseAlerts, type RowChange } from "../monitoring/alert.rules.js";
 
@@ -17,6 +17,8 @@ export interface WriteTarget {
   scope: (ctx: Context) => SQL | undefined;
   /** The household whose history records the change, if any. */
   householdOf?: (row: Row) => number;
+  /** The village whose history records the change (village fields), if any. */
+  villageOf?: (row: Row) => number;
   /** A status change records one event of its own kind instead of one per field. */
   event?: (current: Row, record: WriteRecord) => { kind: StatusEventKind; occurredOn: string };
   /** Checked against the locked row: a rule the current state breaks (e.g. an impossible transition). */
@@ -83,6 +85,7 @@ export async function applyOwnedWrites(
     const rows = new Map(locked.map((row) => [row.id as number, { ...row }]));
     const dirty = new Map<number, Set<string>>();
     const events: (typeof householdEvents.$inferInsert)[] = [];
+    const villageHistory: (typeof villageEvents.$inferInsert)[] = [];
     const changes: RowChange[] = [];
     const { principal } = ctx.access;
 
@@ -102,6 +105,20 @@ export async function applyOwnedWrites(
       dirty.set(record.id, keys);
       const household = target.householdOf?.(current);
       if (household !== undefined) events.push(...historyEvents(target, record, before, changed, household, principal));
+      const village = target.villageOf?.(current);
+      if (village !== undefined) {
+        for (const [field, value] of changed) {
+          villageHistory.push({
+            villageId: village,
+            field: `${target.type}.${field}`,
+            oldValue: before[field] ?? null,
+            newValue: value ?? null,
+            reason: record.reason ?? "",
+            recordedBy: principal.id,
+            department: principal.department,
+          });
+        }
+      }
       changes.push({ before, after: { ...current }, fields: changed.map(([key]) => key), record });
       return { kind: "applied", version: current.version as number };
     });
@@ -109,6 +126,9 @@ export async function applyOwnedWrites(
     await updateRows(tx, target.table, columns, rows, dirty);
     for (let i = 0; i < events.length; i += CHUNK) {
       await tx.insert(householdEvents).values(events.slice(i, i + CHUNK));
+    }
+    for (let i = 0; i < villageHistory.length; i += CHUNK) {
+      await tx.insert(villageEvents).values(villageHistory.slice(i, i + CHUNK));
     }
     if (changes.length) {
       await target.after?.(tx, changes);

@@ -224,7 +224,7 @@ export function prepareVillageRoad(ctx: Context, input: RecordVillageRoadInput) 
   if (input.distanceToTownshipKm != null && (input.distanceToTownshipKm < 0 || input.distanceToTownshipKm > 500)) {
     errors.push(error("distanceToTownshipKm", "OUT_OF_RANGE", "A distance is between 0 and 500 km."));
   }
-  const { villageId: _v, version, ...fields } = input;
+  const { villageId: _v, version, reason, ...fields } = input;
   const changes = present(fields);
   if (!Object.keys(changes).length)
     errors.push(error("hasHardenedRoad", "REQUIRED", "Give at least one value to record."));
@@ -234,9 +234,10 @@ export function prepareVillageRoad(ctx: Context, input: RecordVillageRoadInput) 
       type: "Village",
       id,
       version,
-      reason: null,
+      reason: reason?.trim() || null,
       changes,
       scope: (c) => c.access.scope(villages.code),
+      villageOf: (row) => row.id as number,
     },
     errors,
     () => {

@@ -2,7 +2,12 @@ import { intKey } from "../../shared/global-id.js";
 import { registerNode } from "../../shared/node-registry.js";
 import type { Context } from "../../context.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
-import { findVillagesByCodes, findVillagesByIds, findVillagesByTownships } from "./village.repository.js";
+import {
+  findVillageEvents,
+  findVillagesByCodes,
+  findVillagesByIds,
+  findVillagesByTownships,
+} from "./village.repository.js";
 
 export const villageById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
   byKey(ids, await findVillagesByIds(ctx, ids), (v) => v.rowId),
@@ -17,3 +22,8 @@ export const villagesByTownship = defineLoader(async (ctx: Context, townships: r
 );
 
 registerNode("Village", (ctx, key) => villageById(ctx).load(intKey(key, "Village")));
+
+/** History of each village (one statement per page of villages). */
+export const eventsByVillage = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  groupByKey(ids, await findVillageEvents(ctx, ids), (e) => e.villageId),
+);

@@ -1,13 +1,13 @@
 import { and, asc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { villages } from "../../db/schema.js";
+import { villageEvents, villages } from "../../db/schema.js";
 import { queryPage } from "../../shared/page-query.js";
 import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { VillageFilter } from "./village.input.js";
-import type { VillageRow } from "./village.type.js";
+import type { VillageEventRow, VillageRow } from "./village.type.js";
 
 type PovertyStatus = (typeof villages.povertyStatus.enumValues)[number];
 
@@ -81,4 +81,22 @@ export async function findVillagesByTownships(ctx: Context, townships: readonly 
     .where(and(inArray(villages.townshipCode, [...townships]), ctx.access.scope(villages.code)))
     .orderBy(asc(villages.code));
   return map(rows);
+}
+
+/** History of many villages (already loaded in scope), oldest first; values the caller may not read withheld. */
+export async function findVillageEvents(ctx: Context, villageIds: readonly number[]): Promise<VillageEventRow[]> {
+  const rows = (await ctx.db
+    .select()
+    .from(villageEvents)
+    .where(inArray(villageEvents.villageId, [...villageIds]))
+    .orderBy(asc(villageEvents.villageId), asc(villageEvents.id))) as Record<string, unknown>[];
+  for (const row of rows) {
+    const [type, field] = String(row.field).split(".");
+    const withheld = !(type && field && ctx.access.canSeeValue(type, field));
+    row.valuesWithheld = withheld;
+    row.oldValue = withheld || row.oldValue == null ? null : JSON.stringify(row.oldValue);
+    row.newValue = withheld || row.newValue == null ? null : JSON.stringify(row.newValue);
+    if (row.recordedAt instanceof Date) row.recordedAt = row.recordedAt.toISOString();
+  }
+  return rows as unknown as VillageEventRow[];
 }

@@ -4,9 +4,9 @@ import { PageArgs } from "../../shared/pagination.js";
 import { ancestor } from "../regions/region.service.js";
 import { Region, type RegionRow } from "../regions/region.type.js";
 import { VillageFilter, VillageOrder } from "./village.input.js";
-import { villagesByTownship } from "./village.loader.js";
+import { eventsByVillage, villagesByTownship } from "./village.loader.js";
 import { getVillage, listVillages } from "./village.service.js";
-import { Village, VillageConnection, type VillageRow } from "./village.type.js";
+import { Village, VillageConnection, VillageEvent, type VillageRow } from "./village.type.js";
 
 @Resolver(() => Village)
 export class VillageResolver {
@@ -23,6 +23,13 @@ export class VillageResolver {
     @Arg("orderBy", () => VillageOrder, { nullable: true, defaultValue: VillageOrder.CODE }) orderBy?: VillageOrder,
   ) {
     return listVillages(ctx, filter ?? {}, orderBy, args);
+  }
+
+  @FieldResolver(() => [VillageEvent], {
+    description: "Every change of a department-owned field of the village (roads, bus), oldest first.",
+  })
+  history(@Root() village: VillageRow, @Ctx() ctx: Context) {
+    return eventsByVillage(ctx).load(village.rowId);
   }
 
   @FieldResolver(() => Region, { nullable: true, description: "The township (乡镇) the village belongs to." })

@@ -87,3 +87,34 @@ export interface VillageRow {
   povertyStatus: string;
   registeredPopulation: number;
 }
+
+@ObjectType("VillageEvent", { description: "One change of a department-owned village field." })
+export class VillageEvent {
+  @Field(() => String, { description: "The field changed, e.g. Village.hasBusService." })
+  field!: string;
+
+  @Field(() => String, { nullable: true, description: "The value before, as JSON text; null when withheld." })
+  oldValue!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The value after, as JSON text; null when withheld." })
+  newValue!: string | null;
+
+  @Field(() => Boolean, { description: "True when the field's values are not yours to see." })
+  valuesWithheld!: boolean;
+
+  @Field(() => String, { description: "Why (may be empty)." })
+  reason!: string;
+
+  @Field(() => String, { description: "Who recorded it." })
+  recordedBy!: string;
+
+  @Field(() => String, { description: "Department that recorded it." })
+  department!: string;
+
+  @Field(() => String, { description: "ISO timestamp when it was recorded." })
+  recordedAt!: string;
+}
+
+export interface VillageEventRow extends VillageEvent {
+  villageId: number;
+}
