@@ -29,6 +29,8 @@ export interface SubscriptionDeps {
 interface ConnectionState {
   access?: Access;
   purpose?: string | null;
+  /** The credentials as given, to check again before each event (expiry, a revoked key). */
+  header?: (name: string) => string | undefined;
 }
 
 /**
@@ -40,31 +42,46 @@ interface ConnectionState {
  * Queries and mutations belong on HTTP and are refused here.
  */
 export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () => Promise<void> {
-  const wss = new WebSocketServer({ server, path: "/graphql" });
+  const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: deps.config.MAX_BODY_BYTES });
   const documents = new Map<string, DocumentNode>();
   const states = new WeakMap<object, ConnectionState>();
+
+  /** The principal's access, or null when the credentials are (no longer) valid. */
+  async function authenticate(header: (name: string) => string | undefined): Promise<Access | null> {
+    try {
+      const principal = await deps.authenticator.authenticate(header);
+      const departmentPolicy = deps.policy.forDepartment(principal.department);
+      return departmentPolicy ? createAccess(principal, departmentPolicy) : null;
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) return null;
+      throw error;
+    }
+  }
 
   const disposable = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
     {
       schema: deps.schema,
       async onConnect(ctx) {
-        const params = ctx.connectionParams ?? {};
+        // Connection parameters are matched without regard to case, like HTTP headers.
+        const params = Object.fromEntries(
+          Object.entries(ctx.connectionParams ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+        );
         const header = (name: string): string | undefined => {
-          const fromParams = params[name] ?? params[name.toLowerCase()];
+          const fromParams = params[name.toLowerCase()];
           if (typeof fromParams === "string") return fromParams;
-          const fromRequest = ctx.extra.request.headers[name];
+          const fromRequest = ctx.extra.request.headers[name.toLowerCase()];
           return Array.isArray(fromRequest) ? fromRequest[0] : fromRequest;
         };
         try {
-          const principal = await deps.authenticator.authenticate(header);
-          const departmentPolicy = deps.policy.forDepartment(principal.department);
-          if (!departmentPolicy) return false;
+          const access = await authenticate(header);
+          if (!access) return false;
           const purpose = header("x-purpose")?.trim().slice(0, 200) || null;
-          states.set(ctx, { access: createAccess(principal, departmentPolicy), purpose });
+          states.set(ctx, { access, purpose, header });
           return true;
         } catch (error) {
-          if (error instanceof UnauthenticatedError) return false;
-          throw error;
+          // Never let a fault's text reach the client in the close reason.
+          log("error", "subscription connection failed", { error: String(error) });
+          return false;
         }
       },
       async onSubscribe(ctx, id, payload) {
@@ -109,27 +126,46 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
           contextValue: context,
         };
       },
-      async onNext(_ctx, _id, payload, args, result) {
+      async onNext(ctx, _id, payload, args, result) {
         const context = args.contextValue as Context;
+        // Credentials expire and API keys are revoked: checked again before anything is sent.
+        const state = states.get(ctx);
+        const still = state?.header ? await authenticate(state.header).catch(() => null) : null;
+        if (!still) {
+          ctx.extra.socket.close(4403, "Forbidden");
+          return {
+            errors: [{ message: "The credentials are no longer valid.", extensions: { code: "UNAUTHENTICATED" } }],
+          };
+        }
         const masked = result.errors?.length ? maskErrors(result.errors, context.requestId) : undefined;
+        const answer = masked ? { data: result.data, errors: masked } : undefined;
         const policy = context.access.policy;
-        if (!policy || !result.data) return masked ? { data: result.data, errors: masked } : undefined;
+        if (!policy || !result.data) return answer;
         const read = personalRead(deps.schema, policy, args.document, payload.operationName ?? null, result.data);
-        if (!read.fields.length) return;
+        if (!read.fields.length) return answer;
         const { principal } = context.access;
-        await deps.audit.append({
-          principal: principal.id,
-          department: principal.department,
-          region: principal.region,
-          operationName: payload.operationName ?? null,
-          document: payload.query,
-          fields: read.fields,
-          recordCount: read.records,
-          householdIds: context.streamHouseholds ?? [],
-          purpose: context.purpose,
-          requestId: context.requestId,
-        });
-        return masked ? { data: result.data, errors: masked } : undefined;
+        try {
+          await deps.audit.append({
+            principal: principal.id,
+            department: principal.department,
+            region: principal.region,
+            operationName: payload.operationName ?? null,
+            document: payload.query,
+            fields: read.fields,
+            recordCount: read.records,
+            householdIds: context.streamHouseholds ?? [],
+            purpose: context.purpose,
+            requestId: context.requestId,
+          });
+        } catch (error) {
+          // Personal data is not sent unless its read is recorded.
+          log("error", "audit append failed for a subscription event", {
+            requestId: context.requestId,
+            error: String(error),
+          });
+          return { errors: maskErrors([new GraphQLError("audit append failed")], context.requestId) };
+        }
+        return answer;
       },
     },
     wss,

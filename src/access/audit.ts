@@ -36,7 +36,7 @@ export function collectReads<T>(collector: ReadCollector, run: () => Promise<T>)
 /** Called by repositories as rows of personal types are fetched. */
 export function noteRows(type: string, rows: readonly object[]): void {
   const collector = current.getStore();
-  if (!collector || (type !== "Member" && type !== "HouseholdIncome")) return;
+  if (!collector || (type !== "Member" && type !== "HouseholdIncome" && type !== "RiskAlert")) return;
   for (const row of rows) {
     const id = (row as { householdId?: number }).householdId;
     if (typeof id === "number") collector.households.add(id);

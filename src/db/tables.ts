@@ -570,6 +570,11 @@ export const riskAlerts = pgTable(
     }).onUpdate("cascade"),
     index("risk_alerts_village_code_id_idx").on(t.villageCode, t.id),
     index("risk_alerts_household_idx").on(t.householdId, t.signal),
+    // One alert of a kind being worked per household (and item, and member): concurrent writes
+    // that both see an item turn UNMET raise it once.
+    uniqueIndex("risk_alerts_one_active")
+      .on(t.householdId, t.signal, sql`coalesce(guarantee_item, '')`, sql`coalesce(member_id, 0)`)
+      .where(sql`status IN ('OPEN', 'VERIFIED', 'ASSISTING')`),
     index("risk_alerts_status_idx").on(t.status, t.raisedAt),
     index("risk_alerts_raised_at_idx").on(t.raisedAt, t.id),
     check("risk_alerts_guarantee_item", sql`(signal = 'GUARANTEE_UNMET') = (guarantee_item IS NOT NULL)`),

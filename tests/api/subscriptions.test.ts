@@ -1,10 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { App } from "../../src/app.js";
+import { newApiKey } from "../../src/access/authenticate.js";
+import { apiKeys } from "../../src/db/schema.js";
 import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp, tokenFor } from "../helpers/app.js";
@@ -153,6 +155,51 @@ describe("alertRaised subscription (graphql-ws)", () => {
     );
     expect(entry).toMatchObject({ department: "RURAL_REVITALIZATION", household_ids: [member!.household_id] });
     expect(entry!.fields).toContain("Member.name");
+  });
+
+  it("stops delivering to an integrator whose API key is revoked mid-subscription", async () => {
+    const { key, prefix, hash } = newApiKey();
+    const [row] = await database.db
+      .insert(apiKeys)
+      .values({ name: "监测平台", prefix, keyHash: hash, department: "RURAL_REVITALIZATION", region: "431221" })
+      .returning({ id: apiKeys.id });
+    let closedWith = 0;
+    // Parameter names are matched like headers, whatever their case.
+    const client = connect({ "X-Api-Key": key }, (code) => (closedWith = code));
+    const events: unknown[] = [];
+    client.subscribe(
+      { query: `subscription { alertRaised { id signal } }` },
+      { next: (r) => events.push(r), error: () => {}, complete: () => {} },
+    );
+    const hub = alertHub(database);
+    const listening = hub.size;
+    await until(() => hub.size === listening + 1, "the integrator listening");
+    await database.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, row!.id));
+
+    const [member] = await database.rows<{ id: number; version: number }>(sql`
+      SELECT m.id, m.version FROM members m JOIN households h ON h.id = m.household_id
+      WHERE h.village_code LIKE '431221%' AND m.schooling_status = 'IN_SCHOOL'
+        AND m.birth_date BETWEEN (current_date - interval '12 years') AND (current_date - interval '8 years')
+        AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
+      ORDER BY m.id LIMIT 1`);
+    const { body } = await app.graphql(
+      {
+        query: `mutation($input: RecordSchoolingInput!) { recordSchooling(input: $input) { ok } }`,
+        variables: {
+          input: {
+            memberId: toGlobalId("Member", member!.id),
+            version: member!.version,
+            schoolingStatus: "DROPPED_OUT",
+            reason: "家访核实",
+          },
+        },
+      },
+      await authHeaders("EDUCATION", "431221"),
+    );
+    expect(body.data?.recordSchooling).toEqual({ ok: true });
+    await until(() => closedWith !== 0, "the socket closed");
+    expect(closedWith).toBe(4403);
+    expect(JSON.stringify(events)).not.toContain("SCHOOL_DROPOUT");
   });
 
   it("refuses bad credentials at connection, and queries over the socket", async () => {

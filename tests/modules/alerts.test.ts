@@ -130,6 +130,12 @@ describe("risk alerts", () => {
       sql`SELECT cadre_id FROM cadre_household_assignments WHERE household_id = ${member.householdId} AND end_date IS NULL`,
     );
     expect(alert!.helper).toEqual({ id: toGlobalId("Cadre", helper!.cadre_id) });
+    // The triggering values are member data: their read is in the audit, with the household.
+    const [entry] = await database.rows<{ fields: string[]; household_ids: number[] }>(
+      sql`SELECT fields, household_ids FROM audit_log ORDER BY id DESC LIMIT 1`,
+    );
+    expect(entry!.fields).toEqual(expect.arrayContaining(["AlertTrigger.newValue", "AlertTrigger.oldValue"]));
+    expect(entry!.household_ids).toContain(member.householdId);
 
     // More expense while the alert is being worked: no second alert for the same thing.
     await recordHealth({
@@ -227,6 +233,31 @@ describe("risk alerts", () => {
       trigger: { field: "Member.hasBasicMedicalInsurance", oldValue: '"MET"', newValue: '"UNMET"' },
     });
     expect(alert!.trigger.basis).toMatch(/without basic medical insurance/);
+  });
+
+  it("raises one alert when two concurrent writes turn the same item UNMET", async () => {
+    const rows = await database.rows<{ id: number; version: number; household_id: number }>(sql`
+      SELECT m.id, m.version, m.household_id FROM members m
+      WHERE m.household_id = (
+        SELECT h.id FROM households h WHERE h.village_code LIKE '431221%'
+          AND (SELECT count(*) FROM members o WHERE o.household_id = h.id) >= 2
+          AND NOT EXISTS (SELECT 1 FROM members o WHERE o.household_id = h.id AND NOT o.has_basic_medical_insurance)
+          AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
+        ORDER BY h.id LIMIT 1)
+      ORDER BY m.id LIMIT 2`);
+    const results = await Promise.all(
+      rows.map((m) =>
+        recordHealth({
+          memberId: toGlobalId("Member", m.id),
+          version: m.version,
+          hasBasicMedicalInsurance: false,
+          reason: "断缴核查",
+        }),
+      ),
+    );
+    expect(results.map((r) => r.data?.recordHealth.ok)).toEqual([true, true]);
+    const alerts = await alertsOf(rows[0]!.household_id);
+    expect(alerts.map((a) => [a.signal, a.guaranteeItem])).toEqual([["GUARANTEE_UNMET", "BASIC_MEDICAL_CARE"]]);
   });
 
   it("raises nothing when the write is not applied (a stale version)", async () => {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
+import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
 import { alertEvents, cadreHouseholdAssignments, households, members, riskAlerts } from "../../db/schema.js";
@@ -86,22 +87,29 @@ export async function currentHelpersOf(tx: Drizzle, householdIds: number[]) {
 /** Inserts the alerts with their first event and announces them once the transaction commits. */
 export async function insertAlerts(tx: Drizzle, alerts: NewAlert[]): Promise<number[]> {
   if (!alerts.length) return [];
+  const { department, raisedBy } = alerts[0]!;
   const ids: number[] = [];
   for (let i = 0; i < alerts.length; i += 1000) {
-    const chunk = alerts.slice(i, i + 1000);
-    const inserted = await tx.insert(riskAlerts).values(chunk).returning({ id: riskAlerts.id });
+    // A concurrent write that raised the same active alert first wins (partial unique index).
+    const inserted = await tx
+      .insert(riskAlerts)
+      .values(alerts.slice(i, i + 1000))
+      .onConflictDoNothing()
+      .returning({ id: riskAlerts.id });
+    if (!inserted.length) continue;
     ids.push(...inserted.map((r) => r.id));
     await tx.insert(alertEvents).values(
-      inserted.map((r, j) => ({
+      inserted.map((r) => ({
         alertId: r.id,
         fromStatus: null,
         toStatus: "OPEN" as const,
-        note: `raised by a ${chunk[j]!.department} write`,
-        recordedBy: chunk[j]!.raisedBy,
-        department: chunk[j]!.department,
+        note: `raised by a ${department} write`,
+        recordedBy: raisedBy,
+        department,
       })),
     );
   }
+  if (!ids.length) return [];
   // One notification per 500 ids keeps each payload far below NOTIFY's 8,000-byte limit.
   const payloads: string[] = [];
   for (let i = 0; i < ids.length; i += 500) payloads.push(JSON.stringify(ids.slice(i, i + 500)));
@@ -145,6 +153,8 @@ const alertColumns = (ctx: Context) =>
 
 const toAlertRows = (rows: Record<string, unknown>[]) => {
   isoTimestamps(rows, ["raisedAt", "updatedAt"]);
+  // Triggering values are member data: a response that shows them is audited with the household.
+  noteRows("RiskAlert", rows);
   return withGlobalIds("RiskAlert", rows as { id: number }[]) as unknown as AlertRow[];
 };
 

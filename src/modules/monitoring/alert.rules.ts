@@ -158,7 +158,8 @@ function householdSignals(changes: RowChange[]): Candidate[] {
   for (const { before, after, fields } of changes) {
     const householdId = after.id as number;
     const assessed = fields.includes("housingGrade") || fields.includes("housingAssessedOn");
-    const unsafe = (after.housingGrade === "C" || after.housingGrade === "D") && !after.housingRenovated;
+    // An assessment returning C or D is a signal even for a house once renovated: it is unsafe again.
+    const unsafe = after.housingGrade === "C" || after.housingGrade === "D";
     if (assessed && unsafe) {
       candidates.push({
         householdId,

@@ -34,7 +34,14 @@ export class AlertHub {
       }
       for (const l of this.listeners) l(ids);
     });
-    await this.listening;
+    try {
+      await this.listening;
+    } catch (error) {
+      // The next subscriber tries LISTEN again rather than inheriting this failure.
+      this.listeners.delete(listener);
+      this.listening = null;
+      throw error;
+    }
     return () => this.listeners.delete(listener);
   }
 

@@ -80,7 +80,9 @@ export async function applyOwnedWrites(
       .from(target.table)
       .where(and(inArray(columns.id!, ids), target.scope(ctx)))
       .orderBy(asc(columns.id!))
-      .for("update")) as Row[];
+      // No key column is ever written here: the weaker lock lets concurrent inserts that reference
+      // these rows (history, alerts) check their foreign keys without waiting.
+      .for("no key update")) as Row[];
     const original = new Map(locked.map((row) => [row.id as number, row]));
     const rows = new Map(locked.map((row) => [row.id as number, { ...row }]));
     const dirty = new Map<number, Set<string>>();
@@ -194,7 +196,9 @@ async function updateRows(
   const groups = new Map<string, number[]>();
   for (const [id, keys] of dirty) {
     const signature = [...keys].sort().join(",");
-    groups.set(signature, [...(groups.get(signature) ?? []), id]);
+    const ids = groups.get(signature);
+    if (ids) ids.push(id);
+    else groups.set(signature, [id]);
   }
   const name = sql.identifier(getTableName(table));
   for (const [signature, ids] of groups) {

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "risk_alerts_one_active" ON "risk_alerts" USING btree ("household_id","signal",coalesce(guarantee_item, ''),coalesce(member_id, 0)) WHERE status IN ('OPEN', 'VERIFIED', 'ASSISTING');
