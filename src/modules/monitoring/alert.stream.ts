@@ -24,7 +24,6 @@ export class AlertHub {
 
   /** Resolves once LISTEN is in place: an alert committed after that reaches the listener. */
   async subscribe(listener: Listener): Promise<() => void> {
-    this.listeners.add(listener);
     this.listening ??= this.database.listen(ALERT_CHANNEL, (payload) => {
       let ids: number[];
       try {
@@ -38,10 +37,11 @@ export class AlertHub {
       await this.listening;
     } catch (error) {
       // The next subscriber tries LISTEN again rather than inheriting this failure.
-      this.listeners.delete(listener);
       this.listening = null;
       throw error;
     }
+    // Counted only once LISTEN is in place: from here on, no committed alert can be missed.
+    this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
