@@ -461,7 +461,15 @@ describe("the registry owner's writes", () => {
       const income = await mutate(
         "recordAssetIncome",
         "RecordAssetIncomeInput",
-        { assetId, year: 2024, income: 42000, toHouseholds: 30000, toCollective: 12000, distribution: "按户分红" },
+        {
+          assetId,
+          version: 1,
+          year: 2024,
+          income: 42000,
+          toHouseholds: 30000,
+          toCollective: 12000,
+          distribution: "按户分红",
+        },
         registry,
         "version incomes { year income toHouseholds toCollective distribution }",
       );
@@ -471,6 +479,7 @@ describe("the registry owner's writes", () => {
       });
       const overSplit = await mutate("recordAssetIncome", "RecordAssetIncomeInput", {
         assetId,
+        version: 2,
         year: 2024,
         income: 100,
         toHouseholds: 80,
@@ -564,6 +573,63 @@ describe("the registry owner's writes", () => {
             WHERE v.code = ${village.code} AND a.role = 'FIRST_SECRETARY' AND a.end_date IS NULL`,
       );
       expect(current!.n).toBe(1);
+    });
+
+    it("records an asset's income only at the asset's current version, and bumps it", async () => {
+      const [project] = await database.rows<{ id: number }>(
+        sql`SELECT id FROM projects WHERE region_code LIKE '431221%' ORDER BY id LIMIT 1`,
+      );
+      const created = await mutate("createAsset", "CreateAssetInput", {
+        code: "ZC-REG-0002",
+        name: "扶贫车间",
+        kind: "OPERATING",
+        ownership: "COLLECTIVE",
+        value: 500000,
+        villageCode: village.code,
+        projectId: toGlobalId("Project", project!.id),
+        custodianKind: "VILLAGE_COLLECTIVE",
+        formedOn: "2022-10-01",
+      });
+      const assetId = created.result!.record!.id as string;
+      const [asset] = await database.rows<{ id: number }>(sql`SELECT id FROM assets WHERE code = 'ZC-REG-0002'`);
+      const stored = () =>
+        database.rows<{ income: number; version: number }>(
+          sql`SELECT i.income::float8 AS income, a.version FROM assets a
+              LEFT JOIN asset_incomes i ON i.asset_id = a.id AND i.year = 2023 WHERE a.id = ${asset!.id}`,
+        );
+      const income = { assetId, year: 2023, income: 60000, toHouseholds: 40000, toCollective: 20000 };
+
+      const first = await mutate("recordAssetIncome", "RecordAssetIncomeInput", { ...income, version: 1 });
+      expect(first.result).toMatchObject({ ok: true, unchanged: false, record: { version: 2 }, error: null });
+      expect(await stored()).toEqual([{ income: 60000, version: 2 }]);
+
+      // Another writer read version 1: its income for the same year must not replace the one just recorded.
+      const stale = await mutate("recordAssetIncome", "RecordAssetIncomeInput", {
+        ...income,
+        version: 1,
+        income: 1000,
+        toHouseholds: 0,
+        toCollective: 0,
+      });
+      expect(stale.result).toMatchObject({ ok: false, error: { code: "CONFLICT", currentVersion: 2 } });
+      expect(await stored()).toEqual([{ income: 60000, version: 2 }]);
+
+      const again = await mutate("recordAssetIncome", "RecordAssetIncomeInput", { ...income, version: 2 });
+      expect(again.result).toMatchObject({ ok: true, unchanged: true, record: { version: 2 } });
+
+      const corrected = await mutate(
+        "recordAssetIncome",
+        "RecordAssetIncomeInput",
+        { ...income, version: 2, income: 65000 },
+        registry,
+        "version incomes { year income }",
+      );
+      expect(corrected.result).toMatchObject({
+        ok: true,
+        unchanged: false,
+        record: { version: 3, incomes: [{ year: 2023, income: 65000 }] },
+      });
+      expect(await stored()).toEqual([{ income: 65000, version: 3 }]);
     });
   });
 });
