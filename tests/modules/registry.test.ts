@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import { toGlobalId } from "../../src/shared/global-id.js";
+import { decodeId, toGlobalId } from "../../src/shared/global-id.js";
 import { makeIdNumber } from "../../src/shared/id-number.js";
 import { authHeaders, createTestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
@@ -52,6 +52,10 @@ describe("the registry owner's writes", () => {
     );
     return { body, result: (body.data as Record<string, Result> | null)?.[field] };
   }
+
+  const villageVersion = async () =>
+    (await database.rows<{ version: number }>(sql`SELECT version FROM villages WHERE code = ${village.code}`))[0]!
+      .version;
 
   const count = async (table: string) =>
     (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`))[0]!.n;
@@ -461,7 +465,15 @@ describe("the registry owner's writes", () => {
       const income = await mutate(
         "recordAssetIncome",
         "RecordAssetIncomeInput",
-        { assetId, year: 2024, income: 42000, toHouseholds: 30000, toCollective: 12000, distribution: "按户分红" },
+        {
+          assetId,
+          version: 1,
+          year: 2024,
+          income: 42000,
+          toHouseholds: 30000,
+          toCollective: 12000,
+          distribution: "按户分红",
+        },
         registry,
         "version incomes { year income toHouseholds toCollective distribution }",
       );
@@ -471,6 +483,7 @@ describe("the registry owner's writes", () => {
       });
       const overSplit = await mutate("recordAssetIncome", "RecordAssetIncomeInput", {
         assetId,
+        version: 2,
         year: 2024,
         income: 100,
         toHouseholds: 80,
@@ -539,7 +552,13 @@ describe("the registry owner's writes", () => {
       const paired = await mutate(
         "assignAgencyToVillage",
         "AssignAgencyToVillageInput",
-        { villageId: village.id, agencyId, kind: "DESIGNATED", startedOn: "2024-01-01" },
+        {
+          villageId: village.id,
+          version: await villageVersion(),
+          agencyId,
+          kind: "DESIGNATED",
+          startedOn: "2024-01-01",
+        },
         registry,
         "id agencies { id }",
       );
@@ -551,7 +570,12 @@ describe("the registry owner's writes", () => {
       const posted = await mutate(
         "assignVillageCadre",
         "AssignVillageCadreInput",
-        { villageId: village.id, cadreId: toGlobalId("Cadre", cadre!.id), role: "FIRST_SECRETARY" },
+        {
+          villageId: village.id,
+          version: await villageVersion(),
+          cadreId: toGlobalId("Cadre", cadre!.id),
+          role: "FIRST_SECRETARY",
+        },
         registry,
         "id firstSecretary { id }",
       );
@@ -564,6 +588,128 @@ describe("the registry owner's writes", () => {
             WHERE v.code = ${village.code} AND a.role = 'FIRST_SECRETARY' AND a.end_date IS NULL`,
       );
       expect(current!.n).toBe(1);
+    });
+
+    it("records an asset's income only at the asset's current version, and bumps it", async () => {
+      const [project] = await database.rows<{ id: number }>(
+        sql`SELECT id FROM projects WHERE region_code LIKE '431221%' ORDER BY id LIMIT 1`,
+      );
+      const created = await mutate("createAsset", "CreateAssetInput", {
+        code: "ZC-REG-0002",
+        name: "扶贫车间",
+        kind: "OPERATING",
+        ownership: "COLLECTIVE",
+        value: 500000,
+        villageCode: village.code,
+        projectId: toGlobalId("Project", project!.id),
+        custodianKind: "VILLAGE_COLLECTIVE",
+        formedOn: "2022-10-01",
+      });
+      const assetId = created.result!.record!.id as string;
+      const [asset] = await database.rows<{ id: number }>(sql`SELECT id FROM assets WHERE code = 'ZC-REG-0002'`);
+      const stored = () =>
+        database.rows<{ income: number; version: number }>(
+          sql`SELECT i.income::float8 AS income, a.version FROM assets a
+              LEFT JOIN asset_incomes i ON i.asset_id = a.id AND i.year = 2023 WHERE a.id = ${asset!.id}`,
+        );
+      const income = { assetId, year: 2023, income: 60000, toHouseholds: 40000, toCollective: 20000 };
+
+      const first = await mutate("recordAssetIncome", "RecordAssetIncomeInput", { ...income, version: 1 });
+      expect(first.result).toMatchObject({ ok: true, unchanged: false, record: { version: 2 }, error: null });
+      expect(await stored()).toEqual([{ income: 60000, version: 2 }]);
+
+      // Another writer read version 1: its income for the same year must not replace the one just recorded.
+      const stale = await mutate("recordAssetIncome", "RecordAssetIncomeInput", {
+        ...income,
+        version: 1,
+        income: 1000,
+        toHouseholds: 0,
+        toCollective: 0,
+      });
+      expect(stale.result).toMatchObject({ ok: false, error: { code: "CONFLICT", currentVersion: 2 } });
+      expect(await stored()).toEqual([{ income: 60000, version: 2 }]);
+
+      const again = await mutate("recordAssetIncome", "RecordAssetIncomeInput", { ...income, version: 2 });
+      expect(again.result).toMatchObject({ ok: true, unchanged: true, record: { version: 2 } });
+
+      const corrected = await mutate(
+        "recordAssetIncome",
+        "RecordAssetIncomeInput",
+        { ...income, version: 2, income: 65000 },
+        registry,
+        "version incomes { year income }",
+      );
+      expect(corrected.result).toMatchObject({
+        ok: true,
+        unchanged: false,
+        record: { version: 3, incomes: [{ year: 2023, income: 65000 }] },
+      });
+      expect(await stored()).toEqual([{ income: 65000, version: 3 }]);
+    });
+
+    it("pairs agencies and posts cadres only at the village's current version, and bumps it", async () => {
+      const villageRowId = decodeId(village.id, "Village");
+      const [agencyA, agencyB] = (
+        await database.rows<{ id: number }>(
+          sql`SELECT id FROM agencies WHERE id NOT IN (
+                SELECT agency_id FROM agency_village_assignments
+                WHERE village_id = ${villageRowId} AND kind = 'DESIGNATED' AND end_date IS NULL)
+              ORDER BY id LIMIT 2`,
+        )
+      ).map((r) => r.id);
+      const [cadre] = await database.rows<{ id: number }>(
+        sql`SELECT id FROM cadres WHERE id NOT IN (SELECT cadre_id FROM cadre_village_assignments WHERE end_date IS NULL) ORDER BY id LIMIT 1`,
+      );
+      const pairings = async (agency: number) =>
+        (
+          await database.rows<{ n: number }>(
+            sql`SELECT count(*)::int AS n FROM agency_village_assignments
+                WHERE village_id = ${villageRowId} AND agency_id = ${agency} AND end_date IS NULL`,
+          )
+        )[0]!.n;
+      const posts = async () =>
+        (
+          await database.rows<{ n: number }>(
+            sql`SELECT count(*)::int AS n FROM cadre_village_assignments WHERE cadre_id = ${cadre!.id}`,
+          )
+        )[0]!.n;
+      const pair = (agency: number, version: number) =>
+        mutate("assignAgencyToVillage", "AssignAgencyToVillageInput", {
+          villageId: village.id,
+          version,
+          agencyId: toGlobalId("Agency", agency),
+          kind: "DESIGNATED",
+        });
+      const version = await villageVersion();
+
+      const paired = await pair(agencyA!, version);
+      expect(paired.result).toMatchObject({ ok: true, unchanged: false, record: { version: version + 1 } });
+      expect([await pairings(agencyA!), await villageVersion()]).toEqual([1, version + 1]);
+
+      const stalePairing = await pair(agencyB!, version);
+      expect(stalePairing.result).toMatchObject({
+        ok: false,
+        error: { code: "CONFLICT", currentVersion: version + 1 },
+      });
+      expect([await pairings(agencyB!), await villageVersion()]).toEqual([0, version + 1]);
+
+      const samePairing = await pair(agencyA!, version + 1);
+      expect(samePairing.result).toMatchObject({ ok: true, unchanged: true, record: { version: version + 1 } });
+
+      const post = (v: number) =>
+        mutate("assignVillageCadre", "AssignVillageCadreInput", {
+          villageId: village.id,
+          version: v,
+          cadreId: toGlobalId("Cadre", cadre!.id),
+          role: "WORK_TEAM_MEMBER",
+        });
+      const stalePost = await post(version);
+      expect(stalePost.result).toMatchObject({ ok: false, error: { code: "CONFLICT", currentVersion: version + 1 } });
+      expect([await posts(), await villageVersion()]).toEqual([0, version + 1]);
+
+      const posted = await post(version + 1);
+      expect(posted.result).toMatchObject({ ok: true, unchanged: false, record: { version: version + 2 } });
+      expect([await posts(), await villageVersion()]).toEqual([1, version + 2]);
     });
   });
 });

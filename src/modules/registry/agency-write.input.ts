@@ -48,6 +48,9 @@ export class AssignVillageCadreInput {
   @Field(() => ID, { description: "The village (in your scope)." })
   villageId!: string;
 
+  @Field(() => Int, { description: "The village's version as you read it: a stale one is a CONFLICT." })
+  version!: number;
+
   @Field(() => ID, { description: "The cadre." })
   cadreId!: string;
 
@@ -64,6 +67,9 @@ export class AssignVillageCadreInput {
 export class AssignAgencyToVillageInput {
   @Field(() => ID, { description: "The village (in your scope)." })
   villageId!: string;
+
+  @Field(() => Int, { description: "The village's version as you read it: a stale one is a CONFLICT." })
+  version!: number;
 
   @Field(() => ID, { description: "The agency." })
   agencyId!: string;

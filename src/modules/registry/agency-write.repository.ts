@@ -1,7 +1,20 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "../../context.js";
 import { agencies, agencyVillageAssignments, cadreVillageAssignments, villages } from "../../db/schema.js";
-import { lockRow, type TxState } from "./registry.repository.js";
+import { bumpVersion, lockRow, type Tx, type TxState } from "./registry.repository.js";
+
+/** Locks the village (in scope; no key column is written) and checks the version the caller read. */
+async function lockVillage(
+  tx: Tx,
+  ctx: Context,
+  villageId: number,
+  version: number,
+): Promise<{ kind: "missing" } | { kind: "conflict"; currentVersion: number } | null> {
+  const village = await lockRow(tx, villages, villageId, ctx.access.scope(villages.code), "no key update");
+  if (!village) return { kind: "missing" };
+  if (village.version !== version) return { kind: "conflict", currentVersion: village.version as number };
+  return null;
+}
 
 export async function agencyNameTaken(ctx: Context, name: string, except?: number): Promise<boolean> {
   const rows = await ctx.db.select({ id: agencies.id }).from(agencies).where(eq(agencies.name, name));
@@ -14,15 +27,18 @@ export async function insertAgency(ctx: Context, agency: typeof agencies.$inferI
 }
 
 /**
- * Posts a cadre to a village (locked, in scope). A new first secretary ends the current one's post on
- * the day it starts (one current first secretary per village); holding the post already is unchanged.
+ * Posts a cadre to a village (locked, in scope, at the version the caller read). A new first secretary
+ * ends the current one's post on the day it starts (one current first secretary per village); holding
+ * the post already is unchanged. A new post bumps the village's version.
  */
 export function postCadre(
   ctx: Context,
+  version: number,
   post: { villageId: number; cadreId: number; role: "FIRST_SECRETARY"; startDate: string },
 ): Promise<TxState> {
   return ctx.db.transaction(async (tx) => {
-    if (!(await lockRow(tx, villages, post.villageId, ctx.access.scope(villages.code)))) return { kind: "missing" };
+    const refused = await lockVillage(tx, ctx, post.villageId, version);
+    if (refused) return refused;
     const current = await tx
       .select()
       .from(cadreVillageAssignments)
@@ -44,17 +60,23 @@ export function postCadre(
         .where(eq(cadreVillageAssignments.id, previous.id));
     }
     await tx.insert(cadreVillageAssignments).values(post);
+    await bumpVersion(tx, villages, post.villageId);
     return { kind: "applied", id: post.villageId };
   });
 }
 
-/** Pairs an agency with a village (locked, in scope); an existing current pairing of the same kind is unchanged. */
+/**
+ * Pairs an agency with a village (locked, in scope, at the version the caller read); an existing
+ * current pairing of the same kind is unchanged. A new pairing bumps the village's version.
+ */
 export function pairAgency(
   ctx: Context,
+  version: number,
   pairing: { villageId: number; agencyId: number; kind: "DESIGNATED"; startDate: string },
 ): Promise<TxState> {
   return ctx.db.transaction(async (tx) => {
-    if (!(await lockRow(tx, villages, pairing.villageId, ctx.access.scope(villages.code)))) return { kind: "missing" };
+    const refused = await lockVillage(tx, ctx, pairing.villageId, version);
+    if (refused) return refused;
     const current = await tx
       .select({ id: agencyVillageAssignments.id })
       .from(agencyVillageAssignments)
@@ -68,6 +90,7 @@ export function pairAgency(
       );
     if (current.length) return { kind: "unchanged" };
     await tx.insert(agencyVillageAssignments).values(pairing);
+    await bumpVersion(tx, villages, pairing.villageId);
     return { kind: "applied", id: pairing.villageId };
   });
 }

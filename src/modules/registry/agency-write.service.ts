@@ -131,8 +131,13 @@ export async function assignVillageCadre(
   const date = startDate(input.startedOn, errors);
   if (!(await findCadre(ctx, cadreId))) throw new ForbiddenError("No such Cadre in your scope.");
   if (errors.any) return invalid(errors);
-  const state = await postCadre(ctx, { villageId, cadreId, role: input.role as "FIRST_SECRETARY", startDate: date });
-  return fromTxState(state, { type: "Village", version: 0 }, () => reloadVillage(ctx, villageId), errors);
+  const state = await postCadre(ctx, input.version, {
+    villageId,
+    cadreId,
+    role: input.role as "FIRST_SECRETARY",
+    startDate: date,
+  });
+  return fromTxState(state, { type: "Village", version: input.version }, () => reloadVillage(ctx, villageId), errors);
 }
 
 export async function assignAgencyToVillage(
@@ -147,6 +152,11 @@ export async function assignAgencyToVillage(
   if (!(await existingAgencyIds(ctx, [agencyId])).has(agencyId))
     throw new ForbiddenError("No such Agency in your scope.");
   if (errors.any) return invalid(errors);
-  const state = await pairAgency(ctx, { villageId, agencyId, kind: input.kind as "DESIGNATED", startDate: date });
-  return fromTxState(state, { type: "Village", version: 0 }, () => reloadVillage(ctx, villageId), errors);
+  const state = await pairAgency(ctx, input.version, {
+    villageId,
+    agencyId,
+    kind: input.kind as "DESIGNATED",
+    startDate: date,
+  });
+  return fromTxState(state, { type: "Village", version: input.version }, () => reloadVillage(ctx, villageId), errors);
 }

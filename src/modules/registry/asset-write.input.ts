@@ -77,6 +77,9 @@ export class RecordAssetIncomeInput {
   @Field(() => ID, { description: "The asset." })
   assetId!: string;
 
+  @Field(() => Int, { description: "The asset's version as you read it: a stale one is a CONFLICT." })
+  version!: number;
+
   @Field(() => Int, { description: "The year (2013 to this year)." })
   year!: number;
 

@@ -179,7 +179,7 @@ export async function recordAssetIncome(ctx: Context, input: RecordAssetIncomeIn
     errors.add(["toHouseholds"], "INCONSISTENT", "More was distributed and kept than the asset earned.");
   }
   if (errors.any) return invalid(errors);
-  const state = await upsertAssetIncome(ctx, {
+  const state = await upsertAssetIncome(ctx, input.version, {
     assetId: id,
     year: input.year,
     income: input.income,
@@ -187,5 +187,5 @@ export async function recordAssetIncome(ctx: Context, input: RecordAssetIncomeIn
     toCollective,
     distribution: input.distribution?.trim() || null,
   });
-  return fromTxState(state, { type: "Asset", version: 0 }, () => reloadAsset(ctx, id), errors);
+  return fromTxState(state, { type: "Asset", version: input.version }, () => reloadAsset(ctx, id), errors);
 }

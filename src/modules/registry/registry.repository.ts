@@ -18,20 +18,23 @@ export type TxState =
 
 /**
  * Locks one versioned row in the principal's scope for the rest of the transaction; undefined when it
- * does not exist or is out of scope (the caller cannot tell which).
+ * does not exist or is out of scope (the caller cannot tell which). A caller that writes no key column
+ * of the row may take the weaker "no key update" lock, which lets concurrent inserts referencing the
+ * row check their foreign keys without waiting.
  */
 export async function lockRow(
   tx: Tx,
   table: PgTable,
   id: number,
   scope: SQL | undefined,
+  strength: "update" | "no key update" = "update",
 ): Promise<Record<string, unknown> | undefined> {
   const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
   const [row] = (await tx
     .select()
     .from(table)
     .where(and(eq(columns.id!, id), scope))
-    .for("update")) as Record<string, unknown>[];
+    .for(strength)) as Record<string, unknown>[];
   return row;
 }
 
