@@ -29,13 +29,25 @@ const server = createServer((req, res) => {
       .end(JSON.stringify({ data: database.statements.count, audit: database.statements.audit }));
     return;
   }
+  // Counted until the handler ends the response (it does, even for a client that hung up).
+  inFlight += 1;
+  const end = res.end.bind(res);
+  res.end = ((...args: Parameters<typeof res.end>) => {
+    inFlight -= 1;
+    return end(...args);
+  }) as typeof res.end;
   app.handle(req, res);
 });
+let inFlight = 0;
 server.listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\n"));
 process.on("SIGTERM", () => {
-  server.close();
-  void app
-    .stop()
-    .then(() => database.close())
-    .then(() => process.exit(0));
+  server.closeIdleConnections();
+  server.close(async () => {
+    // The load generator may have hung up on requests that are still running: let them finish.
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+    void app
+      .stop()
+      .then(() => database.close())
+      .then(() => process.exit(0));
+  });
 });

@@ -84,6 +84,17 @@ const KNOWN_CODES = new Set([
 ]);
 
 /**
+ * A failed statement's text carries its parameters (ids, and in lookups possibly personal values):
+ * the log keeps the statement's shape, not the values, and not ten thousand characters of it.
+ */
+function forLog(text: string): string {
+  return text
+    .replace(/\nparams: [^\n]*/g, "\nparams: (withheld)")
+    .replace(/\(\$1(, \$\d+)+\)/g, "($1, …)")
+    .slice(0, 2000);
+}
+
+/**
  * Anything not raised on purpose (a database fault, a bug) leaves the server as a bare
  * INTERNAL_SERVER_ERROR with the request id; the detail goes to the log under that id.
  */
@@ -97,8 +108,8 @@ const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
             log("error", "unexpected error", {
               requestId: contextValue.requestId,
               path: error.path,
-              error: (error.originalError ?? error).message,
-              stack: (error.originalError ?? error).stack,
+              error: forLog((error.originalError ?? error).message),
+              stack: forLog((error.originalError ?? error).stack ?? ""),
             });
           }
         }
