@@ -7,11 +7,11 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { execute, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
-import { createAccess, type Access } from "./access/access.js";
-import { createAuthenticator } from "./access/authenticate.js";
+import type { Access } from "./access/access.js";
+import { accessFor, createAuthenticator } from "./access/authenticate.js";
 import { compilePolicy, type CompiledPolicy } from "./access/compile.js";
 import { contractSchemas } from "./access/contract.js";
-import { AuditWriter, collectReads, personalRead, ReadCollector } from "./access/audit.js";
+import { AuditWriter, collectReads, ReadCollector } from "./access/audit.js";
 import { createGuard, isIntrospection, shieldedSchema } from "./access/guard.js";
 import { loadPolicyFile, type PolicyFile } from "./access/policy.js";
 import { UnauthenticatedError } from "./shared/errors.js";
@@ -22,6 +22,7 @@ import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
 import type { ExecutionResult } from "graphql";
 import { landingPage } from "./landing-page.js";
+import { logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 import { serveSubscriptions } from "./subscriptions.js";
 
@@ -70,61 +71,18 @@ export interface GraphQLResponseBody {
   errors?: GraphQLFormattedError[];
 }
 
-const KNOWN_CODES = new Set([
-  "BAD_USER_INPUT",
-  "FORBIDDEN",
-  "UNAUTHENTICATED",
-  "CONFLICT",
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-]);
-
-/**
- * A failed statement's text carries its parameters (ids, and in lookups possibly personal values):
- * the log keeps the statement's shape, not the values, and not ten thousand characters of it.
- */
-function forLog(text: string): string {
-  return text
-    .replace(/\nparams: [^\n]*/g, "\nparams: (withheld)")
-    .replace(/\(\$1(, \$\d+)+\)/g, "($1, …)")
-    .slice(0, 2000);
-}
-
-/**
- * Anything not raised on purpose (a database fault, a bug) leaves the server as a bare
- * INTERNAL_SERVER_ERROR with the request id; the detail goes to the log under that id.
- */
+/** Anything not raised on purpose leaves the server masked, its detail only in the log (error-masking.ts). */
 const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ errors, contextValue }) {
-        for (const error of errors) {
-          const code = error.extensions?.code as string | undefined;
-          if (!code || !KNOWN_CODES.has(code)) {
-            log("error", "unexpected error", {
-              requestId: contextValue.requestId,
-              path: error.path,
-              error: forLog((error.originalError ?? error).message),
-              stack: forLog((error.originalError ?? error).stack ?? ""),
-            });
-          }
-        }
+        for (const error of errors) logIfUnexpected(error, contextValue.requestId);
       },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
-        response.body.singleResult.errors = response.body.singleResult.errors.map((e) => {
-          const code = e.extensions?.code as string | undefined;
-          if (code && KNOWN_CODES.has(code)) return e;
-          return {
-            message: `Internal server error (request ${contextValue.requestId}).`,
-            path: e.path,
-            extensions: { code: "INTERNAL_SERVER_ERROR", requestId: contextValue.requestId },
-          };
-        });
+        response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+          publicError(e, contextValue.requestId),
+        );
       },
     };
   },
@@ -153,36 +111,25 @@ export async function createApp(config: Config, database: Database, options: App
             contextValue: ctx,
           }) as Promise<ExecutionResult>;
         }
-        const purposeMissing = ctx.purpose ? [] : guard.purposeRequired(rc.document, ctx);
-        const denied = [
-          ...purposeMissing,
-          ...(options.guard === "middleware"
-            ? []
-            : await guard.check(rc.document, `${rc.operationName ?? ""}\u0000${rc.queryHash}`, ctx)),
-          ...guard.checkArguments(rc.document, rc.request.variables, ctx),
-        ];
+        const denied = await guard.deny(
+          rc.document,
+          `${rc.operationName ?? ""}\u0000${rc.queryHash}`,
+          rc.request.variables,
+          ctx,
+          { fields: options.guard !== "middleware" },
+        );
         return denied.length ? { errors: denied, data: null } : null;
       },
       async around(rc, execute) {
         const ctx = rc.context as Context;
         const collector = new ReadCollector();
         const result = await collectReads(collector, execute);
-        const policy = ctx.access.policy;
-        if (!policy || !result.data) return result;
-        const read = personalRead(schema, policy, rc.document, rc.operationName, result.data);
-        if (!read.fields.length) return result;
-        const { principal } = ctx.access;
-        await audit.append({
-          principal: principal.id,
-          department: principal.department,
-          region: principal.region,
+        await audit.recordRead(schema, ctx, {
+          document: rc.document,
+          source: rc.source,
           operationName: rc.operationName,
-          document: rc.source,
-          fields: read.fields,
-          recordCount: read.records,
+          data: result.data,
           householdIds: [...collector.households],
-          purpose: ctx.purpose,
-          requestId: ctx.requestId,
         });
         return result;
       },
@@ -199,10 +146,7 @@ export async function createApp(config: Config, database: Database, options: App
     const requestId = headers.get("x-request-id")?.slice(0, 100) || randomUUID();
     let access: Access;
     try {
-      const principal = await authenticator.authenticate((name) => headers.get(name));
-      const departmentPolicy = policy.forDepartment(principal.department);
-      if (!departmentPolicy) throw new UnauthenticatedError("The credentials' department is not in the policy.");
-      access = createAccess(principal, options.unrestricted ? null : departmentPolicy);
+      access = await accessFor(authenticator, policy, (name) => headers.get(name), options.unrestricted);
     } catch (error) {
       if (!(error instanceof UnauthenticatedError)) throw error;
       return unauthenticated(error, requestId);

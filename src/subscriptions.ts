@@ -3,10 +3,9 @@ import type { IncomingMessage, Server } from "node:http";
 import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { createAccess, type Access } from "./access/access.js";
-import type { Authenticator } from "./access/authenticate.js";
+import type { Access } from "./access/access.js";
+import { accessFor, type Authenticator } from "./access/authenticate.js";
 import type { AuditWriter } from "./access/audit.js";
-import { personalRead } from "./access/audit.js";
 import type { CompiledPolicy } from "./access/compile.js";
 import type { PolicyGuard } from "./access/guard.js";
 import type { Config } from "./config.js";
@@ -14,6 +13,7 @@ import { createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { alertHub } from "./modules/monitoring/alert.stream.js";
 import { UnauthenticatedError } from "./shared/errors.js";
+import { logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 
 export interface SubscriptionDeps {
@@ -49,9 +49,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
   /** The principal's access, or null when the credentials are (no longer) valid. */
   async function authenticate(header: (name: string) => string | undefined): Promise<Access | null> {
     try {
-      const principal = await deps.authenticator.authenticate(header);
-      const departmentPolicy = deps.policy.forDepartment(principal.department);
-      return departmentPolicy ? createAccess(principal, departmentPolicy) : null;
+      return await accessFor(deps.authenticator, deps.policy, header);
     } catch (error) {
       if (error instanceof UnauthenticatedError) return null;
       throw error;
@@ -112,11 +110,12 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
           `ws-${id}-${randomUUID()}`,
           state.purpose,
         );
-        const denied = [
-          ...(context.purpose ? [] : deps.guard.purposeRequired(document, context)),
-          ...(await deps.guard.check(document, `${payload.operationName ?? ""}\u0000${payload.query}`, context)),
-          ...deps.guard.checkArguments(document, payload.variables ?? undefined, context),
-        ];
+        const denied = await deps.guard.deny(
+          document,
+          `${payload.operationName ?? ""}\u0000${payload.query}`,
+          payload.variables ?? undefined,
+          context,
+        );
         if (denied.length) return denied;
         return {
           schema: deps.schema,
@@ -139,23 +138,13 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         }
         const masked = result.errors?.length ? maskErrors(result.errors, context.requestId) : undefined;
         const answer = masked ? { data: result.data, errors: masked } : undefined;
-        const policy = context.access.policy;
-        if (!policy || !result.data) return answer;
-        const read = personalRead(deps.schema, policy, args.document, payload.operationName ?? null, result.data);
-        if (!read.fields.length) return answer;
-        const { principal } = context.access;
         try {
-          await deps.audit.append({
-            principal: principal.id,
-            department: principal.department,
-            region: principal.region,
-            operationName: payload.operationName ?? null,
-            document: payload.query,
-            fields: read.fields,
-            recordCount: read.records,
+          await deps.audit.recordRead(deps.schema, context, {
+            document: args.document,
+            source: payload.query,
+            operationName: payload.operationName,
+            data: result.data,
             householdIds: context.streamHouseholds ?? [],
-            purpose: context.purpose,
-            requestId: context.requestId,
           });
         } catch (error) {
           // Personal data is not sent unless its read is recorded.
@@ -163,7 +152,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
             requestId: context.requestId,
             error: String(error),
           });
-          return { errors: maskErrors([new GraphQLError("audit append failed")], context.requestId) };
+          return { errors: [publicError({ message: "audit append failed" }, context.requestId)] };
         }
         return answer;
       },
@@ -178,18 +167,10 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
   };
 }
 
-const EXPECTED = new Set(["BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED", "CONFLICT"]);
-
 /** As over HTTP: an error not raised on purpose leaves as INTERNAL_SERVER_ERROR, its detail only in the log. */
 function maskErrors(errors: readonly GraphQLError[], requestId: string) {
   return errors.map((error) => {
-    const code = error.extensions?.code as string | undefined;
-    if (code && EXPECTED.has(code)) return error.toJSON();
-    log("error", "unexpected subscription error", { requestId, path: error.path, error: error.message });
-    return {
-      message: `Internal server error (request ${requestId}).`,
-      path: error.path,
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-    };
+    logIfUnexpected(error, requestId);
+    return publicError(error.toJSON(), requestId);
   });
 }

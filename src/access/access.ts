@@ -112,3 +112,19 @@ export function selectableColumns<T extends PgTable>(
   }
   return out;
 }
+
+/**
+ * The old and new values of a recorded change (history event, alert trigger) as the principal may
+ * see them: JSON text when it may read the field they belong to (`Type.field`), withheld otherwise.
+ */
+export function visibleChange(
+  access: Access,
+  field: string | null | undefined,
+  oldValue: unknown,
+  newValue: unknown,
+): { oldValue: string | null; newValue: string | null; valuesWithheld: boolean } {
+  const [type, name] = field ? field.split(".") : [];
+  const valuesWithheld = Boolean(field) && !(type && name && access.canSeeValue(type, name));
+  const json = (v: unknown) => (valuesWithheld || v === undefined || v === null ? null : JSON.stringify(v));
+  return { oldValue: json(oldValue), newValue: json(newValue), valuesWithheld };
+}

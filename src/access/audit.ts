@@ -12,6 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import type { Context } from "../context.js";
 import type { Database } from "../db/client.js";
 import { auditLog } from "../db/schema.js";
 import type { DepartmentPolicy } from "./compile.js";
@@ -158,6 +159,40 @@ export class AuditWriter {
   private writing = false;
 
   constructor(private readonly database: Database) {}
+
+  /**
+   * Records what one response (a query's data, a mutation's result, a subscription event) carries
+   * of personal data, if anything: HTTP and WebSocket share this one path into the audit.
+   */
+  async recordRead(
+    schema: GraphQLSchema,
+    ctx: Context,
+    read: {
+      document: DocumentNode;
+      source: string;
+      operationName: string | null | undefined;
+      data: unknown;
+      householdIds: readonly number[];
+    },
+  ): Promise<void> {
+    const policy = ctx.access.policy;
+    if (!policy || !read.data) return;
+    const personal = personalRead(schema, policy, read.document, read.operationName, read.data);
+    if (!personal.fields.length) return;
+    const { principal } = ctx.access;
+    await this.append({
+      principal: principal.id,
+      department: principal.department,
+      region: principal.region,
+      operationName: read.operationName ?? null,
+      document: read.source,
+      fields: personal.fields,
+      recordCount: personal.records,
+      householdIds: [...read.householdIds],
+      purpose: ctx.purpose,
+      requestId: ctx.requestId,
+    });
+  }
 
   append(input: AuditInput): Promise<void> {
     const entry: PendingEntry = {

@@ -6,7 +6,8 @@ import { DEVELOPMENT_JWT_SECRET, type Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { apiKeys } from "../db/schema.js";
 import { UnauthenticatedError } from "../shared/errors.js";
-import type { Principal } from "./access.js";
+import { createAccess, type Access, type Principal } from "./access.js";
+import type { CompiledPolicy } from "./compile.js";
 
 export const ANONYMOUS: Principal = { id: "anonymous", department: "PUBLIC", region: "", via: "anonymous" };
 
@@ -15,6 +16,23 @@ const REGION = /^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$/;
 export interface Authenticator {
   /** Who is calling: a verified token or API key, or PUBLIC without credentials. Never a silent downgrade. */
   authenticate(header: (name: string) => string | undefined): Promise<Principal>;
+}
+
+/**
+ * The caller's compiled access, from credentials read through `header` (HTTP headers, or a
+ * WebSocket's connection parameters). Bad or unknown credentials: UnauthenticatedError.
+ * `unrestricted` (benchmarks only) serves the principal without the policy.
+ */
+export async function accessFor(
+  authenticator: Authenticator,
+  policy: CompiledPolicy,
+  header: (name: string) => string | undefined,
+  unrestricted = false,
+): Promise<Access> {
+  const principal = await authenticator.authenticate(header);
+  const departmentPolicy = policy.forDepartment(principal.department);
+  if (!departmentPolicy) throw new UnauthenticatedError("The credentials' department is not in the policy.");
+  return createAccess(principal, unrestricted ? null : departmentPolicy);
 }
 
 type Verifier = { key: Uint8Array | Awaited<ReturnType<typeof importSPKI>> | JWTVerifyGetKey; algorithms: string[] };

@@ -46,6 +46,17 @@ export interface PolicyGuard {
   ): ForbiddenError[];
   /** Fields whose group needs a declared purpose, selected without one: FORBIDDEN with a clear message. */
   purposeRequired(document: DocumentNode, ctx: Context): ForbiddenError[];
+  /**
+   * Everything an operation is refused for, over HTTP or WebSocket alike: purpose, fields (unless
+   * `fields: false`, when shield wraps the resolvers instead) and arguments.
+   */
+  deny(
+    document: DocumentNode,
+    cacheKey: string,
+    variables: Record<string, unknown> | undefined,
+    ctx: Context,
+    options?: { fields?: boolean },
+  ): Promise<ForbiddenError[]>;
 }
 
 /** Filter inputs and orderings that are named differently from the field they ask about. */
@@ -256,6 +267,13 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
     options,
     checkArguments,
     purposeRequired,
+    async deny(document, cacheKey, variables, ctx, { fields = true } = {}) {
+      return [
+        ...(ctx.purpose ? [] : purposeRequired(document, ctx)),
+        ...(fields ? await this.check(document, cacheKey, ctx) : []),
+        ...checkArguments(document, variables, ctx),
+      ];
+    },
     check(document, cacheKey, ctx) {
       if (!ctx.access.policy) return Promise.resolve([]);
       const key = `${ctx.access.policy.department}\u0000${cacheKey}`;

@@ -10,3 +10,8 @@ export function isIsoDate(value: string): boolean {
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
+
+/** This year in the server's time zone, the year of `today()`. */
+export function thisYear(now: Date = new Date()): number {
+  return now.getFullYear();
+}

@@ -13,3 +13,13 @@ export function withGlobalIds<R extends { id: number }>(type: string, rows: R[])
   }
   return rows as unknown as Node<R>[];
 }
+
+/** Timestamps leave the repository as ISO strings, so the GraphQL fields stay plain row properties. */
+export function isoTimestamps(rows: Record<string, unknown>[], fields: readonly string[]): void {
+  for (const row of rows) {
+    for (const f of fields) {
+      const v = row[f];
+      if (v instanceof Date) row[f] = v.toISOString();
+    }
+  }
+}

@@ -1,12 +1,12 @@
 import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, type SQL } from "drizzle-orm";
-import { selectableColumns } from "../../access/access.js";
+import { selectableColumns, visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { householdEvents, householdIncomes, households } from "../../db/schema.js";
 import { queryPage } from "../../shared/page-query.js";
 import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { noteRows } from "../../access/audit.js";
-import { withGlobalIds } from "../../shared/rows.js";
+import { isoTimestamps, withGlobalIds } from "../../shared/rows.js";
 import type { HouseholdFilter } from "./household.input.js";
 import type { HouseholdEventRow, HouseholdIncomeRow, HouseholdRow } from "./household.type.js";
 
@@ -31,16 +31,6 @@ const ORDERINGS: Record<string, Ordering<HouseholdRow>> = {
     key: (r) => [r.identifiedYear, r.rowId],
   },
 };
-
-/** Timestamps leave the repository as ISO strings, so the GraphQL fields stay plain row properties. */
-export function isoTimestamps(rows: Record<string, unknown>[], fields: readonly string[]): void {
-  for (const row of rows) {
-    for (const f of fields) {
-      const v = row[f];
-      if (v instanceof Date) row[f] = v.toISOString();
-    }
-  }
-}
 
 function columns(ctx: Context) {
   return selectableColumns(ctx.access, "Household", households, [
@@ -155,15 +145,8 @@ export async function findEventsByHouseholds(ctx: Context, ids: readonly number[
     unknown
   >[];
   isoTimestamps(rows, ["recordedAt"]);
-  for (const row of rows) {
-    // An event carries another field's values: they are shown only to who may read that field.
-    const [type, field] = typeof row.field === "string" ? row.field.split(".") : [];
-    const withheld = type !== undefined && field !== undefined && !ctx.access.canSeeValue(type, field);
-    row.valuesWithheld = withheld;
-    for (const f of ["oldValue", "newValue"]) {
-      if (withheld) row[f] = null;
-      else if (f in row && row[f] != null) row[f] = JSON.stringify(row[f]);
-    }
-  }
+  // An event carries another field's values: they are shown only to who may read that field.
+  for (const row of rows)
+    Object.assign(row, visibleChange(ctx.access, row.field as string, row.oldValue, row.newValue));
   return rows as unknown as HouseholdEventRow[];
 }

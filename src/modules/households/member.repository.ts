@@ -6,7 +6,7 @@ import { queryPage } from "../../shared/page-query.js";
 import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
-import { isoTimestamps } from "./household.repository.js";
+import { isoTimestamps } from "../../shared/rows.js";
 import type { MemberFilter } from "./member.input.js";
 import type { MemberRow } from "./member.type.js";
 

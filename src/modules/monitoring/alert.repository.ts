@@ -8,7 +8,7 @@ import { queryPage } from "../../shared/page-query.js";
 import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
-import { isoTimestamps } from "../households/household.repository.js";
+import { isoTimestamps } from "../../shared/rows.js";
 import type { AlertEventRow, AlertRow } from "./alert.type.js";
 
 /** The channel committed alerts are announced on (NOTIFY is delivered only if the write commits). */
@@ -32,13 +32,13 @@ export interface NewAlert {
 
 // ---- inside a write's transaction (already scoped by the write's lock) ----
 
+/** Status and monitoring type of households: whether they were poor (the medical-expense threshold). */
 export async function householdStatusOf(tx: Drizzle, ids: number[]) {
   const rows = await tx
     .select({
       id: households.id,
       status: households.status,
       monitoringType: households.monitoringType,
-      villageCode: households.villageCode,
     })
     .from(households)
     .where(inArray(households.id, ids));

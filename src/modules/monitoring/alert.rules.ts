@@ -45,7 +45,8 @@ const memberFacts = (row: Row): GuaranteeMemberFacts => ({
   hasBasicMedicalInsurance: row.hasBasicMedicalInsurance as boolean,
 });
 
-type Candidate = Omit<NewAlert, "villageCode" | "department" | "raisedBy" | "helperCadreId">;
+/** The changed row (member or household) carries its village: the alert's scope needs no lookup. */
+type Candidate = Omit<NewAlert, "department" | "raisedBy" | "helperCadreId">;
 
 /** Member writes: a school-age dropout, a medical expense crossing its threshold, items turning unmet. */
 async function memberSignals(
@@ -61,9 +62,14 @@ async function memberSignals(
   );
   if (!relevant.length) return [];
   const day = today();
-  const householdIds = [...new Set(relevant.map((c) => c.after.householdId as number))];
+  const villageOf = new Map(relevant.map((c) => [c.after.householdId as number, c.after.villageCode as string]));
+  const householdIds = [...villageOf.keys()];
+  const expense = relevant.some((c) => c.fields.some((f) => f.startsWith("medicalExpense")));
   const [statuses, membersAfter] = await Promise.all([
-    householdStatusOf(tx, householdIds),
+    // Only the medical-expense rule depends on the household's status (its threshold).
+    expense
+      ? householdStatusOf(tx, householdIds)
+      : new Map<number, { status: string; monitoringType: string | null }>(),
     membersOfHouseholds(tx, householdIds),
   ]);
   const candidates: Candidate[] = [];
@@ -75,6 +81,7 @@ async function memberSignals(
       if (age >= SCHOOL_AGE.from && age <= SCHOOL_AGE.to) {
         candidates.push({
           householdId,
+          villageCode: after.villageCode as string,
           memberId,
           signal: "SCHOOL_DROPOUT",
           guaranteeItem: null,
@@ -95,6 +102,7 @@ async function memberSignals(
       if (previous < threshold && amount >= threshold) {
         candidates.push({
           householdId,
+          villageCode: after.villageCode as string,
           memberId,
           signal: "MEDICAL_EXPENSE",
           guaranteeItem: null,
@@ -110,32 +118,31 @@ async function memberSignals(
     }
   }
   // Guarantee items before and after: the members now, with the written rows as they were.
-  for (const householdId of householdIds) {
+  for (const [householdId, villageCode] of villageOf) {
+    const household = { householdId, villageCode };
     const now = (membersAfter.get(householdId) ?? []).map(memberFacts);
     const then = (membersAfter.get(householdId) ?? []).map((m) => memberFacts(original.get(m.id as number) ?? m));
     const dropout = candidates.some((c) => c.householdId === householdId && c.signal === "SCHOOL_DROPOUT");
     const education = [compulsoryEducation(then, day), compulsoryEducation(now, day)] as const;
     if (!dropout && turnedUnmet(...education)) {
-      candidates.push(guaranteeCandidate(householdId, "COMPULSORY_EDUCATION", "Member.schoolingStatus", education));
+      candidates.push(guaranteeCandidate(household, "COMPULSORY_EDUCATION", "Member.schoolingStatus", education));
     }
     const medical = [basicMedicalCare(then), basicMedicalCare(now)] as const;
     if (turnedUnmet(...medical)) {
-      candidates.push(
-        guaranteeCandidate(householdId, "BASIC_MEDICAL_CARE", "Member.hasBasicMedicalInsurance", medical),
-      );
+      candidates.push(guaranteeCandidate(household, "BASIC_MEDICAL_CARE", "Member.hasBasicMedicalInsurance", medical));
     }
   }
   return candidates;
 }
 
 function guaranteeCandidate(
-  householdId: number,
+  household: { householdId: number; villageCode: string },
   item: string,
   field: string,
   [before, after]: readonly [GuaranteeItem, GuaranteeItem],
 ): Candidate {
   return {
-    householdId,
+    ...household,
     memberId: null,
     signal: "GUARANTEE_UNMET",
     guaranteeItem: item,
@@ -157,12 +164,14 @@ function householdSignals(changes: RowChange[]): Candidate[] {
   const candidates: Candidate[] = [];
   for (const { before, after, fields } of changes) {
     const householdId = after.id as number;
+    const household = { householdId, villageCode: after.villageCode as string };
     const assessed = fields.includes("housingGrade") || fields.includes("housingAssessedOn");
     // An assessment returning C or D is a signal even for a house once renovated: it is unsafe again.
     const unsafe = after.housingGrade === "C" || after.housingGrade === "D";
     if (assessed && unsafe) {
       candidates.push({
         householdId,
+        villageCode: after.villageCode as string,
         memberId: null,
         signal: "UNSAFE_HOUSING",
         guaranteeItem: null,
@@ -176,11 +185,11 @@ function householdSignals(changes: RowChange[]): Candidate[] {
     }
     const housing = [housingSafety(housingFacts(before)), housingSafety(housingFacts(after))] as const;
     if (!(assessed && unsafe) && turnedUnmet(...housing)) {
-      candidates.push(guaranteeCandidate(householdId, "HOUSING_SAFETY", "Household.housingGrade", housing));
+      candidates.push(guaranteeCandidate(household, "HOUSING_SAFETY", "Household.housingGrade", housing));
     }
     const water = [safeDrinkingWater(housingFacts(before)), safeDrinkingWater(housingFacts(after))] as const;
     if (turnedUnmet(...water)) {
-      candidates.push(guaranteeCandidate(householdId, "SAFE_DRINKING_WATER", "Household.drinkingWaterSafe", water));
+      candidates.push(guaranteeCandidate(household, "SAFE_DRINKING_WATER", "Household.drinkingWaterSafe", water));
     }
   }
   return candidates;
@@ -206,11 +215,7 @@ export async function raiseAlerts(
         : [];
   if (!candidates.length) return [];
   const householdIds = [...new Set(candidates.map((c) => c.householdId))];
-  const [active, helpers, statuses] = await Promise.all([
-    activeAlertsOf(tx, householdIds),
-    currentHelpersOf(tx, householdIds),
-    householdStatusOf(tx, householdIds),
-  ]);
+  const [active, helpers] = await Promise.all([activeAlertsOf(tx, householdIds), currentHelpersOf(tx, householdIds)]);
   const key = (c: { householdId: number; signal: string; guaranteeItem: string | null; memberId: number | null }) =>
     `${c.householdId}|${c.signal}|${c.guaranteeItem ?? ""}|${c.memberId ?? ""}`;
   const seen = new Set(active.map(key));
@@ -220,7 +225,6 @@ export async function raiseAlerts(
     seen.add(key(c));
     fresh.push({
       ...c,
-      villageCode: statuses.get(c.householdId)!.villageCode,
       department: ctx.access.principal.department,
       raisedBy: ctx.access.principal.id,
       helperCadreId: helpers.get(c.householdId) ?? null,

@@ -1,3 +1,4 @@
+import { visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { riskAlerts } from "../../db/schema.js";
 import { BadUserInputError } from "../../shared/errors.js";
@@ -44,16 +45,12 @@ export function listAlerts(
 export function alertTrigger(ctx: Context, alert: AlertRow): AlertTrigger {
   const t = alert.trigger;
   const field = String(t.field ?? "");
-  const [type, name] = field.split(".");
-  const withheld = !(type && name && ctx.access.canSeeValue(type, name));
-  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const values = visibleChange(ctx.access, field, t.oldValue, t.newValue);
   return {
     field,
-    oldValue: withheld ? null : json(t.oldValue),
-    newValue: withheld ? null : json(t.newValue),
-    threshold: withheld ? null : typeof t.threshold === "number" ? t.threshold : null,
+    ...values,
+    threshold: !values.valuesWithheld && typeof t.threshold === "number" ? t.threshold : null,
     basis: typeof t.basis === "string" ? t.basis : null,
-    valuesWithheld: withheld,
   };
 }
 

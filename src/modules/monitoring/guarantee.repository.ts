@@ -7,7 +7,7 @@ import { queryPage } from "../../shared/page-query.js";
 import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
-import { isoTimestamps } from "../households/household.repository.js";
+import { isoTimestamps } from "../../shared/rows.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import {
   GuaranteeItemKind,

@@ -20,7 +20,8 @@ import { agencyNameTaken, insertAgency, pairAgency, postCadre } from "./agency-w
 import { findCadre } from "./household-registration.repository.js";
 import { existingAgencyIds } from "./project-write.repository.js";
 import { findExistingRegionCodes } from "./registry.repository.js";
-import { applied, conflict, fromTxState, InputErrors, invalid, uniqueViolation } from "./registry.validation.js";
+import { fromTxState, InputErrors, invalid, uniqueViolation } from "./registry.validation.js";
+import { applied, conflict } from "../stewardship/write-outcome.js";
 
 function reloadAgency(ctx: Context, id: number) {
   agencyById(ctx).clear(id);

@@ -13,16 +13,8 @@ import { assetCodeTaken, insertAsset, upsertAssetIncome } from "./asset-write.re
 import { villageInScope } from "./household-registration.service.js";
 import { existingAgencyIds } from "./project-write.repository.js";
 import { findHouseholdIdsInScope } from "./registry.repository.js";
-import {
-  applied,
-  conflict,
-  fromTxState,
-  InputErrors,
-  invalid,
-  MAX_AMOUNT,
-  refused,
-  uniqueViolation,
-} from "./registry.validation.js";
+import { fromTxState, InputErrors, invalid, MAX_AMOUNT, uniqueViolation } from "./registry.validation.js";
+import { applied, conflict, refused } from "../stewardship/write-outcome.js";
 
 function reloadAsset(ctx: Context, id: number) {
   assetById(ctx).clear(id);

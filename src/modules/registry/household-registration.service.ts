@@ -1,6 +1,6 @@
 import type { Context } from "../../context.js";
 import { members } from "../../db/schema.js";
-import { today } from "../../shared/dates.js";
+import { today, thisYear } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
 import { validateMemberIdentity } from "../../shared/member-identity.js";
@@ -26,16 +26,8 @@ import {
   replaceHelper,
 } from "./household-registration.repository.js";
 import { findVillageIdByCode } from "./registry.repository.js";
-import {
-  applied,
-  conflict,
-  fromTxState,
-  InputErrors,
-  invalid,
-  refused,
-  thisYear,
-  uniqueViolation,
-} from "./registry.validation.js";
+import { fromTxState, InputErrors, invalid, uniqueViolation } from "./registry.validation.js";
+import { applied, conflict, refused } from "../stewardship/write-outcome.js";
 
 const HOUSEHOLD_FIELDS = [
   "villageCode",

@@ -1,4 +1,5 @@
 import type { Context } from "../../context.js";
+import { thisYear } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
 import { projectById } from "../projects/project.loader.js";
@@ -9,15 +10,8 @@ import { villageById } from "../villages/village.loader.js";
 import type { CreateProjectInput, ProjectFundInput, UpdateProjectInput } from "./project-write.input.js";
 import { existingAgencyIds, insertProject, projectCodeTaken, updateProjectRow } from "./project-write.repository.js";
 import { findExistingRegionCodes, findHouseholdIdsInScope } from "./registry.repository.js";
-import {
-  applied,
-  fromTxState,
-  InputErrors,
-  invalid,
-  MAX_AMOUNT,
-  thisYear,
-  uniqueViolation,
-} from "./registry.validation.js";
+import { fromTxState, InputErrors, invalid, MAX_AMOUNT, uniqueViolation } from "./registry.validation.js";
+import { applied } from "../stewardship/write-outcome.js";
 
 const STATUS_ORDER = ["PLANNED", "APPROVED", "IN_PROGRESS", "COMPLETED", "ACCEPTED"];
 

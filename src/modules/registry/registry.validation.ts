@@ -1,6 +1,7 @@
-import { isIsoDate, today } from "../../shared/dates.js";
+import { isIsoDate, thisYear, today } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import type { InputError, WriteOutcome } from "../stewardship/stewardship.type.js";
+import { applied, conflict, rejected } from "../stewardship/write-outcome.js";
 import type { TxState } from "./registry.repository.js";
 
 /** The registry owner's input checks: each problem is reported at its own path, all of them at once. */
@@ -48,41 +49,11 @@ export class InputErrors {
   }
 }
 
-export const thisYear = () => new Date().getFullYear();
-
 /** The largest amount of money a single record may carry, in yuan (the columns hold 12 integer digits). */
 export const MAX_AMOUNT = 10_000_000_000;
 
 export function invalid<R>(errors: InputErrors): WriteOutcome<R> {
-  return { ok: false, unchanged: false, record: null, inputErrors: errors.list, error: null };
-}
-
-export function applied<R>(record: R | null, unchanged = false): WriteOutcome<R> {
-  return { ok: true, unchanged, record, inputErrors: [], error: null };
-}
-
-export function conflict<R>(type: string, version: number, currentVersion: number, record: R | null): WriteOutcome<R> {
-  return {
-    ok: false,
-    unchanged: false,
-    record,
-    inputErrors: [],
-    error: {
-      code: "CONFLICT",
-      message: `The ${type} changed since you read it (version ${version}, now ${currentVersion}): re-read and re-apply.`,
-      currentVersion,
-    },
-  };
-}
-
-export function refused<R>(message: string, record: R | null): WriteOutcome<R> {
-  return {
-    ok: false,
-    unchanged: false,
-    record,
-    inputErrors: [],
-    error: { code: "REFUSED", message, currentVersion: null },
-  };
+  return rejected(errors.list);
 }
 
 /**

@@ -5,6 +5,7 @@ import { claimBatchKey, storeBatchResult } from "./batch.repository.js";
 import type { BatchInputOf, BatchRecordResult, BatchWriteResult } from "./batch.type.js";
 import { applyOwnedWrites, type WriteRecord, type WriteTarget } from "./stewardship.repository.js";
 import { assertOwns, type Prepared } from "./stewardship.service.js";
+import { conflictMessage } from "./write-outcome.js";
 
 export interface BatchOperation<I> {
   /** The single-record mutation the batch repeats (recorded with the idempotency key). */
@@ -114,13 +115,9 @@ export async function runBatch<I extends object>(
         } else if (state.kind === "unchanged") {
           results[index] = outcome(index, id, "UNCHANGED", { version });
         } else if (state.kind === "conflict") {
-          results[index] = rejected(
-            index,
-            id,
-            "CONFLICT",
-            `The ${op.type} changed since you read it (version ${version}, now ${state.currentVersion}): re-read and re-apply.`,
-            { currentVersion: state.currentVersion },
-          );
+          results[index] = rejected(index, id, "CONFLICT", conflictMessage(op.type, version, state.currentVersion), {
+            currentVersion: state.currentVersion,
+          });
         } else if (state.kind === "refused") {
           results[index] = rejected(index, id, "REFUSED", state.message);
         } else {

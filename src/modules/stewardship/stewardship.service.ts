@@ -1,11 +1,12 @@
 import type { Context } from "../../context.js";
 import { households, members, villages } from "../../db/schema.js";
-import { isIsoDate, today } from "../../shared/dates.js";
+import { isIsoDate, thisYear, today } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
 import { householdById } from "../households/household.loader.js";
 import { memberById } from "../households/member.loader.js";
 import { villageById } from "../villages/village.loader.js";
+import { applied, conflict, refused, rejected } from "./write-outcome.js";
 import { applyOwnedWrite, type OwnedWrite, type WriteRecord, type WriteTarget } from "./stewardship.repository.js";
 import type { InputError, WriteOutcome } from "./stewardship.type.js";
 import type {
@@ -36,8 +37,6 @@ export function error(field: string, code: string, message: string): InputError 
   return { path: ["input", field], code, message };
 }
 
-const thisYear = () => new Date().getUTCFullYear();
-
 export function requireReason(reason: string | null | undefined, errors: InputError[]) {
   if (!reason || !reason.trim()) errors.push(error("reason", "REQUIRED", "Say why: the reason goes into the history."));
 }
@@ -49,32 +48,12 @@ export async function run<R>(
   reload: () => Promise<R | null>,
 ): Promise<WriteOutcome<R>> {
   assertOwns(ctx, write.type, Object.keys(write.changes));
-  if (errors.length) return { ok: false, unchanged: false, record: null, inputErrors: errors, error: null };
+  if (errors.length) return rejected(errors);
   const state = await applyOwnedWrite(ctx, write);
   if (state.kind === "missing") throw new ForbiddenError(`No such ${write.type} in your scope.`);
-  if (state.kind === "refused") {
-    return {
-      ok: false,
-      unchanged: false,
-      record: await reload(),
-      inputErrors: [],
-      error: { code: "REFUSED", message: state.message, currentVersion: null },
-    };
-  }
-  if (state.kind === "conflict") {
-    return {
-      ok: false,
-      unchanged: false,
-      record: await reload(),
-      inputErrors: [],
-      error: {
-        code: "CONFLICT",
-        message: `The ${write.type} changed since you read it (version ${write.version}, now ${state.currentVersion}): re-read and re-apply.`,
-        currentVersion: state.currentVersion,
-      },
-    };
-  }
-  return { ok: true, unchanged: state.kind === "unchanged", record: await reload(), inputErrors: [], error: null };
+  if (state.kind === "refused") return refused(state.message, await reload());
+  if (state.kind === "conflict") return conflict(write.type, write.version, state.currentVersion, await reload());
+  return applied(await reload(), state.kind === "unchanged");
 }
 
 /** A validated write, ready to apply alone or as one record of a batch. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
-import { selectableColumns } from "../../access/access.js";
+import { selectableColumns, visibleChange } from "../../access/access.js";
+import { isoTimestamps } from "../../shared/rows.js";
 import type { Context } from "../../context.js";
 import { villageEvents, villages } from "../../db/schema.js";
 import { queryPage } from "../../shared/page-query.js";
@@ -90,13 +91,8 @@ export async function findVillageEvents(ctx: Context, villageIds: readonly numbe
     .from(villageEvents)
     .where(inArray(villageEvents.villageId, [...villageIds]))
     .orderBy(asc(villageEvents.villageId), asc(villageEvents.id))) as Record<string, unknown>[];
-  for (const row of rows) {
-    const [type, field] = String(row.field).split(".");
-    const withheld = !(type && field && ctx.access.canSeeValue(type, field));
-    row.valuesWithheld = withheld;
-    row.oldValue = withheld || row.oldValue == null ? null : JSON.stringify(row.oldValue);
-    row.newValue = withheld || row.newValue == null ? null : JSON.stringify(row.newValue);
-    if (row.recordedAt instanceof Date) row.recordedAt = row.recordedAt.toISOString();
-  }
+  for (const row of rows)
+    Object.assign(row, visibleChange(ctx.access, row.field as string, row.oldValue, row.newValue));
+  isoTimestamps(rows, ["recordedAt"]);
   return rows as unknown as VillageEventRow[];
 }
