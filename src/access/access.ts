@@ -1,5 +1,6 @@
 import { and, getTableColumns, inArray, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
+import { ForbiddenError } from "../shared/errors.js";
 import { underRegion } from "../shared/region-code.js";
 import type { DepartmentPolicy } from "./compile.js";
 import { maskedColumn } from "./masks.js";
@@ -127,4 +128,19 @@ export function visibleChange(
   const valuesWithheld = Boolean(field) && !(type && name && access.canSeeValue(type, name));
   const json = (v: unknown) => (valuesWithheld || v === undefined || v === null ? null : JSON.stringify(v));
   return { oldValue: json(oldValue), newValue: json(newValue), valuesWithheld };
+}
+
+/**
+ * Write authority, from the compiled policy: a write names the fields it writes, and only the
+ * steward (`own`) of every one of them may make it. The system principal (no policy) writes anything.
+ */
+export function assertWrites(access: Access, type: string, fields: readonly string[]): void {
+  const policy = access.policy;
+  if (!policy) return;
+  const notOwned = [...new Set(fields)].filter((f) => policy.level(type, f) !== "own");
+  if (notOwned.length) {
+    throw new ForbiddenError(
+      `${policy.department} does not own ${notOwned.map((f) => `${type}.${f}`).join(", ")}: only the steward may write it.`,
+    );
+  }
 }

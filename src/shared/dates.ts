@@ -15,3 +15,10 @@ export function isIsoDate(value: string): boolean {
 export function thisYear(now: Date = new Date()): number {
   return now.getFullYear();
 }
+
+/** Completed years between a birth date and a day (both YYYY-MM-DD). */
+export function ageOn(birthDate: string, day: string): number {
+  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
+  const [ty, tm, td] = day.split("-").map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { households, members } from "../../src/db/schema.js";
 import { isValidIdNumber, parseIdNumber } from "../../src/shared/id-number.js";
+import { InputErrors } from "../../src/shared/input-errors.js";
 import { validateMemberIdentity } from "../../src/shared/member-identity.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -32,8 +33,11 @@ describe("the domain database", () => {
     const [member] = await database.db.select().from(members).limit(1);
     const bad = member!.idNumber.slice(0, 17) + (member!.idNumber.endsWith("0") ? "1" : "0");
     const before = database.statements.count;
-    const errors = validateMemberIdentity({ idNumber: bad, birthDate: member!.birthDate, gender: member!.gender });
-    expect(errors).toContainEqual(expect.objectContaining({ field: "idNumber", code: "INVALID_CHECKSUM" }));
+    const errors = new InputErrors();
+    validateMemberIdentity({ idNumber: bad, birthDate: member!.birthDate, gender: member!.gender }, errors);
+    expect(errors.list).toContainEqual(
+      expect.objectContaining({ path: ["input", "idNumber"], code: "INVALID_CHECKSUM" }),
+    );
     expect(database.statements.count).toBe(before);
   });
 

@@ -9,7 +9,8 @@ import { toGlobalId } from "../../src/shared/global-id.js";
 import { getHousehold, listHouseholds, villageHouseholdCount } from "../../src/modules/households/household.service.js";
 import { getMember, listMembers } from "../../src/modules/households/member.service.js";
 import type { VillageRow } from "../../src/modules/villages/village.type.js";
-import { ageOn, birthDatesForAges } from "../../src/modules/households/member.service.js";
+import { birthDatesForAges } from "../../src/modules/households/member.service.js";
+import { ageOn } from "../../src/shared/dates.js";
 import { today } from "../../src/shared/dates.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 

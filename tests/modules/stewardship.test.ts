@@ -204,6 +204,32 @@ describe("department stewardship", () => {
     expect((again.body.data as { household: { version: number } }).household.version).toBe(household.version);
   });
 
+  it("tells a year before the registry began from one in the future", async () => {
+    const member = await schoolAgeMember();
+    const headers = await as("HEALTH");
+    const health = (year: number) =>
+      mutate(
+        "recordHealth",
+        "RecordHealthInput",
+        {
+          memberId: member.id,
+          version: member.version,
+          medicalExpenseOutOfPocket: 100,
+          medicalExpenseYear: year,
+          reason: "复核",
+        },
+        headers,
+      );
+    const early = (await health(2010)).data as { recordHealth: Result };
+    expect(early.recordHealth.inputErrors).toEqual([
+      expect.objectContaining({ path: ["input", "medicalExpenseYear"], code: "OUT_OF_RANGE" }),
+    ]);
+    const future = (await health(new Date().getFullYear() + 1)).data as { recordHealth: Result };
+    expect(future.recordHealth.inputErrors).toEqual([
+      expect.objectContaining({ path: ["input", "medicalExpenseYear"], code: "IN_THE_FUTURE" }),
+    ]);
+  });
+
   it("never lets two departments silently overwrite each other: the stale write gets CONFLICT", async () => {
     const member = await schoolAgeMember();
     const [health, civil] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../shared/errors.js";
-import { today } from "../../shared/dates.js";
+import { ageOn, today } from "../../shared/dates.js";
 import { decodeId } from "../../shared/global-id.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
@@ -12,13 +12,6 @@ import { pageMembers, type BirthDateRange } from "./member.repository.js";
 import type { MemberRow } from "./member.type.js";
 
 const MAX_AGE = 150;
-
-/** Completed years between a birth date and a day (both YYYY-MM-DD). */
-export function ageOn(birthDate: string, day: string): number {
-  const [by, bm, bd] = birthDate.split("-").map(Number) as [number, number, number];
-  const [ty, tm, td] = day.split("-").map(Number) as [number, number, number];
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-}
 
 /** The same month and day `years` earlier; 29 February becomes the 28th in a common year. */
 function yearsBefore(day: string, years: number): string {

@@ -7,7 +7,8 @@ import { householdById } from "../households/household.loader.js";
 import { Household, type HouseholdRow } from "../households/household.type.js";
 import { memberById } from "../households/member.loader.js";
 import { Member } from "../households/member.type.js";
-import { AlertWriteResult } from "../stewardship/stewardship.type.js";
+import { runOwnedWrite } from "../../writes/owned-write.js";
+import { AlertWriteResult } from "./alert.target.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
 import { alertEventsByAlert, alertsByHousehold } from "./alert.loader.js";
 import { alertStream } from "./alert.stream.js";
@@ -41,7 +42,7 @@ export class AlertResolver {
     description: "Registry owner: move an alert one step (verify, assist, resolve 风险消除, or dismiss), saying why.",
   })
   advanceAlert(@Ctx() ctx: Context, @Arg("input", () => AdvanceAlertInput) input: AdvanceAlertInput) {
-    return advanceAlert(ctx, input);
+    return runOwnedWrite(ctx, advanceAlert, input);
   }
 
   @Subscription(() => RiskAlert, {

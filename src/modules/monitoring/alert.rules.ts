@@ -1,7 +1,7 @@
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
-import { today } from "../../shared/dates.js";
-import { ageOn } from "../households/member.service.js";
+import { ageOn, today } from "../../shared/dates.js";
+import type { AfterWriteRule, RowChange } from "../../writes/after-write.js";
 import {
   activeAlertsOf,
   currentHelpersOf,
@@ -20,15 +20,6 @@ import {
 import { GuaranteeStatus, type GuaranteeItem, type GuaranteeMemberFacts } from "./guarantee.type.js";
 
 type Row = Record<string, unknown>;
-
-/** One row changed by a write: before and after, and which fields changed. */
-export interface RowChange {
-  before: Row;
-  after: Row;
-  fields: string[];
-  /** The write record that made the change (its reason, its other inputs). */
-  record: { reason: string | null };
-}
 
 /** Statuses of households that were registered poor (建档立卡) rather than only monitored. */
 export function formerlyPoor(household: { status: string; monitoringType: string | null }): boolean {
@@ -49,12 +40,7 @@ const memberFacts = (row: Row): GuaranteeMemberFacts => ({
 type Candidate = Omit<NewAlert, "department" | "raisedBy" | "helperCadreId">;
 
 /** Member writes: a school-age dropout, a medical expense crossing its threshold, items turning unmet. */
-async function memberSignals(
-  ctx: Context,
-  tx: Drizzle,
-  changes: RowChange[],
-  original: Map<number, Row>,
-): Promise<Candidate[]> {
+async function memberSignals(ctx: Context, tx: Drizzle, changes: readonly RowChange[]): Promise<Candidate[]> {
   const relevant = changes.filter((c) =>
     c.fields.some((f) =>
       ["schoolingStatus", "hasBasicMedicalInsurance", "medicalExpenseOutOfPocket", "medicalExpenseYear"].includes(f),
@@ -72,6 +58,9 @@ async function memberSignals(
       : new Map<number, { status: string; monitoringType: string | null }>(),
     membersOfHouseholds(tx, householdIds),
   ]);
+  // Each written row as it was before the write's first change to it.
+  const original = new Map<number, Row>();
+  for (const c of changes) if (!original.has(c.before.id as number)) original.set(c.before.id as number, c.before);
   const candidates: Candidate[] = [];
   for (const { before, after, fields } of relevant) {
     const householdId = after.householdId as number;
@@ -160,7 +149,7 @@ const housingFacts = (row: Row) => ({
 });
 
 /** Household writes: an assessment returning C or D, housing safety or drinking water turning unmet. */
-function householdSignals(changes: RowChange[]): Candidate[] {
+function householdSignals(changes: readonly RowChange[]): Candidate[] {
   const candidates: Candidate[] = [];
   for (const { before, after, fields } of changes) {
     const householdId = after.id as number;
@@ -196,24 +185,12 @@ function householdSignals(changes: RowChange[]): Candidate[] {
 }
 
 /**
- * The alert rules (design §4), run inside the transaction of the write that changed the rows: a
+ * Raises the candidates' alerts inside the transaction of the write that changed the rows: a
  * rolled-back write raises nothing, a committed one cannot miss its alert. A household with an
  * alert of the same signal (and item, and member) still being worked is not alerted twice.
  */
-export async function raiseAlerts(
-  ctx: Context,
-  tx: Drizzle,
-  type: string,
-  changes: RowChange[],
-  original: Map<number, Row>,
-): Promise<number[]> {
-  const candidates =
-    type === "Member"
-      ? await memberSignals(ctx, tx, changes, original)
-      : type === "Household"
-        ? householdSignals(changes)
-        : [];
-  if (!candidates.length) return [];
+async function raise(ctx: Context, tx: Drizzle, candidates: Candidate[]): Promise<void> {
+  if (!candidates.length) return;
   const householdIds = [...new Set(candidates.map((c) => c.householdId))];
   const [active, helpers] = await Promise.all([activeAlertsOf(tx, householdIds), currentHelpersOf(tx, householdIds)]);
   const key = (c: { householdId: number; signal: string; guaranteeItem: string | null; memberId: number | null }) =>
@@ -230,5 +207,11 @@ export async function raiseAlerts(
       helperCadreId: helpers.get(c.householdId) ?? null,
     });
   }
-  return insertAlerts(tx, fresh);
+  await insertAlerts(tx, fresh);
 }
+
+/** The alert rules (design §4), run by the write engine after every write to members or households. */
+export const alertRules: Record<"Member" | "Household", AfterWriteRule> = {
+  Member: async (ctx, tx, changes) => raise(ctx, tx, await memberSignals(ctx, tx, changes)),
+  Household: async (ctx, tx, changes) => raise(ctx, tx, householdSignals(changes)),
+};

@@ -1,13 +1,12 @@
 import { visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { riskAlerts } from "../../db/schema.js";
 import { BadUserInputError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
-import { assertOwns, error, run } from "../stewardship/stewardship.service.js";
-import type { InputError } from "../stewardship/stewardship.type.js";
-import { alertById } from "./alert.loader.js";
+import { InputErrors } from "../../shared/input-errors.js";
+import type { OwnedWrite } from "../../writes/owned-write.js";
+import { alertTarget } from "./alert.target.js";
 import { insertAlertEvent, pageAlerts } from "./alert.repository.js";
 import type { AdvanceAlertInput, AlertFilter, AlertRow, AlertTrigger } from "./alert.type.js";
 
@@ -64,46 +63,37 @@ const STEPS: Record<string, readonly string[]> = {
   DISMISSED: ["OPEN", "VERIFIED"],
 };
 
-export function advanceAlert(ctx: Context, input: AdvanceAlertInput) {
-  const id = decodeId(input.alertId, "RiskAlert");
-  assertOwns(ctx, "RiskAlert", ["status"]);
-  const errors: InputError[] = [];
-  if (!input.note?.trim())
-    errors.push(error("note", "REQUIRED", "Say what was found or done: it goes into the alert's history."));
-  const from = STEPS[input.to];
-  if (!from) errors.push(error("to", "INCONSISTENT", "An alert cannot be moved back to OPEN."));
-  const { principal } = ctx.access;
-  return run(
-    ctx,
-    {
-      table: riskAlerts,
-      type: "RiskAlert",
+/** The registry owner moves an alert one step of its workflow; each step is an event of the alert. */
+export const advanceAlert: OwnedWrite<AdvanceAlertInput, AlertRow> = {
+  name: "advanceAlert",
+  target: alertTarget,
+  idOf: (input) => input.alertId,
+  prepare(ctx, input, errors: InputErrors) {
+    const id = decodeId(input.alertId, "RiskAlert");
+    errors.required(["note"], input.note, "what was found or done: it goes into the alert's history");
+    const from = STEPS[input.to];
+    if (!from) errors.add(["to"], "INCONSISTENT", "An alert cannot be moved back to OPEN.");
+    const { principal } = ctx.access;
+    return {
       id,
       version: input.version,
       reason: input.note,
-      changes: { status: input.to },
-      scope: (c) => c.access.scope(riskAlerts.villageCode),
-      precondition: (current) =>
+      set: { status: input.to },
+      check: (current) =>
         from && !from.includes(current.status as string)
-          ? `An alert ${String(current.status)} cannot become ${input.to}: it must be ${from.join(" or ")}.`
+          ? {
+              refused: `An alert ${String(current.status)} cannot become ${input.to}: it must be ${from.join(" or ")}.`,
+            }
           : null,
-      after: async (tx, changes) => {
-        for (const change of changes) {
-          await insertAlertEvent(tx, {
-            alertId: change.after.id as number,
-            fromStatus: change.before.status as "OPEN",
-            toStatus: change.after.status as "OPEN",
-            note: input.note.trim(),
-            recordedBy: principal.id,
-            department: principal.department,
-          });
-        }
-      },
-    },
-    errors,
-    () => {
-      alertById(ctx).clear(id);
-      return alertById(ctx).load(id);
-    },
-  );
-}
+      after: (tx, change) =>
+        insertAlertEvent(tx, {
+          alertId: change.after.id as number,
+          fromStatus: change.before.status as "OPEN",
+          toStatus: change.after.status as "OPEN",
+          note: input.note.trim(),
+          recordedBy: principal.id,
+          department: principal.department,
+        }),
+    };
+  },
+};

@@ -1,9 +1,9 @@
 import type { Context } from "../../context.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
-import { today } from "../../shared/dates.js";
+import { ageOn, today } from "../../shared/dates.js";
 import { loadConfig } from "../../config.js";
-import { ageOn, birthDatesForAges } from "../households/member.service.js";
+import { birthDatesForAges } from "../households/member.service.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import { guaranteeHouseholdById, guaranteeMembersByHousehold, latestIncomeByHousehold } from "./guarantee.loader.js";
 import { pageHouseholdsWithUnmet } from "./guarantee.repository.js";

@@ -1,14 +1,15 @@
+import { assertWrites } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { agencies } from "../../db/schema.js";
 import { today } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
-import { agencyById } from "../agencies/agency.loader.js";
+import { InputErrors } from "../../shared/input-errors.js";
+import { create, duplicate } from "../../writes/create.js";
+import { write } from "../../writes/engine.js";
+import type { WriteOutcome } from "../../writes/write.type.js";
+import { agencyTarget } from "../agencies/agency.target.js";
 import type { AgencyRow } from "../agencies/agency.type.js";
-import { applyOwnedWrite } from "../stewardship/stewardship.repository.js";
-import { assertOwns } from "../stewardship/stewardship.service.js";
-import type { WriteOutcome } from "../stewardship/stewardship.type.js";
-import { villageById } from "../villages/village.loader.js";
+import { villageTarget } from "../villages/village.target.js";
 import type { VillageRow } from "../villages/village.type.js";
 import type {
   AssignAgencyToVillageInput,
@@ -20,18 +21,6 @@ import { agencyNameTaken, insertAgency, pairAgency, postCadre } from "./agency-w
 import { findCadre } from "./household-registration.repository.js";
 import { existingAgencyIds } from "./project-write.repository.js";
 import { findExistingRegionCodes } from "./registry.repository.js";
-import { fromTxState, InputErrors, invalid, uniqueViolation } from "./registry.validation.js";
-import { applied, conflict } from "../stewardship/write-outcome.js";
-
-function reloadAgency(ctx: Context, id: number) {
-  agencyById(ctx).clear(id);
-  return agencyById(ctx).load(id);
-}
-
-function reloadVillage(ctx: Context, id: number) {
-  villageById(ctx).clear(id);
-  return villageById(ctx).load(id);
-}
 
 /**
  * An agency's region: one that exists, in the officer's scope. Agencies are read by everyone, but a
@@ -50,29 +39,23 @@ async function agencyRegion(ctx: Context, code: string | null | undefined, error
 }
 
 const DUPLICATE_NAME = "Another agency already has this name.";
+const duplicateName = { duplicates: {}, fallback: { path: ["name"], message: DUPLICATE_NAME } };
 
 export async function createAgency(ctx: Context, input: CreateAgencyInput): Promise<WriteOutcome<AgencyRow>> {
-  assertOwns(ctx, "Agency", ["name", "kind", "level", "regionCode"]);
+  assertWrites(ctx.access, "Agency", ["name", "kind", "level", "regionCode"]);
   const errors = new InputErrors();
   errors.required(["name"], input.name, "the agency's name");
   await agencyRegion(ctx, input.regionCode, errors);
   if (input.name?.trim() && (await agencyNameTaken(ctx, input.name.trim()))) {
     errors.add(["name"], "DUPLICATE", DUPLICATE_NAME);
   }
-  if (errors.any) return invalid(errors);
-  try {
-    const id = await insertAgency(ctx, {
-      name: input.name.trim(),
-      kind: input.kind as "UNIVERSITY",
-      level: input.level as "CITY",
-      regionCode: input.regionCode ?? null,
-    });
-    return applied(await reloadAgency(ctx, id));
-  } catch (error) {
-    if (uniqueViolation(error) === null) throw error;
-    errors.add(["name"], "DUPLICATE", DUPLICATE_NAME);
-    return invalid(errors);
-  }
+  const agency = {
+    name: input.name.trim(),
+    kind: input.kind as "UNIVERSITY",
+    level: input.level as "CITY",
+    regionCode: input.regionCode ?? null,
+  };
+  return create(ctx, agencyTarget, { insert: insertAgency(agency), ...duplicateName }, errors);
 }
 
 export async function updateAgency(ctx: Context, input: UpdateAgencyInput): Promise<WriteOutcome<AgencyRow>> {
@@ -82,7 +65,7 @@ export async function updateAgency(ctx: Context, input: UpdateAgencyInput): Prom
       .filter((key) => input[key] != null)
       .map((key) => [key, key === "name" ? input.name!.trim() : input[key]]),
   );
-  assertOwns(ctx, "Agency", Object.keys(changes));
+  assertWrites(ctx.access, "Agency", Object.keys(changes));
   const errors = new InputErrors();
   if (input.name != null) {
     errors.required(["name"], input.name, "the agency's name");
@@ -91,27 +74,11 @@ export async function updateAgency(ctx: Context, input: UpdateAgencyInput): Prom
     }
   }
   if (input.regionCode != null) await agencyRegion(ctx, input.regionCode, errors);
-  if (!Object.keys(changes).length) errors.add(["name"], "REQUIRED", "Give at least one value to change.");
-  if (errors.any) return invalid(errors);
+  errors.someValue(["name"], changes, "change");
   try {
-    const state = await applyOwnedWrite(ctx, {
-      table: agencies,
-      type: "Agency",
-      id,
-      version: input.version,
-      reason: null,
-      changes,
-      scope: (c) => c.access.scope(agencies.regionCode),
-    });
-    if (state.kind === "missing") throw new ForbiddenError("No such Agency in your scope.");
-    if (state.kind === "conflict") {
-      return conflict("Agency", input.version, state.currentVersion, await reloadAgency(ctx, id));
-    }
-    return applied(await reloadAgency(ctx, id), state.kind === "unchanged");
+    return await write(ctx, agencyTarget, { id, version: input.version, reason: null, set: changes }, errors);
   } catch (error) {
-    if (uniqueViolation(error) === null) throw error;
-    errors.add(["name"], "DUPLICATE", DUPLICATE_NAME);
-    return invalid(errors);
+    return duplicate(error, duplicateName, errors);
   }
 }
 
@@ -127,18 +94,11 @@ export async function assignVillageCadre(
 ): Promise<WriteOutcome<VillageRow>> {
   const villageId = decodeId(input.villageId, "Village");
   const cadreId = decodeId(input.cadreId, "Cadre");
-  assertOwns(ctx, "Village", [input.role === "FIRST_SECRETARY" ? "firstSecretary" : "workTeam"]);
   const errors = new InputErrors();
   const date = startDate(input.startedOn, errors);
   if (!(await findCadre(ctx, cadreId))) throw new ForbiddenError("No such Cadre in your scope.");
-  if (errors.any) return invalid(errors);
-  const state = await postCadre(ctx, input.version, {
-    villageId,
-    cadreId,
-    role: input.role as "FIRST_SECRETARY",
-    startDate: date,
-  });
-  return fromTxState(state, { type: "Village", version: input.version }, () => reloadVillage(ctx, villageId), errors);
+  const effect = postCadre({ cadreId, role: input.role as "FIRST_SECRETARY", startDate: date });
+  return write(ctx, villageTarget, { id: villageId, version: input.version, reason: null, effects: [effect] }, errors);
 }
 
 export async function assignAgencyToVillage(
@@ -147,17 +107,10 @@ export async function assignAgencyToVillage(
 ): Promise<WriteOutcome<VillageRow>> {
   const villageId = decodeId(input.villageId, "Village");
   const agencyId = decodeId(input.agencyId, "Agency");
-  assertOwns(ctx, "Village", ["agencies"]);
   const errors = new InputErrors();
   const date = startDate(input.startedOn, errors);
   if (!(await existingAgencyIds(ctx, [agencyId])).has(agencyId))
     throw new ForbiddenError("No such Agency in your scope.");
-  if (errors.any) return invalid(errors);
-  const state = await pairAgency(ctx, input.version, {
-    villageId,
-    agencyId,
-    kind: input.kind as "DESIGNATED",
-    startDate: date,
-  });
-  return fromTxState(state, { type: "Village", version: input.version }, () => reloadVillage(ctx, villageId), errors);
+  const effect = pairAgency({ agencyId, kind: input.kind as "DESIGNATED", startDate: date });
+  return write(ctx, villageTarget, { id: villageId, version: input.version, reason: null, effects: [effect] }, errors);
 }

@@ -1,25 +1,19 @@
+import { assertWrites } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { assets } from "../../db/schema.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
-import { assetById } from "../projects/asset.loader.js";
+import { InputErrors, MAX_AMOUNT } from "../../shared/input-errors.js";
+import { create } from "../../writes/create.js";
+import { write } from "../../writes/engine.js";
+import type { WriteOutcome } from "../../writes/write.type.js";
 import type { AssetRow } from "../projects/asset.type.js";
 import { projectById } from "../projects/project.loader.js";
-import { applyOwnedWrite } from "../stewardship/stewardship.repository.js";
-import { assertOwns } from "../stewardship/stewardship.service.js";
-import type { WriteOutcome } from "../stewardship/stewardship.type.js";
+import { assetTarget } from "../projects/project.target.js";
 import type { CreateAssetInput, RecordAssetIncomeInput, UpdateAssetInput } from "./asset-write.input.js";
-import { assetCodeTaken, insertAsset, upsertAssetIncome } from "./asset-write.repository.js";
+import { assetCodeTaken, assetIncome, insertAsset } from "./asset-write.repository.js";
 import { villageInScope } from "./household-registration.service.js";
 import { existingAgencyIds } from "./project-write.repository.js";
 import { findHouseholdIdsInScope } from "./registry.repository.js";
-import { fromTxState, InputErrors, invalid, MAX_AMOUNT, uniqueViolation } from "./registry.validation.js";
-import { applied, conflict, refused } from "../stewardship/write-outcome.js";
-
-function reloadAsset(ctx: Context, id: number) {
-  assetById(ctx).clear(id);
-  return assetById(ctx).load(id);
-}
 
 interface Custodian {
   custodianKind: string;
@@ -62,7 +56,7 @@ async function custodian(
 const householdOwnedMessage = "A household-owned asset (确权到农户), and only it, is looked after by its household.";
 
 export async function createAsset(ctx: Context, input: CreateAssetInput): Promise<WriteOutcome<AssetRow>> {
-  assertOwns(ctx, "Asset", [
+  assertWrites(ctx.access, "Asset", [
     "code",
     "name",
     "kind",
@@ -89,28 +83,22 @@ export async function createAsset(ctx: Context, input: CreateAssetInput): Promis
   if ((input.kind === "HOUSEHOLD_OWNED") !== (input.custodianKind === "HOUSEHOLD")) {
     errors.add(["custodianKind"], "INCONSISTENT", householdOwnedMessage);
   }
-  if (errors.any) return invalid(errors);
-  try {
-    const id = await insertAsset(ctx, {
-      code: input.code.trim(),
-      name: input.name.trim(),
-      kind: input.kind as "OPERATING",
-      ownership: input.ownership as "COLLECTIVE",
-      value: input.value,
-      villageCode: input.villageCode,
-      projectId,
-      custodianKind: keeper.custodianKind as "AGENCY",
-      custodianAgencyId: keeper.custodianAgencyId,
-      custodianHouseholdId: keeper.custodianHouseholdId,
-      status: (input.status ?? "IN_USE") as "IN_USE",
-      formedOn: input.formedOn,
-    });
-    return applied(await reloadAsset(ctx, id));
-  } catch (error) {
-    if (uniqueViolation(error) === null) throw error;
-    errors.add(["code"], "DUPLICATE", "This asset code is already used.");
-    return invalid(errors);
-  }
+  const asset = {
+    code: input.code.trim(),
+    name: input.name.trim(),
+    kind: input.kind as "OPERATING",
+    ownership: input.ownership as "COLLECTIVE",
+    value: input.value,
+    villageCode: input.villageCode,
+    projectId,
+    custodianKind: keeper.custodianKind as "AGENCY",
+    custodianAgencyId: keeper.custodianAgencyId,
+    custodianHouseholdId: keeper.custodianHouseholdId,
+    status: (input.status ?? "IN_USE") as "IN_USE",
+    formedOn: input.formedOn,
+  };
+  const duplicateCode = { path: ["code"], message: "This asset code is already used." };
+  return create(ctx, assetTarget, { insert: insertAsset(asset), duplicates: {}, fallback: duplicateCode }, errors);
 }
 
 export async function updateAsset(ctx: Context, input: UpdateAssetInput): Promise<WriteOutcome<AssetRow>> {
@@ -129,37 +117,23 @@ export async function updateAsset(ctx: Context, input: UpdateAssetInput): Promis
   else if (input.custodianAgencyId != null || input.custodianHouseholdId != null) {
     errors.add(["custodianKind"], "REQUIRED", "Give the kind of custodian with the custodian.");
   }
-  assertOwns(
-    ctx,
-    "Asset",
-    Object.keys(changes).map((k) => (k.startsWith("custodian") ? "custodian" : k)),
-  );
   if (!Object.keys(changes).length && !errors.any)
     errors.add(["name"], "REQUIRED", "Give at least one value to change.");
-  if (errors.any) return invalid(errors);
-  const state = await applyOwnedWrite(ctx, {
-    table: assets,
-    type: "Asset",
+  const record = {
     id,
     version: input.version,
     reason: null,
-    changes,
-    scope: (c) => c.access.scope(assets.villageCode),
-    precondition: (current) =>
+    set: changes,
+    check: (current: Record<string, unknown>) =>
       (current.kind === "HOUSEHOLD_OWNED") === ((changes.custodianKind ?? current.custodianKind) === "HOUSEHOLD")
         ? null
-        : householdOwnedMessage,
-  });
-  if (state.kind === "missing") throw new ForbiddenError("No such Asset in your scope.");
-  if (state.kind === "conflict")
-    return conflict("Asset", input.version, state.currentVersion, await reloadAsset(ctx, id));
-  if (state.kind === "refused") return refused(state.message, await reloadAsset(ctx, id));
-  return applied(await reloadAsset(ctx, id), state.kind === "unchanged");
+        : { refused: householdOwnedMessage },
+  };
+  return write(ctx, assetTarget, record, errors);
 }
 
 export async function recordAssetIncome(ctx: Context, input: RecordAssetIncomeInput): Promise<WriteOutcome<AssetRow>> {
   const id = decodeId(input.assetId, "Asset");
-  assertOwns(ctx, "Asset", ["incomes"]);
   const errors = new InputErrors();
   errors.year(["year"], input.year);
   const toHouseholds = input.toHouseholds ?? 0;
@@ -170,14 +144,12 @@ export async function recordAssetIncome(ctx: Context, input: RecordAssetIncomeIn
   if (toHouseholds + toCollective > input.income) {
     errors.add(["toHouseholds"], "INCONSISTENT", "More was distributed and kept than the asset earned.");
   }
-  if (errors.any) return invalid(errors);
-  const state = await upsertAssetIncome(ctx, input.version, {
-    assetId: id,
+  const income = {
     year: input.year,
     income: input.income,
     toHouseholds,
     toCollective,
     distribution: input.distribution?.trim() || null,
-  });
-  return fromTxState(state, { type: "Asset", version: input.version }, () => reloadAsset(ctx, id), errors);
+  };
+  return write(ctx, assetTarget, { id, version: input.version, reason: null, children: assetIncome(income) }, errors);
 }

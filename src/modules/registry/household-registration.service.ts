@@ -1,15 +1,17 @@
+import { assertWrites } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { members } from "../../db/schema.js";
-import { today, thisYear } from "../../shared/dates.js";
+import { thisYear, today } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
+import { given, InputErrors, type Path } from "../../shared/input-errors.js";
 import { validateMemberIdentity } from "../../shared/member-identity.js";
-import { householdById } from "../households/household.loader.js";
-import { memberById } from "../households/member.loader.js";
+import { create, duplicate, type Creation } from "../../writes/create.js";
+import { write } from "../../writes/engine.js";
+import type { OwnedWrite } from "../../writes/owned-write.js";
+import type { WriteOutcome } from "../../writes/write.type.js";
+import { householdTarget, memberTarget } from "../households/household.target.js";
 import type { HouseholdRow } from "../households/household.type.js";
-import { applyOwnedWrite } from "../stewardship/stewardship.repository.js";
-import { assertOwns } from "../stewardship/stewardship.service.js";
-import type { WriteOutcome } from "../stewardship/stewardship.type.js";
+import type { MemberRow } from "../households/member.type.js";
 import type {
   AssignHelperInput,
   NewMemberInput,
@@ -18,16 +20,14 @@ import type {
   RegisterMemberInput,
 } from "./household-registration.input.js";
 import {
+  addMember,
   findCadre,
   householdNumberTaken,
   insertHousehold,
-  insertMember,
   registeredIdNumbers,
   replaceHelper,
 } from "./household-registration.repository.js";
 import { findVillageIdByCode } from "./registry.repository.js";
-import { fromTxState, InputErrors, invalid, uniqueViolation } from "./registry.validation.js";
-import { applied, conflict, refused } from "../stewardship/write-outcome.js";
 
 const HOUSEHOLD_FIELDS = [
   "villageCode",
@@ -53,13 +53,8 @@ const MEMBER_FIELDS = [
   "employmentMonths",
 ];
 
-function reloadHousehold(ctx: Context, id: number) {
-  householdById(ctx).clear(id);
-  return householdById(ctx).load(id);
-}
-
 /** A village named by code: out of scope is FORBIDDEN (as if it did not exist), unknown is an input error. */
-export async function villageInScope(ctx: Context, code: string, path: string[], errors: InputErrors) {
+export async function villageInScope(ctx: Context, code: string, path: Path, errors: InputErrors) {
   if (!/^[0-9]{12}$/.test(code)) {
     errors.add(path, "UNKNOWN_REGION", "A village code is 12 digits.");
     return null;
@@ -75,11 +70,9 @@ export async function villageInScope(ctx: Context, code: string, path: string[],
  * date not in the future, employment months 0–12. Stewarded columns start neutral until their
  * steward records them: education level NONE, schooling by age (6–15 presumed in school), HEALTHY.
  */
-function newMember(member: NewMemberInput, path: (string | number)[], errors: InputErrors) {
+function newMember(member: NewMemberInput, path: Path, errors: InputErrors) {
   errors.required([...path, "name"], member.name, "the member's name");
-  if (errors.date([...path, "birthDate"], member.birthDate)) {
-    for (const e of validateMemberIdentity(member)) errors.add([...path, e.field], e.code, e.message);
-  }
+  if (errors.date([...path, "birthDate"], member.birthDate)) validateMemberIdentity(member, errors, path);
   errors.range([...path, "employmentMonths"], member.employmentMonths, 0, 12, "Months worked");
   const age = Number(today().slice(0, 4)) - Number(member.birthDate.slice(0, 4));
   return {
@@ -100,11 +93,7 @@ function newMember(member: NewMemberInput, path: (string | number)[], errors: In
 }
 
 /** Identity numbers are unique: twice in the input, or already registered, is DUPLICATE at each place. */
-async function uniqueIdNumbers(
-  ctx: Context,
-  people: { idNumber: string; path: (string | number)[] }[],
-  errors: InputErrors,
-) {
+async function uniqueIdNumbers(ctx: Context, people: { idNumber: string; path: Path }[], errors: InputErrors) {
   const registered = await registeredIdNumbers(
     ctx,
     people.map((p) => p.idNumber),
@@ -118,18 +107,30 @@ async function uniqueIdNumbers(
   }
 }
 
-const DUPLICATES: Record<string, [string, string]> = {
-  households_household_number_unique: ["householdNumber", "This household number is already registered."],
-  members_id_number_unique: ["idNumber", "An identity number is already registered."],
-  members_one_head: ["relation", "The household already has a head."],
-};
+/** Unique keys a concurrent registration may take first, as the input problem each one is. */
+function duplicates(memberPath: Path): Pick<Creation, "duplicates" | "fallback"> {
+  return {
+    duplicates: {
+      households_household_number_unique: {
+        path: ["householdNumber"],
+        message: "This household number is already registered.",
+      },
+      members_id_number_unique: {
+        path: [...memberPath, "idNumber"],
+        message: "An identity number is already registered.",
+      },
+      members_one_head: { path: [...memberPath, "relation"], message: "The household already has a head." },
+    },
+    fallback: { path: memberPath, message: "A value that must be unique is already registered." },
+  };
+}
 
 export async function registerHousehold(
   ctx: Context,
   input: RegisterHouseholdInput,
 ): Promise<WriteOutcome<HouseholdRow>> {
-  assertOwns(ctx, "Household", HOUSEHOLD_FIELDS);
-  assertOwns(ctx, "Member", MEMBER_FIELDS);
+  assertWrites(ctx.access, "Household", HOUSEHOLD_FIELDS);
+  assertWrites(ctx.access, "Member", MEMBER_FIELDS);
   const errors = new InputErrors();
   await villageInScope(ctx, input.villageCode, ["villageCode"], errors);
   if (!/^[0-9]{16,18}$/.test(input.householdNumber)) {
@@ -167,97 +168,61 @@ export async function registerHousehold(
     input.members.map((m, i) => ({ idNumber: m.idNumber, path: ["members", i] })),
     errors,
   );
-  if (errors.any) return invalid(errors);
-
   const monitored = input.monitoringType != null;
-  try {
-    const id = await insertHousehold(
-      ctx,
-      {
-        householdNumber: input.householdNumber,
-        villageCode: input.villageCode,
-        address: input.address.trim(),
-        attribute: input.attribute as "GENERAL",
-        status: monitored ? "MONITORED" : "POOR",
-        monitoringType: (input.monitoringType ?? null) as "UNSTABLE" | null,
-        identifiedYear,
-        primaryCause: input.primaryCause as "ILLNESS",
-        otherCauses: otherCauses as "ILLNESS"[],
-      },
-      people,
-      { occurredOn: identifiedOn, reason: input.reason.trim() },
-    );
-    return applied(await reloadHousehold(ctx, id));
-  } catch (error) {
-    return duplicate(error, errors, ["members"]);
-  }
-}
-
-/** A unique violation lost to a concurrent write becomes the same input error as one found beforehand. */
-function duplicate<R>(error: unknown, errors: InputErrors, memberPath: string[]): WriteOutcome<R> {
-  const constraint = uniqueViolation(error);
-  if (constraint === null) throw error;
-  const [field, message] = DUPLICATES[constraint] ?? ["", "A value that must be unique is already registered."];
-  const path = field === "householdNumber" ? [field] : field ? [...memberPath, field] : memberPath;
-  errors.add(path, "DUPLICATE", message);
-  return invalid(errors);
+  const household = {
+    householdNumber: input.householdNumber,
+    villageCode: input.villageCode,
+    address: input.address.trim(),
+    attribute: input.attribute as "GENERAL",
+    status: monitored ? ("MONITORED" as const) : ("POOR" as const),
+    monitoringType: (input.monitoringType ?? null) as "UNSTABLE" | null,
+    identifiedYear,
+    primaryCause: input.primaryCause as "ILLNESS",
+    otherCauses: otherCauses as "ILLNESS"[],
+  };
+  return create(
+    ctx,
+    householdTarget,
+    { insert: insertHousehold(household, people, identifiedOn, input.reason.trim()), ...duplicates(["members"]) },
+    errors,
+  );
 }
 
 export async function registerMember(ctx: Context, input: RegisterMemberInput): Promise<WriteOutcome<HouseholdRow>> {
   const id = decodeId(input.householdId, "Household");
-  assertOwns(ctx, "Member", MEMBER_FIELDS);
+  assertWrites(ctx.access, "Member", MEMBER_FIELDS);
   const errors = new InputErrors();
   errors.required(["reason"], input.reason, "the reason: it goes into the history");
   const member = newMember(input.member, ["member"], errors);
   await uniqueIdNumbers(ctx, [{ idNumber: input.member.idNumber, path: ["member"] }], errors);
-  if (errors.any) return invalid(errors);
+  const record = { id, version: input.version, reason: input.reason.trim(), effects: [addMember(member)] };
   try {
-    const state = await insertMember(ctx, id, input.version, member, input.reason.trim());
-    return await fromTxState(
-      state,
-      { type: "Household", version: input.version },
-      () => reloadHousehold(ctx, id),
-      errors,
-    );
+    return await write(ctx, householdTarget, record, errors);
   } catch (error) {
-    return duplicate(error, errors, ["member"]);
+    return duplicate(error, duplicates(["member"]), errors);
   }
 }
 
-export async function recordLabour(ctx: Context, input: RecordLabourInput) {
-  const id = decodeId(input.memberId, "Member");
-  const { memberId: _m, version, reason, ...fields } = input;
-  const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null)) as Record<string, unknown>;
-  assertOwns(ctx, "Member", Object.keys(changes));
-  const errors = new InputErrors();
-  errors.required(["reason"], reason, "the reason: it goes into the history");
-  errors.range(["employmentMonths"], input.employmentMonths, 0, 12, "Months worked");
-  if (!Object.keys(changes).length) errors.add(["labourCapacity"], "REQUIRED", "Give at least one value to record.");
-  if (errors.any) return invalid(errors);
-  const reload = () => {
-    memberById(ctx).clear(id);
-    return memberById(ctx).load(id);
-  };
-  const state = await applyOwnedWrite(ctx, {
-    table: members,
-    type: "Member",
-    id,
-    version,
-    reason: reason.trim(),
-    changes,
-    scope: (c) => c.access.scope(members.villageCode),
-    householdOf: (row) => row.householdId as number,
-  });
-  if (state.kind === "missing") throw new ForbiddenError("No such Member in your scope.");
-  if (state.kind === "conflict") return conflict("Member", version, state.currentVersion, await reload());
-  if (state.kind === "refused") return refused(state.message, await reload());
-  return applied(await reload(), state.kind === "unchanged");
-}
+/** The registry owner records a member's labour capacity and employment. */
+export const recordLabour: OwnedWrite<RecordLabourInput, MemberRow> = {
+  name: "recordLabour",
+  target: memberTarget,
+  idOf: (input) => input.memberId,
+  prepare(_ctx, input, errors) {
+    const { memberId, version, reason, ...fields } = input;
+    const id = decodeId(memberId, "Member");
+    const set = given(fields);
+    errors.required(["reason"], reason, "the reason: it goes into the history");
+    errors.range(["employmentMonths"], input.employmentMonths, 0, 12, "Months worked");
+    errors.someValue(["labourCapacity"], set);
+    return { id, version, reason: reason.trim(), set };
+  },
+};
 
 export async function assignHelper(ctx: Context, input: AssignHelperInput): Promise<WriteOutcome<HouseholdRow>> {
   const id = decodeId(input.householdId, "Household");
   const cadreId = decodeId(input.cadreId, "Cadre");
-  assertOwns(ctx, "Household", ["helper"]);
+  assertWrites(ctx.access, "Household", ["helper"]);
   const errors = new InputErrors();
   errors.required(["reason"], input.reason, "the reason: it goes into the history");
   const startedOn = input.startedOn ?? today();
@@ -266,7 +231,11 @@ export async function assignHelper(ctx: Context, input: AssignHelperInput): Prom
     errors.add(["startedOn"], "OUT_OF_RANGE", `A helper starts between 2013 and ${thisYear()}.`);
   const cadre = await findCadre(ctx, cadreId);
   if (!cadre) throw new ForbiddenError("No such Cadre in your scope.");
-  if (errors.any) return invalid(errors);
-  const state = await replaceHelper(ctx, id, input.version, cadre, startedOn, input.reason.trim());
-  return fromTxState(state, { type: "Household", version: input.version }, () => reloadHousehold(ctx, id), errors);
+  const record = {
+    id,
+    version: input.version,
+    reason: input.reason.trim(),
+    effects: [replaceHelper(cadre, startedOn)],
+  };
+  return write(ctx, householdTarget, record, errors);
 }

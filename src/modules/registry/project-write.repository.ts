@@ -1,7 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Context } from "../../context.js";
+import type { Drizzle } from "../../db/client.js";
 import { agencies, projectBeneficiaries, projectCoAgencies, projectFunds, projects } from "../../db/schema.js";
-import { bumpVersion, lockRow, type TxState } from "./registry.repository.js";
+import type { Effect } from "../../writes/engine.js";
 
 type NewProject = typeof projects.$inferInsert;
 type Fund = { source: string; amount: number };
@@ -18,13 +19,12 @@ export async function existingAgencyIds(ctx: Context, ids: number[]): Promise<Se
   return new Set(rows.map((r) => r.id));
 }
 
-/** A project with its co-agencies, funds and beneficiaries, in one transaction. */
+/** A project with its co-agencies, funds and beneficiaries. */
 export function insertProject(
-  ctx: Context,
   project: NewProject,
   links: { coAgencyIds: number[]; funds: Fund[]; beneficiaryIds: number[] },
-): Promise<number> {
-  return ctx.db.transaction(async (tx) => {
+) {
+  return async (tx: Drizzle): Promise<number> => {
     const [row] = await tx.insert(projects).values(project).returning({ id: projects.id });
     const projectId = row!.id;
     if (links.coAgencyIds.length) {
@@ -41,75 +41,55 @@ export function insertProject(
         .values(links.beneficiaryIds.map((householdId) => ({ projectId, householdId })));
     }
     return projectId;
-  });
+  };
 }
 
-export interface ProjectChanges {
-  set: Partial<NewProject>;
-  funds: Fund[] | null;
-  addBeneficiaryIds: number[];
-  removeBeneficiaryIds: number[];
-  /** Checked against the locked row merged with the changes: the first problem, if any. */
-  check: (
-    current: Record<string, unknown>,
-    merged: Record<string, unknown>,
-  ) => { field: string; code: string; message: string } | null;
-}
+const fundsKey = (funds: Fund[]) =>
+  JSON.stringify(
+    [...funds].map((f) => [f.source, Number(f.amount)]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+  );
 
-const sameFunds = (a: Fund[], b: Fund[]) => {
-  const key = (funds: Fund[]) =>
-    JSON.stringify(
-      [...funds].map((f) => [f.source, Number(f.amount)]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
-    );
-  return key(a) === key(b);
-};
-
-/** Locks the project (in scope), checks its version, applies what differs and bumps the version once. */
-export function updateProjectRow(ctx: Context, id: number, version: number, changes: ProjectChanges): Promise<TxState> {
-  return ctx.db.transaction(async (tx) => {
-    const current = await lockRow(tx, projects, id, ctx.access.scope(projects.regionCode));
-    if (!current) return { kind: "missing" } as const;
-    if (current.version !== version) return { kind: "conflict", currentVersion: current.version as number };
-    const problem = changes.check(current, { ...current, ...changes.set });
-    if (problem) return { kind: "invalid", ...problem };
-    const set = Object.fromEntries(
-      Object.entries(changes.set).filter(([key, value]) => (current[key] ?? null) !== (value ?? null)),
-    );
-    let changed = Object.keys(set).length > 0;
-    if (changes.funds) {
-      const funds = await tx.select().from(projectFunds).where(eq(projectFunds.projectId, id));
-      if (!sameFunds(funds, changes.funds)) {
-        changed = true;
-        await tx.delete(projectFunds).where(eq(projectFunds.projectId, id));
-        if (changes.funds.length) {
-          await tx
-            .insert(projectFunds)
-            .values(changes.funds.map((f) => ({ projectId: id, source: f.source as Source, amount: f.amount })));
-        }
+/** The project's funds replaced by these, when they differ (each source once). */
+export function replaceFunds(funds: Fund[]): Effect {
+  return {
+    fields: ["funds"],
+    async apply(tx, project) {
+      const id = project.id as number;
+      const current = await tx.select().from(projectFunds).where(eq(projectFunds.projectId, id));
+      if (fundsKey(current) === fundsKey(funds)) return [];
+      await tx.delete(projectFunds).where(eq(projectFunds.projectId, id));
+      if (funds.length) {
+        await tx
+          .insert(projectFunds)
+          .values(funds.map((f) => ({ projectId: id, source: f.source as Source, amount: f.amount })));
       }
-    }
-    if (changes.addBeneficiaryIds.length) {
-      const added = await tx
-        .insert(projectBeneficiaries)
-        .values(changes.addBeneficiaryIds.map((householdId) => ({ projectId: id, householdId })))
-        .onConflictDoNothing()
-        .returning({ id: projectBeneficiaries.householdId });
-      changed ||= added.length > 0;
-    }
-    if (changes.removeBeneficiaryIds.length) {
-      const removed = await tx
-        .delete(projectBeneficiaries)
-        .where(
-          and(
-            eq(projectBeneficiaries.projectId, id),
-            inArray(projectBeneficiaries.householdId, changes.removeBeneficiaryIds),
-          ),
-        )
-        .returning({ id: projectBeneficiaries.householdId });
-      changed ||= removed.length > 0;
-    }
-    if (!changed) return { kind: "unchanged" } as const;
-    await bumpVersion(tx, projects, id, set);
-    return { kind: "applied", id };
-  });
+      return [{ field: "funds", oldValue: current, newValue: funds }];
+    },
+  };
+}
+
+/** Households added to and removed from the project's beneficiaries (a link present or absent is no change). */
+export function changeBeneficiaries(add: number[], remove: number[]): Effect {
+  return {
+    fields: ["beneficiaries"],
+    async apply(tx, project) {
+      const id = project.id as number;
+      const added = add.length
+        ? await tx
+            .insert(projectBeneficiaries)
+            .values(add.map((householdId) => ({ projectId: id, householdId })))
+            .onConflictDoNothing()
+            .returning({ id: projectBeneficiaries.householdId })
+        : [];
+      const removed = remove.length
+        ? await tx
+            .delete(projectBeneficiaries)
+            .where(and(eq(projectBeneficiaries.projectId, id), inArray(projectBeneficiaries.householdId, remove)))
+            .returning({ id: projectBeneficiaries.householdId })
+        : [];
+      return added.length || removed.length
+        ? [{ field: "beneficiaries", oldValue: removed.map((r) => r.id), newValue: added.map((r) => r.id) }]
+        : [];
+    },
+  };
 }

@@ -1,24 +1,26 @@
+import { assertWrites } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { thisYear } from "../../shared/dates.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
-import { projectById } from "../projects/project.loader.js";
+import { InputErrors, MAX_AMOUNT } from "../../shared/input-errors.js";
+import { create } from "../../writes/create.js";
+import { write, type Effect, type Problem, type Row } from "../../writes/engine.js";
+import type { WriteOutcome } from "../../writes/write.type.js";
+import { projectTarget } from "../projects/project.target.js";
 import type { ProjectRow } from "../projects/project.type.js";
-import { assertOwns } from "../stewardship/stewardship.service.js";
-import type { WriteOutcome } from "../stewardship/stewardship.type.js";
 import { villageById } from "../villages/village.loader.js";
 import type { CreateProjectInput, ProjectFundInput, UpdateProjectInput } from "./project-write.input.js";
-import { existingAgencyIds, insertProject, projectCodeTaken, updateProjectRow } from "./project-write.repository.js";
+import {
+  changeBeneficiaries,
+  existingAgencyIds,
+  insertProject,
+  projectCodeTaken,
+  replaceFunds,
+} from "./project-write.repository.js";
 import { findExistingRegionCodes, findHouseholdIdsInScope } from "./registry.repository.js";
-import { fromTxState, InputErrors, invalid, MAX_AMOUNT, uniqueViolation } from "./registry.validation.js";
-import { applied } from "../stewardship/write-outcome.js";
 
 const STATUS_ORDER = ["PLANNED", "APPROVED", "IN_PROGRESS", "COMPLETED", "ACCEPTED"];
-
-function reloadProject(ctx: Context, id: number) {
-  projectById(ctx).clear(id);
-  return projectById(ctx).load(id);
-}
 
 /** Each source once, each amount above 0 and below the ceiling. */
 function validFunds(funds: ProjectFundInput[], errors: InputErrors) {
@@ -49,22 +51,24 @@ async function agenciesExist(ctx: Context, ids: string[]): Promise<number[]> {
 }
 
 /** Dates and status that only make sense together: in progress has a start, done has an end. */
-function datesAgree(p: Record<string, unknown>) {
+function datesAgree(p: Row): Problem | null {
   const status = STATUS_ORDER.indexOf(p.status as string);
   if (p.startDate && p.endDate && (p.endDate as string) < (p.startDate as string)) {
-    return { field: "endDate", code: "INCONSISTENT", message: "A project cannot end before it starts." };
+    return { invalid: { path: ["endDate"], code: "INCONSISTENT", message: "A project cannot end before it starts." } };
   }
   if (status >= 2 && !p.startDate) {
-    return { field: "startDate", code: "REQUIRED", message: "A project in progress or done has a start date." };
+    return {
+      invalid: { path: ["startDate"], code: "REQUIRED", message: "A project in progress or done has a start date." },
+    };
   }
   if (status >= 3 && !p.endDate) {
-    return { field: "endDate", code: "REQUIRED", message: "A completed project has a completion date." };
+    return { invalid: { path: ["endDate"], code: "REQUIRED", message: "A completed project has a completion date." } };
   }
   return null;
 }
 
 export async function createProject(ctx: Context, input: CreateProjectInput): Promise<WriteOutcome<ProjectRow>> {
-  assertOwns(ctx, "Project", [
+  assertWrites(ctx.access, "Project", [
     "code",
     "name",
     "category",
@@ -80,7 +84,7 @@ export async function createProject(ctx: Context, input: CreateProjectInput): Pr
     "noticePlace",
     "funds",
   ]);
-  if (input.beneficiaryIds?.length) assertOwns(ctx, "Project", ["beneficiaries"]);
+  if (input.beneficiaryIds?.length) assertWrites(ctx.access, "Project", ["beneficiaries"]);
   const errors = new InputErrors();
   errors.required(["code"], input.code, "the project code");
   errors.required(["name"], input.name, "the project name");
@@ -113,37 +117,32 @@ export async function createProject(ctx: Context, input: CreateProjectInput): Pr
   errors.date(["noticePublishedOn"], input.noticePublishedOn);
   const status = input.status ?? "PLANNED";
   const problem = datesAgree({ status, startDate: input.startDate, endDate: input.endDate });
-  if (problem) errors.add([problem.field], problem.code, problem.message);
+  if (problem && "invalid" in problem) errors.add(problem.invalid.path, problem.invalid.code, problem.invalid.message);
   const funds = validFunds(input.funds, errors);
   const [leadAgencyId] = await agenciesExist(ctx, [input.leadAgencyId]);
   const coAgencyIds = (await agenciesExist(ctx, input.coAgencyIds ?? [])).filter((id) => id !== leadAgencyId);
   const beneficiaryIds = await householdsInScope(ctx, input.beneficiaryIds ?? []);
-  if (errors.any) return invalid(errors);
-  try {
-    const id = await insertProject(
-      ctx,
-      {
-        code: input.code.trim(),
-        name: input.name.trim(),
-        category: input.category as "ROAD",
-        regionCode: regionCode!,
-        villageId,
-        year: input.year,
-        status: status as "PLANNED",
-        leadAgencyId: leadAgencyId!,
-        startDate: input.startDate ?? null,
-        endDate: input.endDate ?? null,
-        noticePublishedOn: input.noticePublishedOn ?? null,
-        noticePlace: input.noticePlace ?? null,
-      },
-      { coAgencyIds, funds, beneficiaryIds },
-    );
-    return applied(await reloadProject(ctx, id));
-  } catch (error) {
-    if (uniqueViolation(error) === null) throw error;
-    errors.add(["code"], "DUPLICATE", "This project code is already used.");
-    return invalid(errors);
-  }
+  const project = {
+    code: input.code.trim(),
+    name: input.name.trim(),
+    category: input.category as "ROAD",
+    regionCode: regionCode!,
+    villageId,
+    year: input.year,
+    status: status as "PLANNED",
+    leadAgencyId: leadAgencyId!,
+    startDate: input.startDate ?? null,
+    endDate: input.endDate ?? null,
+    noticePublishedOn: input.noticePublishedOn ?? null,
+    noticePlace: input.noticePlace ?? null,
+  };
+  const duplicateCode = { path: ["code"], message: "This project code is already used." };
+  return create(
+    ctx,
+    projectTarget,
+    { insert: insertProject(project, { coAgencyIds, funds, beneficiaryIds }), duplicates: {}, fallback: duplicateCode },
+    errors,
+  );
 }
 
 export async function updateProject(ctx: Context, input: UpdateProjectInput): Promise<WriteOutcome<ProjectRow>> {
@@ -155,38 +154,48 @@ export async function updateProject(ctx: Context, input: UpdateProjectInput): Pr
   );
   const adding = input.addBeneficiaryIds ?? [];
   const removing = input.removeBeneficiaryIds ?? [];
-  assertOwns(ctx, "Project", [...Object.keys(set), ...(input.funds ? ["funds"] : [])]);
-  if (adding.length || removing.length) assertOwns(ctx, "Project", ["beneficiaries"]);
+  // Ownership first, before any lookup: the fields written are known from the input already.
+  assertWrites(ctx.access, "Project", [
+    ...Object.keys(set),
+    ...(input.funds ? ["funds"] : []),
+    ...(adding.length || removing.length ? ["beneficiaries"] : []),
+  ]);
   const errors = new InputErrors();
   if (input.name != null) errors.required(["name"], input.name, "the project name");
   errors.date(["startDate"], input.startDate, false);
   errors.date(["endDate"], input.endDate);
   errors.date(["noticePublishedOn"], input.noticePublishedOn);
   const funds = input.funds ? validFunds(input.funds, errors) : null;
-  const addBeneficiaryIds = await householdsInScope(ctx, adding);
-  const removeBeneficiaryIds = await householdsInScope(ctx, removing);
-  if (addBeneficiaryIds.some((h) => removeBeneficiaryIds.includes(h))) {
-    errors.add(["removeBeneficiaryIds"], "INCONSISTENT", "Do not add and remove the same household.");
+  const effects: Effect[] = [];
+  if (funds) effects.push(replaceFunds(funds));
+  if (adding.length || removing.length) {
+    const addBeneficiaryIds = await householdsInScope(ctx, adding);
+    const removeBeneficiaryIds = await householdsInScope(ctx, removing);
+    if (addBeneficiaryIds.some((h) => removeBeneficiaryIds.includes(h))) {
+      errors.add(["removeBeneficiaryIds"], "INCONSISTENT", "Do not add and remove the same household.");
+    }
+    effects.push(changeBeneficiaries(addBeneficiaryIds, removeBeneficiaryIds));
   }
-  if (!Object.keys(set).length && !funds && !adding.length && !removing.length) {
+  if (!Object.keys(set).length && !effects.length)
     errors.add(["name"], "REQUIRED", "Give at least one value to change.");
-  }
-  if (errors.any) return invalid(errors);
-  const state = await updateProjectRow(ctx, id, input.version, {
+  const record = {
+    id,
+    version: input.version,
+    reason: null,
     set,
-    funds,
-    addBeneficiaryIds,
-    removeBeneficiaryIds,
-    check: (current, merged) => {
+    effects,
+    check: (current: Row, merged: Row): Problem | null => {
       if (STATUS_ORDER.indexOf(merged.status as string) < STATUS_ORDER.indexOf(current.status as string)) {
         return {
-          field: "status",
-          code: "INVALID_TRANSITION",
-          message: `A project moves forward only: it is ${String(current.status)} already.`,
+          invalid: {
+            path: ["status"],
+            code: "INVALID_TRANSITION",
+            message: `A project moves forward only: it is ${String(current.status)} already.`,
+          },
         };
       }
       return datesAgree(merged);
     },
-  });
-  return fromTxState(state, { type: "Project", version: input.version }, () => reloadProject(ctx, id), errors);
+  };
+  return write(ctx, projectTarget, record, errors);
 }

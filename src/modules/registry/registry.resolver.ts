@@ -1,6 +1,10 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../context.js";
-import { HouseholdWriteResult, MemberWriteResult, VillageWriteResult } from "../stewardship/stewardship.type.js";
+import { runOwnedWrite } from "../../writes/owned-write.js";
+import { AgencyWriteResult } from "../agencies/agency.target.js";
+import { HouseholdWriteResult, MemberWriteResult } from "../households/household.target.js";
+import { AssetWriteResult, ProjectWriteResult } from "../projects/project.target.js";
+import { VillageWriteResult } from "../villages/village.target.js";
 import {
   AssignAgencyToVillageInput,
   AssignVillageCadreInput,
@@ -19,7 +23,6 @@ import {
 import { assignHelper, recordLabour, registerHousehold, registerMember } from "./household-registration.service.js";
 import { CreateProjectInput, UpdateProjectInput } from "./project-write.input.js";
 import { createProject, updateProject } from "./project-write.service.js";
-import { AgencyWriteResult, AssetWriteResult, ProjectWriteResult } from "./registry.type.js";
 
 /** The registry owner's (乡村振兴局) writes to households and members, named for what its officers do. */
 @Resolver()
@@ -40,7 +43,7 @@ export class HouseholdRegistrationResolver {
     description: "Registry owner: record a member's labour capacity and employment.",
   })
   recordLabour(@Ctx() ctx: Context, @Arg("input", () => RecordLabourInput) input: RecordLabourInput) {
-    return recordLabour(ctx, input);
+    return runOwnedWrite(ctx, recordLabour, input);
   }
 
   @Mutation(() => HouseholdWriteResult, {

@@ -1,3 +1,1 @@
-import { StewardshipResolver } from "./stewardship.resolver.js";
-
-export const stewardshipResolvers = [StewardshipResolver];
+export { stewardshipResolvers } from "./stewardship.resolver.js";

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Drizzle } from "../../db/client.js";
-import { writeBatches } from "../../db/schema.js";
+import type { Drizzle } from "../db/client.js";
+import { writeBatches } from "../db/schema.js";
 
 export interface BatchClaim {
   principal: string;

@@ -1,13 +1,6 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import {
-  ChangeHouseholdStatusInput,
-  RecordAssistanceInput,
-  RecordHealthInput,
-  RecordHousingAssessmentInput,
-  RecordSchoolingInput,
-  RecordVillageRoadInput,
-} from "./stewardship.input.js";
-import { InputError } from "./stewardship.type.js";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType, type ClassType } from "type-graphql";
+import type { InputError } from "../shared/input-errors.js";
+import { InputErrorType } from "./write.type.js";
 
 export const BatchRecordStatus = { APPLIED: "APPLIED", UNCHANGED: "UNCHANGED", REJECTED: "REJECTED" } as const;
 export type BatchRecordStatus = (typeof BatchRecordStatus)[keyof typeof BatchRecordStatus];
@@ -49,7 +42,7 @@ export class BatchRecordResult {
   @Field(() => Int, { nullable: true, description: "For a CONFLICT: the row's current version." })
   currentVersion!: number | null;
 
-  @Field(() => [InputError], { description: "Problems with the record's fields (paths start at its index)." })
+  @Field(() => [InputErrorType], { description: "Problems with the record's fields (paths start at its index)." })
   inputErrors!: InputError[];
 }
 
@@ -79,7 +72,8 @@ export class BatchWriteResult {
 const KEY =
   "A key of your choosing (≤ 200 characters): a retry with the same key and records returns the first result and applies nothing again.";
 
-function batchInput<T extends object>(record: new () => T, name: string, what: string) {
+/** The `<Name>BatchInput` of a write: its single input repeated, with an optional idempotency key. */
+export function batchInput<T extends object>(record: ClassType<T>, name: string, what: string) {
   @InputType(`${name}BatchInput`, { description: `Up to MAX_BATCH_RECORDS (default 5,000) ${what} in one call.` })
   class BatchInput {
     @Field(() => [record], { description: `The ${what}.` })
@@ -90,25 +84,6 @@ function batchInput<T extends object>(record: new () => T, name: string, what: s
   }
   return BatchInput;
 }
-
-export const RecordSchoolingBatchInput = batchInput(RecordSchoolingInput, "RecordSchooling", "schooling records");
-export const RecordHealthBatchInput = batchInput(RecordHealthInput, "RecordHealth", "health records");
-export const RecordAssistanceBatchInput = batchInput(RecordAssistanceInput, "RecordAssistance", "assistance records");
-export const RecordHousingAssessmentBatchInput = batchInput(
-  RecordHousingAssessmentInput,
-  "RecordHousingAssessment",
-  "housing assessments",
-);
-export const RecordVillageRoadBatchInput = batchInput(
-  RecordVillageRoadInput,
-  "RecordVillageRoad",
-  "village road records",
-);
-export const ChangeHouseholdStatusBatchInput = batchInput(
-  ChangeHouseholdStatusInput,
-  "ChangeHouseholdStatus",
-  "status changes",
-);
 
 export interface BatchInputOf<T> {
   records: T[];

@@ -1,16 +1,16 @@
-import { Field, Int, ObjectType } from "type-graphql";
-import { Household } from "../households/household.type.js";
-import { Member } from "../households/member.type.js";
-import { Village } from "../villages/village.type.js";
-import { RiskAlert } from "../monitoring/alert.type.js";
+import { Field, Int, ObjectType, type ClassType } from "type-graphql";
+import type { InputError } from "../shared/input-errors.js";
 
 @ObjectType("InputError", { description: "One problem with one input field: show it next to that field." })
-export class InputError {
+export class InputErrorType implements InputError {
   @Field(() => [String], { description: 'Path of the field in the input, e.g. ["input", "housingRenovationYear"].' })
   path!: string[];
 
-  @Field(() => String, { description: "Stable code, e.g. REQUIRED, OUT_OF_RANGE, IN_THE_FUTURE, INCONSISTENT." })
-  code!: string;
+  @Field(() => String, {
+    description:
+      "Stable code: REQUIRED, INVALID_FORMAT, INVALID_CHECKSUM, INVALID_DATE, MISMATCH_ID_NUMBER, IN_THE_FUTURE, OUT_OF_RANGE, INCONSISTENT, INVALID_TRANSITION, DUPLICATE or UNKNOWN_REGION.",
+  })
+  code!: InputError["code"];
 
   @Field(() => String, { description: "What is wrong, for people." })
   message!: string;
@@ -28,7 +28,17 @@ export class WriteError {
   currentVersion!: number | null;
 }
 
-export function resultType<T extends object>(node: new () => T, name: string, what: string) {
+/** What every write answers: applied (or unchanged), rejected input, or a valid write not applied. */
+export interface WriteOutcome<R> {
+  ok: boolean;
+  unchanged: boolean;
+  record: R | null;
+  inputErrors: InputError[];
+  error: WriteError | null;
+}
+
+/** The `<Name>WriteResult` object type of the writes to a node type. */
+export function resultType<T extends object>(node: ClassType<T>, name: string, what: string) {
   @ObjectType(`${name}WriteResult`, { description: `The outcome of a write to a ${what}.` })
   class WriteResult {
     @Field(() => Boolean, {
@@ -42,7 +52,7 @@ export function resultType<T extends object>(node: new () => T, name: string, wh
     @Field(() => node, { nullable: true, description: `The ${what} after the write, as you may see it.` })
     record!: T | null;
 
-    @Field(() => [InputError], { description: "Problems with the input; empty when it was valid." })
+    @Field(() => [InputErrorType], { description: "Problems with the input; empty when it was valid." })
     inputErrors!: InputError[];
 
     @Field(() => WriteError, { nullable: true, description: "Why a valid input was not applied (e.g. CONFLICT)." })
@@ -50,16 +60,3 @@ export function resultType<T extends object>(node: new () => T, name: string, wh
   }
   return WriteResult;
 }
-
-export const MemberWriteResult = resultType(Member, "Member", "member");
-export const HouseholdWriteResult = resultType(Household, "Household", "household");
-export const VillageWriteResult = resultType(Village, "Village", "village");
-
-export interface WriteOutcome<R> {
-  ok: boolean;
-  unchanged: boolean;
-  record: R | null;
-  inputErrors: InputError[];
-  error: WriteError | null;
-}
-export const AlertWriteResult = resultType(RiskAlert, "Alert", "risk alert");

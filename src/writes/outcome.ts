@@ -1,6 +1,7 @@
-import type { InputError, WriteOutcome } from "./stewardship.type.js";
+import type { InputError } from "../shared/input-errors.js";
+import type { WriteOutcome } from "./write.type.js";
 
-/** What every write answers (stewardship, registry, alerts): one builder per outcome. */
+/** What every write answers (department writes, the registry owner's, alerts): one builder per outcome. */
 export function applied<R>(record: R | null, unchanged = false): WriteOutcome<R> {
   return { ok: true, unchanged, record, inputErrors: [], error: null };
 }

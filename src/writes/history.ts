@@ -1,0 +1,117 @@
+import type { Context } from "../context.js";
+import type { Drizzle } from "../db/client.js";
+import { householdEvents, villageEvents } from "../db/schema.js";
+import { today } from "../shared/dates.js";
+import type { Row, WriteRecord, WriteTarget } from "./engine.js";
+
+type HouseholdEvent = typeof householdEvents.$inferInsert;
+type VillageEvent = typeof villageEvents.$inferInsert;
+export type HouseholdStatus = NonNullable<HouseholdEvent["toStatus"]>;
+
+/** One change a write made: a field of the target type, old → new, on a day (default today). */
+export interface Change {
+  field: string;
+  oldValue?: unknown;
+  newValue?: unknown;
+  occurredOn?: string;
+}
+
+/** A status change of 动态管理: recorded as one event of its kind, dated when it happened. */
+export interface StatusEvent {
+  kind: "EXITED" | "PLACED_UNDER_MONITORING" | "RETURNED_TO_POVERTY" | "RISK_ELIMINATED";
+  occurredOn: string;
+}
+
+const CHUNK = 1000;
+
+/**
+ * The history of one write (动态管理: history is data, never overwritten): the changes of the
+ * target's rows, kept on their household or their village — who, which department, when, which
+ * field (`Type.field`), old → new, why — appended in as few statements as the rows allow.
+ */
+export class HistoryBook {
+  private readonly households: HouseholdEvent[] = [];
+  private readonly villages: VillageEvent[] = [];
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly target: Pick<WriteTarget, "type" | "history">,
+  ) {}
+
+  record(record: Pick<WriteRecord, "reason" | "event">, before: Row, after: Row, changes: readonly Change[]): void {
+    const where = this.target.history;
+    if (!where) return;
+    const { id: recordedBy, department } = this.ctx.access.principal;
+    const reason = record.reason ?? "";
+    if ("village" in where) {
+      for (const c of changes) {
+        this.villages.push({
+          villageId: after[where.village] as number,
+          field: `${this.target.type}.${c.field}`,
+          oldValue: c.oldValue ?? null,
+          newValue: c.newValue ?? null,
+          reason,
+          recordedBy,
+          department,
+        });
+      }
+      return;
+    }
+    const householdId = after[where.household] as number;
+    if (record.event) {
+      const event = record.event(before);
+      this.households.push({
+        householdId,
+        kind: event.kind,
+        occurredOn: event.occurredOn,
+        fromStatus: before.status as HouseholdStatus,
+        toStatus: after.status as HouseholdStatus,
+        field: "Household.status",
+        oldValue: { status: before.status, monitoringType: before.monitoringType ?? null },
+        newValue: { status: after.status, monitoringType: after.monitoringType ?? null },
+        reason,
+        recordedBy,
+        department,
+      });
+      return;
+    }
+    for (const c of changes) {
+      this.households.push({
+        householdId,
+        kind: "FIELD_CHANGED",
+        occurredOn: c.occurredOn ?? today(),
+        field: `${this.target.type}.${c.field}`,
+        oldValue: c.oldValue ?? null,
+        newValue: c.newValue ?? null,
+        reason,
+        recordedBy,
+        department,
+      });
+    }
+  }
+
+  /** A household's first event: identified (建档立卡) or registered as monitored, with its status. */
+  identified(householdId: number, household: Row, occurredOn: string, reason: string): void {
+    const { id: recordedBy, department } = this.ctx.access.principal;
+    this.households.push({
+      householdId,
+      kind: "IDENTIFIED",
+      occurredOn,
+      toStatus: household.status as HouseholdStatus,
+      field: "Household.status",
+      newValue: { status: household.status, monitoringType: household.monitoringType ?? null },
+      reason,
+      recordedBy,
+      department,
+    });
+  }
+
+  async append(tx: Drizzle): Promise<void> {
+    for (let i = 0; i < this.households.length; i += CHUNK) {
+      await tx.insert(householdEvents).values(this.households.slice(i, i + CHUNK));
+    }
+    for (let i = 0; i < this.villages.length; i += CHUNK) {
+      await tx.insert(villageEvents).values(this.villages.slice(i, i + CHUNK));
+    }
+  }
+}
