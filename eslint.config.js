@@ -11,4 +11,21 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
+  {
+    // shared/ is the bottom layer: the access layer and the modules build on it, never the reverse.
+    files: ["src/shared/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)(access|modules)/",
+              message: "shared/ imports nothing from access/ or modules/: pass what it needs in, or move the code up.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -78,10 +78,11 @@ const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
       async didEncounterErrors({ errors, contextValue }) {
         for (const error of errors) logIfUnexpected(error, contextValue.requestId);
       },
-      async willSendResponse({ response, contextValue }) {
+      async willSendResponse({ response, contextValue, errors }) {
         if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
-        response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
-          publicError(e, contextValue.requestId),
+        // Apollo formats `errors` one for one, in order, into the response's errors.
+        response.body.singleResult.errors = response.body.singleResult.errors.map((e, i) =>
+          publicError(e, errors?.[i], contextValue.requestId),
         );
       },
     };

@@ -6,7 +6,7 @@ import { buildSchema, createResolversMap, type PubSub } from "type-graphql";
 import type { Context } from "./context.js";
 import { resolvers } from "./modules/index.js";
 import { fromGlobalId } from "./shared/global-id.js";
-import { fetchNode, nodeTypes } from "./shared/node-registry.js";
+import { fetchNode, nodeTypes } from "./modules/node/node.types.js";
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
 

@@ -2,7 +2,9 @@ import { printSubgraphSchema } from "@apollo/subgraph";
 import { printSchema } from "graphql";
 import { compilePolicy } from "./access/compile.js";
 import { contractSchemas } from "./access/contract.js";
-import { loadPolicyFile } from "./access/policy.js";
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defaultPolicyPath, loadPolicyFile } from "./access/policy.js";
 import { buildApiSchema } from "./build-schema.js";
 
 const banner = (what: string) => `# -----------------------------------------------------------------------------
@@ -10,11 +12,14 @@ const banner = (what: string) => `# --------------------------------------------
 # DO NOT EDIT: change the code or the policy, then regenerate.
 `;
 
+const projectRoot = fileURLToPath(new URL("../", import.meta.url));
+
 /**
  * The generated schema files: schema/schema.graphql (the subgraph SDL the server answers
- * `_service` with) and schema/contracts/<DEPARTMENT>.graphql (what each department may see).
+ * `_service` with) and schema/contracts/<DEPARTMENT>.graphql (what each department may see under
+ * the policy the server enforces: `policyFile`, as configured by POLICY_FILE).
  */
-export async function emittedSchemaFiles(): Promise<Map<string, string>> {
+export async function emittedSchemaFiles(policyFile = defaultPolicyPath): Promise<Map<string, string>> {
   const schema = await buildApiSchema();
   const files = new Map<string, string>();
   files.set(
@@ -24,11 +29,11 @@ export async function emittedSchemaFiles(): Promise<Map<string, string>> {
 
 ${printSubgraphSchema(schema).trim()}\n`,
   );
-  const contracts = contractSchemas(schema, compilePolicy(loadPolicyFile(), schema));
+  const contracts = contractSchemas(schema, compilePolicy(loadPolicyFile(policyFile), schema));
   for (const [department, contract] of contracts) {
     files.set(
       `contracts/${department}.graphql`,
-      `${banner(" and src/access/policy.yaml")}# The contract of ${department}: only the types and fields this department may see.
+      `${banner(` and ${relative(projectRoot, policyFile)}`)}# The contract of ${department}: only the types and fields this department may see.
 # Introspection by one of its principals returns exactly this schema.
 # -----------------------------------------------------------------------------
 

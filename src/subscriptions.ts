@@ -85,7 +85,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
       async onSubscribe(ctx, id, payload) {
         const state = states.get(ctx);
         if (!state?.access)
-          return [new GraphQLError("Not authenticated.", { extensions: { code: "UNAUTHENTICATED" } })];
+          return [new UnauthenticatedError("Not authenticated.")];
         let document: DocumentNode;
         try {
           document = documents.get(payload.query) ?? parse(payload.query);
@@ -152,7 +152,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
             requestId: context.requestId,
             error: String(error),
           });
-          return { errors: [publicError({ message: "audit append failed" }, context.requestId)] };
+          return { errors: [publicError({ message: "audit append failed" }, undefined, context.requestId)] };
         }
         return answer;
       },
@@ -171,6 +171,6 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
 function maskErrors(errors: readonly GraphQLError[], requestId: string) {
   return errors.map((error) => {
     logIfUnexpected(error, requestId);
-    return publicError(error.toJSON(), requestId);
+    return publicError(error.toJSON(), error, requestId);
   });
 }

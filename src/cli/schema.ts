@@ -2,14 +2,16 @@ import "reflect-metadata";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadConfig } from "../config.js";
 import { emittedSchemaFiles } from "../schema-file.js";
 
 /**
  * `npm run schema` writes schema/schema.graphql and schema/contracts/*.graphql; `--check` fails
- * when a committed file differs from what the code and the policy build (the drift check).
+ * when a committed file differs from what the code and the policy (POLICY_FILE) build (the drift check).
  */
 const folder = fileURLToPath(new URL("../../schema/", import.meta.url));
-const files = await emittedSchemaFiles();
+// The contracts of the policy the server enforces: the same POLICY_FILE.
+const files = await emittedSchemaFiles(loadConfig().POLICY_FILE);
 const read = (path: string) => {
   try {
     return readFileSync(path, "utf8");

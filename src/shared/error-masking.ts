@@ -1,24 +1,20 @@
+import { ApolloServerErrorCode } from "@apollo/server/errors";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
+import { ClientError } from "./errors.js";
 import { log } from "./log.js";
 
-/** Codes raised on purpose (ours and Apollo's): their messages are written for the client. */
-const KNOWN_CODES = new Set([
-  "BAD_USER_INPUT",
-  "FORBIDDEN",
-  "UNAUTHENTICATED",
-  "CONFLICT",
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-]);
+/** Apollo's own codes for a request it refused (parse, validation, variables …), written for the client. */
+const APOLLO_CODES = new Set<string>(
+  Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
+);
 
-const known = (error: { extensions?: Record<string, unknown> }) => {
+/** Raised on purpose: one of our typed errors (by class, wherever it was wrapped), or one of Apollo's. */
+function deliberate(error: GraphQLError | undefined): boolean {
+  if (!error) return false;
+  if (error instanceof ClientError || error.originalError instanceof ClientError) return true;
   const code = error.extensions?.code;
-  return typeof code === "string" && KNOWN_CODES.has(code);
-};
+  return typeof code === "string" && APOLLO_CODES.has(code);
+}
 
 /**
  * A failed statement's text carries its parameters (ids, and in lookups possibly personal values):
@@ -33,7 +29,7 @@ function forLog(text: string): string {
 
 /** Logs an error not raised on purpose (a database fault, a bug) under the request id. */
 export function logIfUnexpected(error: GraphQLError, requestId: string): void {
-  if (known(error)) return;
+  if (deliberate(error)) return;
   const cause = error.originalError ?? error;
   log("error", "unexpected error", {
     requestId,
@@ -44,14 +40,18 @@ export function logIfUnexpected(error: GraphQLError, requestId: string): void {
 }
 
 /**
- * What the client receives of an error: itself when raised on purpose, otherwise a bare
- * INTERNAL_SERVER_ERROR with the request id (the detail is only in the log).
+ * What the client receives of an error (`formatted`, the form of `error`): itself when raised on
+ * purpose, otherwise a bare INTERNAL_SERVER_ERROR with the request id (the detail is only in the log).
  */
-export function publicError(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
-  if (known(error)) return error;
+export function publicError(
+  formatted: GraphQLFormattedError,
+  error: GraphQLError | undefined,
+  requestId: string,
+): GraphQLFormattedError {
+  if (deliberate(error)) return formatted;
   return {
     message: `Internal server error (request ${requestId}).`,
-    path: error.path,
+    path: formatted.path,
     extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
   };
 }

@@ -1,34 +1,31 @@
 import { GraphQLError } from "graphql";
 
-/** Typed errors with a stable `extensions.code`; messages never carry SQL, stacks or hidden values. */
-export class BadUserInputError extends GraphQLError {
+/**
+ * An error raised on purpose for the client: its message is written for the client and is sent as
+ * is, with its stable `extensions.code`. Every typed error extends it; anything else that reaches
+ * the client is masked as INTERNAL_SERVER_ERROR (error-masking.ts). Messages never carry SQL,
+ * stacks or values the principal may not see.
+ */
+export abstract class ClientError extends GraphQLError {
+  constructor(message: string, code: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+}
+
+export class BadUserInputError extends ClientError {
   constructor(message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code: "BAD_USER_INPUT" } });
+    super(message, "BAD_USER_INPUT", extensions);
   }
 }
 
-export class ForbiddenError extends GraphQLError {
+export class ForbiddenError extends ClientError {
   constructor(message = "Not allowed for your department.") {
-    super(message, { extensions: { code: "FORBIDDEN" } });
+    super(message, "FORBIDDEN");
   }
 }
 
-export class UnauthenticatedError extends GraphQLError {
+export class UnauthenticatedError extends ClientError {
   constructor(message = "Invalid or expired credentials.") {
-    super(message, { extensions: { code: "UNAUTHENTICATED" } });
-  }
-}
-
-export class ConflictError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: "CONFLICT" } });
-  }
-}
-
-export class InternalError extends GraphQLError {
-  constructor(requestId: string) {
-    super(`Internal server error (request ${requestId}).`, {
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-    });
+    super(message, "UNAUTHENTICATED");
   }
 }

@@ -1,4 +1,3 @@
-import { noteRows } from "../access/audit.js";
 import { toGlobalId } from "./global-id.js";
 
 /** A fetched row: its database key kept as `rowId`, its `id` replaced by the Relay global id. */
@@ -6,7 +5,6 @@ export type Node<R> = Omit<R, "id"> & { id: string; rowId: number };
 
 /** Sets global ids in place (one pass, no copies): big pages stay cheap. */
 export function withGlobalIds<R extends { id: number }>(type: string, rows: R[]): Node<R>[] {
-  noteRows(type, rows);
   for (const row of rows as unknown as { id: number | string; rowId: number }[]) {
     row.rowId = row.id as number;
     row.id = toGlobalId(type, row.id);

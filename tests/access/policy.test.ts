@@ -1,9 +1,12 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { createApp } from "../../src/app.js";
 import { defaultPolicyPath, parsePolicy } from "../../src/access/policy.js";
 import { signToken } from "../../src/access/token.js";
+import { emittedSchemaFiles } from "../../src/schema-file.js";
 import { authHeaders, createTestApp, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -104,5 +107,21 @@ describe("introspection", () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe("npm run schema", () => {
+  it("writes the contracts of the policy file the server is configured with (POLICY_FILE)", async () => {
+    const data = policyData();
+    // A policy in which transport may no longer see the village core (a collective's income, …).
+    delete data.groups["village-core"]!.access.TRANSPORT;
+    const folder = mkdtempSync(join(tmpdir(), "xg-policy-"));
+    const file = join(folder, "policy.yaml");
+    writeFileSync(file, stringify(data));
+    const configured = await emittedSchemaFiles(file);
+    const standard = await emittedSchemaFiles();
+    expect(standard.get("contracts/TRANSPORT.graphql")).toContain("collectiveIncome");
+    expect(configured.get("contracts/TRANSPORT.graphql")).not.toContain("collectiveIncome");
+    expect(configured.get("contracts/TRANSPORT.graphql")).toContain(file.slice(1));
   });
 });

@@ -1,7 +1,5 @@
 import type { Context } from "../../context.js";
-import { intKey } from "../../shared/global-id.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
-import { registerNode } from "../../shared/node-registry.js";
 import {
   findCadresByAgencies,
   findCadresByIds,
@@ -31,4 +29,3 @@ export const firstSecretaryByVillage = defineLoader(async (ctx: Context, village
   byKey(villageIds, await findFirstSecretariesByVillages(ctx, villageIds), (c) => c.servedVillageId),
 );
 
-registerNode("Cadre", (ctx, key) => cadreById(ctx).load(intKey(key, "Cadre")));

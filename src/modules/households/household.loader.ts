@@ -1,7 +1,5 @@
 import type { Context } from "../../context.js";
-import { intKey } from "../../shared/global-id.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
-import { registerNode } from "../../shared/node-registry.js";
 import {
   countHouseholdsByVillages,
   findEventsByHouseholds,
@@ -30,4 +28,3 @@ export const eventsByHousehold = defineLoader(async (ctx: Context, ids: readonly
   groupByKey(ids, await findEventsByHouseholds(ctx, ids), (r) => r.householdId),
 );
 
-registerNode("Household", (ctx, key) => householdById(ctx).load(intKey(key, "Household")));

@@ -1,7 +1,5 @@
 import type { Context } from "../../context.js";
-import { intKey } from "../../shared/global-id.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
-import { registerNode } from "../../shared/node-registry.js";
 import { findMembersByHouseholds, findMembersByIds } from "./member.repository.js";
 
 export const memberById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
@@ -13,4 +11,3 @@ export const membersByHousehold = defineLoader(async (ctx: Context, householdIds
   groupByKey(householdIds, await findMembersByHouseholds(ctx, householdIds), (m) => m.householdId),
 );
 
-registerNode("Member", (ctx, key) => memberById(ctx).load(intKey(key, "Member")));

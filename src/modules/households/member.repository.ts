@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
+import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import { members } from "../../db/schema.js";
 import { queryPage } from "../../shared/page-query.js";
@@ -44,6 +45,8 @@ function columns(ctx: Context) {
 
 const map = (rows: Record<string, unknown>[]) => {
   isoTimestamps(rows, ["updatedAt"]);
+  // Member rows are personal data: the read audit records their households.
+  noteRows("Member", rows);
   return withGlobalIds("Member", rows as { id: number }[]) as unknown as MemberRow[];
 };
 

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context.js";
 import { fromGlobalId } from "../../shared/global-id.js";
 import { NodeInterface } from "../../shared/node.js";
-import { fetchNode } from "../../shared/node-registry.js";
+import { fetchNode } from "./node.types.js";
 
 @Resolver()
 export class NodeResolver {

@@ -1,7 +1,5 @@
 import type { Context } from "../../context.js";
-import { intKey } from "../../shared/global-id.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
-import { registerNode } from "../../shared/node-registry.js";
 import {
   findAssetsByCustodianHouseholds,
   findAssetsByIds,
@@ -43,4 +41,3 @@ export const incomesByAsset = defineLoader(async (ctx: Context, assetIds: readon
   groupByKey(assetIds, await findIncomesByAssets(ctx, assetIds), (i) => i.assetId),
 );
 
-registerNode("Asset", (ctx, key) => assetById(ctx).load(intKey(key, "Asset")));

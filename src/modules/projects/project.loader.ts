@@ -1,7 +1,5 @@
 import type { Context } from "../../context.js";
-import { intKey } from "../../shared/global-id.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
-import { registerNode } from "../../shared/node-registry.js";
 import { agencyById } from "../agencies/agency.loader.js";
 import {
   countBeneficiaries,
@@ -72,4 +70,3 @@ export const projectsByHousehold = defineLoader(async (ctx: Context, householdId
   ),
 );
 
-registerNode("Project", (ctx, key) => projectById(ctx).load(intKey(key, "Project")));

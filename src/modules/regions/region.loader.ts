@@ -1,4 +1,3 @@
-import { registerNode } from "../../shared/node-registry.js";
 import type { Context } from "../../context.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
 import { findRegionsByCodes, findRegionsByParents } from "./region.repository.js";
@@ -11,4 +10,3 @@ export const regionChildren = defineLoader(async (ctx: Context, parents: readonl
   groupByKey(parents, await findRegionsByParents(ctx, parents), (r) => r.parentCode as string),
 );
 
-registerNode("Region", (ctx, key) => regionByCode(ctx).load(key));

@@ -1,5 +1,3 @@
-import { intKey } from "../../shared/global-id.js";
-import { registerNode } from "../../shared/node-registry.js";
 import type { Context } from "../../context.js";
 import { byKey, defineLoader, groupByKey } from "../../shared/loader.js";
 import {
@@ -21,7 +19,6 @@ export const villagesByTownship = defineLoader(async (ctx: Context, townships: r
   groupByKey(townships, await findVillagesByTownships(ctx, townships), (v) => v.townshipCode),
 );
 
-registerNode("Village", (ctx, key) => villageById(ctx).load(intKey(key, "Village")));
 
 /** History of each village (one statement per page of villages). */
 export const eventsByVillage = defineLoader(async (ctx: Context, ids: readonly number[]) =>
