@@ -1,7 +1,11 @@
+import type { GraphQLFormattedError } from "graphql";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createApp, type App, type AppOptions, type GraphQLBody } from "../../src/app.js";
 import { signToken } from "../../src/access/token.js";
 import { loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/client.js";
+import { openTestDatabase, type TestDatabase } from "./database.js";
+import { Facts } from "./facts.js";
 
 export const testConfig = loadConfig({ NODE_ENV: "test" });
 
@@ -26,5 +30,68 @@ export async function createTestApp(database: Database, options: AppOptions = {}
   return {
     ...app,
     graphql: (body: GraphQLBody, headers?: Record<string, string>) => graphql(body, headers ?? registry),
+  };
+}
+
+/** A response as a test reads it: `data` of the shape the operation asks for. */
+export interface Response<T> {
+  status: number;
+  data?: T | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export interface TestApp {
+  readonly app: App;
+  readonly database: TestDatabase;
+  /** Builders of the facts a test states (households, members, villages …). */
+  readonly facts: Facts;
+  /** Sends an operation (as the registry owner unless `headers` say otherwise) and types its data. */
+  query<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Response<T>>;
+  /** The same, expecting no error: the data itself. */
+  data<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
+}
+
+/**
+ * The app and its own database for one test file, opened before its tests and closed after them.
+ * By default the database is empty and the test states its facts with `facts`; `seed: "demo"`
+ * loads the demo tier for the stories that need a population (scope, matrix, statement counts).
+ */
+export function useTestApp(options: { seed?: "demo" | false; recordSql?: boolean; app?: AppOptions } = {}): TestApp {
+  let app: App | undefined;
+  let database: TestDatabase | undefined;
+  let facts: Facts | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase({ seed: options.seed ?? false, recordSql: options.recordSql });
+    app = await createTestApp(database, options.app);
+    facts = new Facts(database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.dispose();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useTestApp: used before its beforeAll ran");
+    return value;
+  };
+  const query = async <T>(text: string, variables: Record<string, unknown> = {}, headers?: Record<string, string>) => {
+    const { status, body } = await ready(app).graphql({ query: text, variables }, headers);
+    return { status, data: body.data as T | null | undefined, errors: body.errors };
+  };
+  return {
+    get app() {
+      return ready(app);
+    },
+    get database() {
+      return ready(database);
+    },
+    get facts() {
+      return ready(facts);
+    },
+    query,
+    async data<T>(text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+      const response = await query<T>(text, variables, headers);
+      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+      return response.data as T;
+    },
   };
 }

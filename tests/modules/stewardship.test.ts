@@ -1,42 +1,29 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/app.js";
-import { authHeaders, createTestApp } from "../helpers/app.js";
-import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { describe, expect, it } from "vitest";
+import { authHeaders, useTestApp } from "../helpers/app.js";
+
+type Result = {
+  ok: boolean;
+  unchanged: boolean;
+  record: Record<string, unknown> | null;
+  inputErrors: { path: string[]; code: string }[];
+  error: { code: string; currentVersion: number } | null;
+};
+type History = { kind: string; field: string; oldValue: string; newValue: string; reason: string; department: string };
 
 /** Each department is the steward of its fields: it writes them, and nobody else does. */
 describe("department stewardship", () => {
-  let database: TestDatabase;
-  let app: App;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    app = await createTestApp(database);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.dispose();
-  });
+  const t = useTestApp();
 
   const as = async (department: string, region = "431221") => authHeaders(department, region);
-  type Result = {
-    ok: boolean;
-    unchanged: boolean;
-    record: Record<string, unknown> | null;
-    inputErrors: { path: string[]; code: string }[];
-    error: { code: string; currentVersion: number } | null;
-  };
-
+  /** A member of a household in the county: a twelve-year-old in school. */
   async function schoolAgeMember(region = "431221") {
-    const { body } = await app.graphql(
-      {
-        query: `query($r: String) { members(first: 1, filter: { regionCode: $r, ageRange: { from: 10, to: 13 }, schoolingStatus: [IN_SCHOOL] }) { nodes { id version schoolingStatus household { id } } } }`,
-        variables: { r: region },
-      },
-      await as("EDUCATION", ""),
-    );
-    return (body.data as { members: { nodes: { id: string; version: number; household: { id: string } }[] } }).members
-      .nodes[0]!;
+    const household = await t.facts.household({
+      region,
+      members: [{ age: 40 }, { age: 12, schoolingStatus: "IN_SCHOOL" }],
+    });
+    const child = household.members[1]!;
+    return { id: child.id, version: child.version, household: { id: household.id } };
   }
 
   async function mutate(
@@ -46,11 +33,12 @@ describe("department stewardship", () => {
     headers: Record<string, string>,
     selection = "ok unchanged inputErrors { path code message } error { code currentVersion } record { id version }",
   ) {
-    const { body } = await app.graphql(
-      { query: `mutation($input: ${inputType}!) { ${field}(input: $input) { ${selection} } }`, variables: { input } },
+    const response = await t.query<Record<string, Result>>(
+      `mutation($input: ${inputType}!) { ${field}(input: $input) { ${selection} } }`,
+      { input },
       headers,
     );
-    return body;
+    return { ...response, result: response.data?.[field] };
   }
 
   it("lets an education officer record that a child dropped out, with history of who changed what", async () => {
@@ -62,15 +50,15 @@ describe("department stewardship", () => {
       await as("EDUCATION"),
     );
     expect(body.errors).toBeUndefined();
-    const result = (body.data as { recordSchooling: Result }).recordSchooling;
+    const result = body.result!;
     expect(result).toMatchObject({ ok: true, unchanged: false, inputErrors: [], error: null });
     expect(result.record).toMatchObject({ id: member.id, version: member.version + 1 });
 
-    const { body: history } = await app.graphql({
-      query: `query($id: ID!) { household(id: $id) { history { kind field oldValue newValue reason department recordedBy } } }`,
-      variables: { id: member.household.id },
-    });
-    const events = (history.data as { household: { history: Record<string, string>[] } }).household.history;
+    const { household } = await t.data<{ household: { history: History[] } }>(
+      `query($id: ID!) { household(id: $id) { history { kind field oldValue newValue reason department recordedBy } } }`,
+      { id: member.household.id },
+    );
+    const events = household.history;
     expect(events.at(-1)).toMatchObject({
       kind: "FIELD_CHANGED",
       field: "Member.schoolingStatus",
@@ -84,19 +72,19 @@ describe("department stewardship", () => {
 
   it("answers an unchanged write as unchanged, without a new version or event", async () => {
     const member = await schoolAgeMember();
-    const [before] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`);
+    const [before] = await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`);
     const body = await mutate(
       "recordSchooling",
       "RecordSchoolingInput",
       { memberId: member.id, version: member.version, schoolingStatus: "IN_SCHOOL", reason: "复核" },
       await as("EDUCATION"),
     );
-    expect((body.data as { recordSchooling: Result }).recordSchooling).toMatchObject({
+    expect(body.result).toMatchObject({
       ok: true,
       unchanged: true,
       record: { version: member.version },
     });
-    const [after] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`);
+    const [after] = await t.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`);
     expect(after!.n).toBe(before!.n);
   });
 
@@ -118,7 +106,7 @@ describe("department stewardship", () => {
       await as("RURAL_REVITALIZATION", ""),
     );
     expect(registry.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    const [row] = await database.rows<{ version: number }>(
+    const [row] = await t.database.rows<{ version: number }>(
       sql`SELECT version FROM members WHERE id = ${Number(Buffer.from(member.id, "base64url").toString().split(":")[1])}`,
     );
     expect(row!.version).toBe(member.version);
@@ -158,13 +146,14 @@ describe("department stewardship", () => {
         ].map((m) => [m, "RURAL_REVITALIZATION"]),
       ),
     };
-    for (const department of app.policy.departments) {
+    for (const department of t.app.policy.departments) {
       const headers = department === "PUBLIC" ? {} : await as(department, "");
-      const { body } = await app.graphql({ query: `{ __schema { mutationType { fields { name } } } }` }, headers);
-      const fields = (
-        (body.data as { __schema: { mutationType: { fields: { name: string }[] } | null } }).__schema.mutationType
-          ?.fields ?? []
-      ).map((f) => f.name);
+      const { __schema } = await t.data<{ __schema: { mutationType: { fields: { name: string }[] } | null } }>(
+        `{ __schema { mutationType { fields { name } } } }`,
+        {},
+        headers,
+      );
+      const fields = (__schema.mutationType?.fields ?? []).map((f) => f.name);
       const expected = Object.entries(stewards)
         .filter(([, d]) => d === department)
         .map(([m]) => m);
@@ -173,10 +162,7 @@ describe("department stewardship", () => {
   });
 
   it("validates field by field and writes nothing when any field is wrong", async () => {
-    const { body: page } = await app.graphql({
-      query: `{ households(first: 1, filter: { regionCode: "431221" }) { nodes { id version } } }`,
-    });
-    const household = (page.data as { households: { nodes: { id: string; version: number }[] } }).households.nodes[0]!;
+    const household = await t.facts.household({ region: "431221" });
     const body = await mutate(
       "recordHousingAssessment",
       "RecordHousingAssessmentInput",
@@ -190,18 +176,20 @@ describe("department stewardship", () => {
       },
       await as("HOUSING"),
     );
-    const result = (body.data as { recordHousingAssessment: Result }).recordHousingAssessment;
+    const result = body.result!;
     expect(result.ok).toBe(false);
     expect(result.inputErrors.map((e) => [e.path.join("."), e.code]).sort()).toEqual([
       ["input.housingAssessedOn", "IN_THE_FUTURE"],
       ["input.housingRenovationYear", "REQUIRED"],
       ["input.reason", "REQUIRED"],
     ]);
-    const again = await app.graphql({
-      query: `query($id: ID!) { household(id: $id) { version } }`,
-      variables: { id: household.id },
-    });
-    expect((again.body.data as { household: { version: number } }).household.version).toBe(household.version);
+    const again = await t.data<{ household: { version: number } }>(
+      `query($id: ID!) { household(id: $id) { version } }`,
+      {
+        id: household.id,
+      },
+    );
+    expect(again.household.version).toBe(household.version);
   });
 
   it("tells a year before the registry began from one in the future", async () => {
@@ -220,12 +208,12 @@ describe("department stewardship", () => {
         },
         headers,
       );
-    const early = (await health(2010)).data as { recordHealth: Result };
-    expect(early.recordHealth.inputErrors).toEqual([
+    const early = (await health(2010)).result!;
+    expect(early.inputErrors).toEqual([
       expect.objectContaining({ path: ["input", "medicalExpenseYear"], code: "OUT_OF_RANGE" }),
     ]);
-    const future = (await health(new Date().getFullYear() + 1)).data as { recordHealth: Result };
-    expect(future.recordHealth.inputErrors).toEqual([
+    const future = (await health(new Date().getFullYear() + 1)).result!;
+    expect(future.inputErrors).toEqual([
       expect.objectContaining({ path: ["input", "medicalExpenseYear"], code: "IN_THE_FUTURE" }),
     ]);
   });
@@ -252,22 +240,14 @@ describe("department stewardship", () => {
         await as("CIVIL_AFFAIRS"),
       ),
     ]);
-    const results = [
-      (health.data as { recordHealth: Result }).recordHealth,
-      (civil.data as { recordAssistance: Result }).recordAssistance,
-    ];
+    const results = [health.result!, civil.result!];
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const stale = results.find((r) => !r.ok)!;
     expect(stale.error).toMatchObject({ code: "CONFLICT", currentVersion: member.version + 1 });
   });
 
   it("lets transport record a village's road and bus service", async () => {
-    const { body: page } = await app.graphql({
-      query: `{ villages(first: 1, filter: { regionCode: "431221", hasBusService: false }) { nodes { id version } } }`,
-    });
-    const village = (page.data as { villages: { nodes: { id: string; version: number }[] } }).villages.nodes[0];
-    expect(village, "a seeded village without bus service").toBeDefined();
-    if (!village) return;
+    const village = await t.facts.village("431221");
     const body = await mutate(
       "recordVillageRoad",
       "RecordVillageRoadInput",
@@ -280,14 +260,18 @@ describe("department stewardship", () => {
       },
       await as("TRANSPORT"),
     );
-    expect((body.data as { recordVillageRoad: Result }).recordVillageRoad).toMatchObject({
+    expect(body.result).toMatchObject({
       ok: true,
       record: { version: village.version + 1 },
     });
     // The village keeps the history of its department-owned fields; the public does not see it.
     const query = `query($id: ID!) { village(id: $id) { history { field newValue reason department recordedBy } } }`;
-    const { body: history } = await app.graphql({ query, variables: { id: village.id } }, await as("EDUCATION"));
-    const events = (history.data as { village: { history: Record<string, string>[] } }).village.history;
+    const { village: read } = await t.data<{ village: { history: History[] } }>(
+      query,
+      { id: village.id },
+      await as("EDUCATION"),
+    );
+    const events = read.history;
     expect(events.filter((e) => e.reason === "客运班线开通").map((e) => [e.field, e.department])).toEqual(
       expect.arrayContaining([
         ["Village.hasBusService", "TRANSPORT"],
@@ -295,17 +279,16 @@ describe("department stewardship", () => {
       ]),
     );
     expect(events.find((e) => e.field === "Village.distanceToTownshipKm")?.newValue).toBe("12.5");
-    const { body: anonymous } = await app.graphql({ query, variables: { id: village.id } }, {});
+    const anonymous = await t.query(query, { id: village.id }, {});
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
   it("lets the registry owner place a household under monitoring and end it, and answers its state as of any date", async () => {
-    const { body: page } = await app.graphql({
-      query: `{ households(first: 1, filter: { regionCode: "431221", status: [EXITED] }) { nodes { id version identifiedYear } } }`,
-    });
-    const household = (
-      page.data as { households: { nodes: { id: string; version: number; identifiedYear: number }[] } }
-    ).households.nodes[0]!;
+    const made = await t.facts.household({ region: "431221", status: "EXITED" });
+    const { household } = await t.data<{ household: { id: string; version: number; identifiedYear: number } }>(
+      `query($id: ID!) { household(id: $id) { id version identifiedYear } }`,
+      { id: made.id },
+    );
     const registry = await as("RURAL_REVITALIZATION", "");
     const change = (input: object, version: number) =>
       mutate(
@@ -316,33 +299,32 @@ describe("department stewardship", () => {
       );
 
     const missingType = await change({ action: "PLACE_UNDER_MONITORING", occurredOn: "2024-03-01" }, household.version);
-    expect((missingType.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.inputErrors).toEqual([
+    expect(missingType.result!.inputErrors).toEqual([
       expect.objectContaining({ path: ["input", "monitoringType"], code: "REQUIRED" }),
     ]);
     const impossible = await change({ action: "ELIMINATE_RISK", occurredOn: "2024-03-01" }, household.version);
-    expect((impossible.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.error?.code).toBe("REFUSED");
+    expect(impossible.result!.error?.code).toBe("REFUSED");
 
     const placed = await change(
       { action: "PLACE_UNDER_MONITORING", monitoringType: "MARGINAL", occurredOn: "2024-03-01" },
       household.version,
     );
-    expect((placed.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.ok).toBe(true);
+    expect(placed.result!.ok).toBe(true);
     const ended = await change({ action: "ELIMINATE_RISK", occurredOn: "2024-09-15" }, household.version + 1);
-    expect((ended.data as { changeHouseholdStatus: Result }).changeHouseholdStatus.ok).toBe(true);
+    expect(ended.result!.ok).toBe(true);
 
     const asOf = async (date: string) => {
-      const { body } = await app.graphql({
-        query: `query($id: ID!, $d: String!) { household(id: $id, asOf: $d) { status monitoringType } }`,
-        variables: { id: household.id, d: date },
-      });
-      return (body.data as { household: { status: string; monitoringType: string | null } | null }).household;
+      const read = await t.data<{ household: { status: string; monitoringType: string | null } | null }>(
+        `query($id: ID!, $d: String!) { household(id: $id, asOf: $d) { status monitoringType } }`,
+        { id: household.id, d: date },
+      );
+      return read.household;
     };
     expect(await asOf("2024-06-01")).toEqual({ status: "MONITORED", monitoringType: "MARGINAL" });
     expect(await asOf("2024-10-01")).toEqual({ status: "EXITED", monitoringType: null });
     expect(await asOf(`${household.identifiedYear - 1}-12-31`)).toBeNull();
-    const { body: future } = await app.graphql({
-      query: `query($id: ID!) { household(id: $id, asOf: "2999-01-01") { status } }`,
-      variables: { id: household.id },
+    const future = await t.query(`query($id: ID!) { household(id: $id, asOf: "2999-01-01") { status } }`, {
+      id: household.id,
     });
     expect(future.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
