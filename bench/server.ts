@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createServer } from "node:http";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
-import { openDatabase } from "../src/db/client.js";
+import { openConfiguredDatabase } from "../src/db/open.js";
 import { migrate } from "../src/db/migrate.js";
 import type { ExecutionMode } from "../src/executor.js";
 import { setLogLevel } from "../src/shared/log.js";
@@ -15,7 +15,7 @@ import { setLogLevel } from "../src/shared/log.js";
 const [execution = "jit", port = "4100", access = "document"] = process.argv.slice(2);
 setLogLevel("error");
 const config = loadConfig({ ...process.env, AUTO_SEED: "none", NODE_ENV: "development" });
-const database = await openDatabase({ url: config.DATABASE_URL, max: 10 });
+const database = await openConfiguredDatabase(config, { max: 10 });
 await migrate(database);
 const app = await createApp(config, database, {
   execution: execution as ExecutionMode,

@@ -8,7 +8,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config.js";
-import { openDatabase } from "../src/db/client.js";
+import { describeDatabase, openConfiguredDatabase } from "../src/db/open.js";
 import { migrate } from "../src/db/migrate.js";
 import { TIERS, type Tier } from "./plan.js";
 import { DEFAULT_SEED, isEmpty, seedDatabase } from "./index.js";
@@ -41,10 +41,8 @@ const program = new Command()
 
 const opts = program.opts<{ tier: Tier; seed: number; reset: boolean }>();
 const config = loadConfig();
-const database = await openDatabase(
-  config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
-);
-const target = config.DATABASE_URL ? config.DATABASE_URL.replace(/\/\/[^@/]*@/, "//") : `PGlite ${config.PGLITE_DIR}`;
+const database = await openConfiguredDatabase(config);
+const target = describeDatabase(config);
 
 try {
   if (opts.reset) {

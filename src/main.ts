@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import { isEmpty, seedDatabase } from "../seeds/index.js";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
 import { log, setLogLevel } from "./shared/log.js";
 
@@ -12,10 +12,8 @@ const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { t
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
-  const database = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
-  );
-  const where = config.DATABASE_URL ? "PostgreSQL" : `embedded PGlite (${config.PGLITE_DIR})`;
+  const database = await openConfiguredDatabase(config);
+  const where = describeDatabase(config);
   await migrate(database);
   if (config.AUTO_SEED === "demo" && (await isEmpty(database))) {
     log("info", "empty database: loading the demo tier", { where });

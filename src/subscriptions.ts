@@ -84,8 +84,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
       },
       async onSubscribe(ctx, id, payload) {
         const state = states.get(ctx);
-        if (!state?.access)
-          return [new UnauthenticatedError("Not authenticated.")];
+        if (!state?.access) return [new UnauthenticatedError("Not authenticated.")];
         let document: DocumentNode;
         try {
           document = documents.get(payload.query) ?? parse(payload.query);

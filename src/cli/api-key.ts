@@ -4,16 +4,14 @@ import { asc, eq } from "drizzle-orm";
 import { newApiKey } from "../access/authenticate.js";
 import { loadPolicyFile } from "../access/policy.js";
 import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
+import { openConfiguredDatabase } from "../db/open.js";
 import { migrate } from "../db/migrate.js";
 import { apiKeys } from "../db/schema.js";
 
 /** `npm run api-key -- create|list|revoke`: integrator service accounts bound to a department and region. */
 const config = loadConfig();
 const open = async () => {
-  const database = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
-  );
+  const database = await openConfiguredDatabase(config);
   await migrate(database);
   return database;
 };

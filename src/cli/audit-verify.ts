@@ -1,13 +1,11 @@
 import "reflect-metadata";
 import { verifyAuditChain } from "../access/audit.js";
 import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
+import { openConfiguredDatabase } from "../db/open.js";
 
 /** `npm run audit:verify`: recomputes the audit chain and reports the first broken link (exit 1). */
 const config = loadConfig();
-const database = await openDatabase(
-  config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
-);
+const database = await openConfiguredDatabase(config);
 try {
   const report = await verifyAuditChain(database);
   if (report.ok) {

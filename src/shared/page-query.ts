@@ -3,14 +3,50 @@ import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../context.js";
 import { keyset, pageRequest, toConnection, type Connection, type Ordering, type PageArgs } from "./pagination.js";
 
-export interface PageQuery<Row> {
+/** A table's connection, declared once: what it selects, how its rows leave, the orders a client may name. */
+export interface ListingSpec<Row> {
+  table: PgTable;
+  /** The columns the principal may fetch. */
+  columns: (ctx: Context) => Record<string, AnyPgColumn>;
+  /** The orders a client may name; the first is the default. */
+  orderings: readonly [Ordering<Row>, ...Ordering<Row>[]];
+  /** Post-processing of the fetched rows (global ids), in place. */
+  map: (rows: Record<string, unknown>[]) => Row[];
+}
+
+export interface Listing<Row> extends ListingSpec<Row> {
+  /** One page of the rows matching `where` (scope and filters) in the named order. */
+  page(
+    ctx: Context,
+    where: (SQL | undefined)[],
+    order: string | null | undefined,
+    args: PageArgs,
+  ): Promise<Connection<Row>>;
+}
+
+/** The one page helper: every connection of the API is a listing of its table. */
+export function defineListing<Row>(spec: ListingSpec<Row>): Listing<Row> {
+  return {
+    ...spec,
+    page: (ctx, where, order, args) =>
+      queryPage(ctx, {
+        table: spec.table,
+        columns: spec.columns(ctx),
+        where,
+        ordering: spec.orderings.find((o) => o.name === order) ?? spec.orderings[0],
+        args,
+        map: spec.map,
+      }),
+  };
+}
+
+interface PageQuery<Row> {
   table: PgTable;
   columns: Record<string, AnyPgColumn>;
   /** Scope and filter conditions (undefined entries are ignored). */
   where: (SQL | undefined)[];
   ordering: Ordering<Row>;
   args: PageArgs;
-  /** Post-processing of the fetched rows (global ids), in place. */
   map: (rows: Record<string, unknown>[]) => Row[];
 }
 
@@ -18,7 +54,7 @@ export interface PageQuery<Row> {
  * One keyset page: `limit + 1` rows in a stable order (never OFFSET), and a `count(*)` over the
  * same conditions only if the client selects `totalCount`.
  */
-export async function queryPage<Row>(ctx: Context, q: PageQuery<Row>): Promise<Connection<Row>> {
+async function queryPage<Row>(ctx: Context, q: PageQuery<Row>): Promise<Connection<Row>> {
   const page = pageRequest(q.args, q.ordering as Ordering<unknown>, ctx.config.MAX_PAGE_SIZE);
   const { where, orderBy } = keyset(q.ordering as Ordering<unknown>, page);
   const condition = and(...q.where);

@@ -10,4 +10,3 @@ export const agencyById = defineLoader(async (ctx: Context, ids: readonly number
 export const currentAgenciesByVillage = defineLoader(async (ctx: Context, villageIds: readonly number[]) =>
   groupByKey(villageIds, await findCurrentAgenciesByVillages(ctx, villageIds), (a) => a.pairedVillageId),
 );
-

@@ -2,8 +2,8 @@ import { and, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { agencies, agencyVillageAssignments } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { AgencyFilter } from "./agency.input.js";
@@ -11,11 +11,6 @@ import type { AgencyRow } from "./agency.type.js";
 
 type Kind = (typeof agencies.kind.enumValues)[number];
 type Level = (typeof agencies.level.enumValues)[number];
-
-const ORDERINGS: Record<string, Ordering<AgencyRow>> = {
-  NAME: { name: "NAME", direction: "asc", columns: [agencies.name, agencies.id], key: (r) => [r.name, r.rowId] },
-  ID: { name: "ID", direction: "asc", columns: [agencies.id], key: (r) => [r.rowId] },
-};
 
 /** Agencies are not region-keyed rows: every department may read them (no scope predicate). */
 export function agencyColumns(ctx: Context) {
@@ -33,20 +28,23 @@ function conditions(filter: AgencyFilter): (SQL | undefined)[] {
   ];
 }
 
+const agencyListing = defineListing<AgencyRow>({
+  table: agencies,
+  columns: agencyColumns,
+  orderings: [
+    { name: "NAME", direction: "asc", columns: [agencies.name, agencies.id], key: (r) => [r.name, r.rowId] },
+    { name: "ID", direction: "asc", columns: [agencies.id], key: (r) => [r.rowId] },
+  ],
+  map: toAgencyRows,
+});
+
 export function pageAgencies(
   ctx: Context,
   filter: AgencyFilter,
   order: string,
   args: PageArgs,
 ): Promise<Connection<AgencyRow>> {
-  return queryPage(ctx, {
-    table: agencies,
-    columns: agencyColumns(ctx),
-    where: conditions(filter),
-    ordering: ORDERINGS[order] ?? ORDERINGS.NAME!,
-    args,
-    map: toAgencyRows,
-  });
+  return agencyListing.page(ctx, conditions(filter), order, args);
 }
 
 export async function findAgenciesByIds(ctx: Context, ids: readonly number[]): Promise<AgencyRow[]> {

@@ -28,4 +28,3 @@ export const currentHelperByHousehold = defineLoader(async (ctx: Context, househ
 export const firstSecretaryByVillage = defineLoader(async (ctx: Context, villageIds: readonly number[]) =>
   byKey(villageIds, await findFirstSecretariesByVillages(ctx, villageIds), (c) => c.servedVillageId),
 );
-

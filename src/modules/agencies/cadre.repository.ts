@@ -1,10 +1,11 @@
-import { and, eq, ilike, inArray, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, isNull, type SQL } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { agencies, cadreHouseholdAssignments, cadres, cadreVillageAssignments } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
+import { firstOfEachGroup, rankInGroup } from "../../shared/ranked.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { CadreRow } from "./cadre.type.js";
 
@@ -13,11 +14,6 @@ export interface CadreConditions {
   regionCode?: string | null;
   name?: string | null;
 }
-
-const ORDERINGS: Record<string, Ordering<CadreRow>> = {
-  NAME: { name: "NAME", direction: "asc", columns: [cadres.name, cadres.id], key: (r) => [r.name, r.rowId] },
-  ID: { name: "ID", direction: "asc", columns: [cadres.id], key: (r) => [r.rowId] },
-};
 
 /** Cadres are not region-keyed; `phone` is fetched only if the caller's policy grants it. */
 function columns(ctx: Context) {
@@ -43,20 +39,23 @@ function conditions(ctx: Context, filter: CadreConditions): (SQL | undefined)[] 
   ];
 }
 
+const cadreListing = defineListing<CadreRow>({
+  table: cadres,
+  columns,
+  orderings: [
+    { name: "NAME", direction: "asc", columns: [cadres.name, cadres.id], key: (r) => [r.name, r.rowId] },
+    { name: "ID", direction: "asc", columns: [cadres.id], key: (r) => [r.rowId] },
+  ],
+  map: toRows,
+});
+
 export function pageCadres(
   ctx: Context,
   filter: CadreConditions,
   order: string,
   args: PageArgs,
 ): Promise<Connection<CadreRow>> {
-  return queryPage(ctx, {
-    table: cadres,
-    columns: columns(ctx),
-    where: conditions(ctx, filter),
-    ordering: ORDERINGS[order] ?? ORDERINGS.NAME!,
-    args,
-    map: toRows,
-  });
+  return cadreListing.page(ctx, conditions(ctx, filter), order, args);
 }
 
 export async function findCadresByIds(ctx: Context, ids: readonly number[]): Promise<CadreRow[]> {
@@ -74,18 +73,11 @@ export async function findCadresByAgencies(
   cap: number,
 ): Promise<CadreRow[]> {
   const ranked = ctx.db
-    .select({
-      ...columns(ctx),
-      rank: sql<number>`row_number() over (partition by ${cadres.agencyId} order by ${cadres.name}, ${cadres.id})`.as(
-        "rank",
-      ),
-    })
+    .select({ ...columns(ctx), rankInGroup: rankInGroup(cadres.agencyId, [asc(cadres.name), asc(cadres.id)]) })
     .from(cadres)
     .where(inArray(cadres.agencyId, [...agencyIds]))
     .as("ranked");
-  const rows = await ctx.db.select().from(ranked).where(lte(ranked.rank, cap)).orderBy(ranked.rank);
-  for (const row of rows as Record<string, unknown>[]) delete row.rank;
-  return toRows(rows as Record<string, unknown>[]);
+  return toRows(await firstOfEachGroup(ctx, ranked, cap));
 }
 
 /**

@@ -1,17 +1,10 @@
 import { and, arrayOverlaps, desc, eq, getTableColumns, gte, lt } from "drizzle-orm";
 import type { Context } from "../../context.js";
 import { auditLog } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import type { AuditFilter } from "./audit.input.js";
 import type { AuditRow } from "./audit.type.js";
-
-const NEWEST_FIRST: Ordering<AuditRow> = {
-  name: "NEWEST",
-  direction: "desc",
-  columns: [auditLog.id],
-  key: (r) => [r.rowId],
-};
 
 function map(rows: Record<string, unknown>[]): AuditRow[] {
   for (const row of rows) {
@@ -22,21 +15,26 @@ function map(rows: Record<string, unknown>[]): AuditRow[] {
   return rows as unknown as AuditRow[];
 }
 
+const auditListing = defineListing<AuditRow>({
+  table: auditLog,
+  columns: () => getTableColumns(auditLog),
+  orderings: [{ name: "NEWEST", direction: "desc", columns: [auditLog.id], key: (r) => [r.rowId] }],
+  map,
+});
+
 export function pageAudit(ctx: Context, filter: AuditFilter, args: PageArgs): Promise<Connection<AuditRow>> {
-  return queryPage(ctx, {
-    table: auditLog,
-    columns: getTableColumns(auditLog),
-    where: [
+  return auditListing.page(
+    ctx,
+    [
       ctx.access.rowCondition("AuditEntry", auditLog),
       filter.department ? eq(auditLog.department, filter.department) : undefined,
       filter.principal ? eq(auditLog.principal, filter.principal) : undefined,
       filter.from ? gte(auditLog.at, filter.from) : undefined,
       filter.to ? lt(auditLog.at, filter.to) : undefined,
     ],
-    ordering: NEWEST_FIRST,
+    "NEWEST",
     args,
-    map,
-  });
+  );
 }
 
 /** The newest reads of any of these households' personal data (GIN index on household_ids). */

@@ -27,4 +27,3 @@ export const incomesByHousehold = defineLoader(async (ctx: Context, ids: readonl
 export const eventsByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>
   groupByKey(ids, await findEventsByHouseholds(ctx, ids), (r) => r.householdId),
 );
-

@@ -2,8 +2,8 @@ import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, type S
 import { selectableColumns, visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { householdEvents, householdIncomes, households } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { noteRows } from "../../access/audit.js";
 import { isoTimestamps, withGlobalIds } from "../../shared/rows.js";
@@ -15,22 +15,6 @@ type Attribute = (typeof households.attribute.enumValues)[number];
 type Cause = (typeof households.primaryCause.enumValues)[number];
 type Monitoring = (typeof households.monitoringType.enumValues)[number];
 type Grade = (typeof households.housingGrade.enumValues)[number];
-
-const ORDERINGS: Record<string, Ordering<HouseholdRow>> = {
-  ID: { name: "ID", direction: "asc", columns: [households.id], key: (r) => [r.rowId] },
-  HOUSEHOLD_NUMBER: {
-    name: "HOUSEHOLD_NUMBER",
-    direction: "asc",
-    columns: [households.householdNumber, households.id],
-    key: (r) => [r.householdNumber, r.rowId],
-  },
-  IDENTIFIED_YEAR: {
-    name: "IDENTIFIED_YEAR",
-    direction: "asc",
-    columns: [households.identifiedYear, households.id],
-    key: (r) => [r.identifiedYear, r.rowId],
-  },
-};
 
 function columns(ctx: Context) {
   return selectableColumns(ctx.access, "Household", households, [
@@ -72,6 +56,28 @@ export function householdConditions(ctx: Context, filter: HouseholdFilter, villa
   ];
 }
 
+/** Households as every connection of them pages: also the ones with unmet guarantees (monitoring). */
+export const householdListing = defineListing<HouseholdRow>({
+  table: households,
+  columns,
+  orderings: [
+    { name: "ID", direction: "asc", columns: [households.id], key: (r) => [r.rowId] },
+    {
+      name: "HOUSEHOLD_NUMBER",
+      direction: "asc",
+      columns: [households.householdNumber, households.id],
+      key: (r) => [r.householdNumber, r.rowId],
+    },
+    {
+      name: "IDENTIFIED_YEAR",
+      direction: "asc",
+      columns: [households.identifiedYear, households.id],
+      key: (r) => [r.identifiedYear, r.rowId],
+    },
+  ],
+  map,
+});
+
 export function pageHouseholds(
   ctx: Context,
   filter: HouseholdFilter,
@@ -79,14 +85,7 @@ export function pageHouseholds(
   args: PageArgs,
   villageCode?: string,
 ): Promise<Connection<HouseholdRow>> {
-  return queryPage(ctx, {
-    table: households,
-    columns: columns(ctx),
-    where: householdConditions(ctx, filter, villageCode),
-    ordering: ORDERINGS[order] ?? ORDERINGS.ID!,
-    args,
-    map,
-  });
+  return householdListing.page(ctx, householdConditions(ctx, filter, villageCode), order, args);
 }
 
 export async function findHouseholdsByIds(ctx: Context, ids: readonly number[]): Promise<HouseholdRow[]> {

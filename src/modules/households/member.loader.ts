@@ -10,4 +10,3 @@ export const memberById = defineLoader(async (ctx: Context, ids: readonly number
 export const membersByHousehold = defineLoader(async (ctx: Context, householdIds: readonly number[]) =>
   groupByKey(householdIds, await findMembersByHouseholds(ctx, householdIds), (m) => m.householdId),
 );
-

@@ -3,8 +3,8 @@ import { selectableColumns } from "../../access/access.js";
 import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import { members } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import { isoTimestamps } from "../../shared/rows.js";
@@ -15,16 +15,6 @@ type Gender = (typeof members.gender.enumValues)[number];
 type Schooling = (typeof members.schoolingStatus.enumValues)[number];
 type Health = (typeof members.healthStatus.enumValues)[number];
 type Relation = (typeof members.relation.enumValues)[number];
-
-const ORDERINGS: Record<string, Ordering<MemberRow>> = {
-  ID: { name: "ID", direction: "asc", columns: [members.id], key: (r) => [r.rowId] },
-  BIRTH_DATE: {
-    name: "BIRTH_DATE",
-    direction: "asc",
-    columns: [members.birthDate, members.id],
-    key: (r) => [r.birthDate, r.rowId],
-  },
-};
 
 /** Birth dates of people whose age is in [from, to] on `today` (a YYYY-MM-DD string). */
 export interface BirthDateRange {
@@ -73,6 +63,21 @@ export function memberConditions(ctx: Context, filter: MemberFilter, born: Birth
   ];
 }
 
+const memberListing = defineListing<MemberRow>({
+  table: members,
+  columns,
+  orderings: [
+    { name: "ID", direction: "asc", columns: [members.id], key: (r) => [r.rowId] },
+    {
+      name: "BIRTH_DATE",
+      direction: "asc",
+      columns: [members.birthDate, members.id],
+      key: (r) => [r.birthDate, r.rowId],
+    },
+  ],
+  map,
+});
+
 export function pageMembers(
   ctx: Context,
   filter: MemberFilter,
@@ -80,14 +85,7 @@ export function pageMembers(
   order: string,
   args: PageArgs,
 ): Promise<Connection<MemberRow>> {
-  return queryPage(ctx, {
-    table: members,
-    columns: columns(ctx),
-    where: memberConditions(ctx, filter, born),
-    ordering: ORDERINGS[order] ?? ORDERINGS.ID!,
-    args,
-    map,
-  });
+  return memberListing.page(ctx, memberConditions(ctx, filter, born), order, args);
 }
 
 export async function findMembersByIds(ctx: Context, ids: readonly number[]): Promise<MemberRow[]> {

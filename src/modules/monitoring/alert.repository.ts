@@ -4,8 +4,8 @@ import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
 import { alertEvents, cadreHouseholdAssignments, households, members, riskAlerts } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import { isoTimestamps } from "../../shared/rows.js";
@@ -135,11 +135,6 @@ export interface AlertConditions {
   raisedOnOrAfter?: Date | null;
 }
 
-const ORDERINGS: Record<string, Ordering<AlertRow>> = {
-  NEWEST: { name: "NEWEST", direction: "desc", columns: [riskAlerts.id], key: (r) => [r.rowId] },
-  OLDEST: { name: "OLDEST", direction: "asc", columns: [riskAlerts.id], key: (r) => [r.rowId] },
-};
-
 const alertColumns = (ctx: Context) =>
   selectableColumns(ctx.access, "RiskAlert", riskAlerts, [
     "id",
@@ -160,16 +155,25 @@ const toAlertRows = (rows: Record<string, unknown>[]) => {
 
 const inScope = (ctx: Context) => ctx.access.scope(riskAlerts.villageCode);
 
+const alertListing = defineListing<AlertRow>({
+  table: riskAlerts,
+  columns: alertColumns,
+  orderings: [
+    { name: "NEWEST", direction: "desc", columns: [riskAlerts.id], key: (r) => [r.rowId] },
+    { name: "OLDEST", direction: "asc", columns: [riskAlerts.id], key: (r) => [r.rowId] },
+  ],
+  map: toAlertRows,
+});
+
 export function pageAlerts(
   ctx: Context,
   f: AlertConditions,
   order: string,
   args: PageArgs,
 ): Promise<Connection<AlertRow>> {
-  return queryPage(ctx, {
-    table: riskAlerts,
-    columns: alertColumns(ctx),
-    where: [
+  return alertListing.page(
+    ctx,
+    [
       inScope(ctx),
       f.regionCode ? underRegion(riskAlerts.villageCode, f.regionCode) : undefined,
       f.status?.length ? inArray(riskAlerts.status, f.status as Status[]) : undefined,
@@ -179,10 +183,9 @@ export function pageAlerts(
       f.raisedOnOrBefore ? lte(riskAlerts.raisedAt, f.raisedOnOrBefore) : undefined,
       f.raisedOnOrAfter ? gte(riskAlerts.raisedAt, f.raisedOnOrAfter) : undefined,
     ],
-    ordering: ORDERINGS[order] ?? ORDERINGS.NEWEST!,
+    order,
     args,
-    map: toAlertRows,
-  });
+  );
 }
 
 export async function findAlertsByIds(ctx: Context, ids: readonly number[]): Promise<AlertRow[]> {

@@ -1,13 +1,10 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { selectableColumns } from "../../access/access.js";
 import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import { householdIncomes, households, members } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { householdListing } from "../households/household.repository.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
-import { withGlobalIds } from "../../shared/rows.js";
-import { isoTimestamps } from "../../shared/rows.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import {
   GuaranteeItemKind,
@@ -119,13 +116,6 @@ export function unmetCondition(kind: GuaranteeItemKind, o: UnmetConditionOptions
   }
 }
 
-const BY_ID: Ordering<HouseholdRow> = { name: "ID", direction: "asc", columns: [households.id], key: (r) => [r.rowId] };
-
-const mapHouseholds = (rows: Record<string, unknown>[]) => {
-  isoTimestamps(rows, ["createdAt", "updatedAt"]);
-  return withGlobalIds("Household", rows as { id: number }[]) as unknown as HouseholdRow[];
-};
-
 /** In-scope households with an UNMET item (`kind`, or any), keyset-paged by id. */
 export function pageHouseholdsWithUnmet(
   ctx: Context,
@@ -135,21 +125,14 @@ export function pageHouseholdsWithUnmet(
   o: UnmetConditionOptions,
 ): Promise<Connection<HouseholdRow>> {
   const kinds = kind ? [kind] : Object.values(GuaranteeItemKind);
-  return queryPage(ctx, {
-    table: households,
-    columns: selectableColumns(ctx.access, "Household", households, [
-      "id",
-      "villageCode",
-      "householdNumber",
-      "identifiedYear",
-    ]),
-    where: [
+  return householdListing.page(
+    ctx,
+    [
       ctx.access.scope(households.villageCode),
       regionCode ? underRegion(households.villageCode, regionCode) : undefined,
       or(...kinds.map((k) => unmetCondition(k, o))),
     ],
-    ordering: BY_ID,
+    "ID",
     args,
-    map: mapHouseholds,
-  });
+  );
 }

@@ -40,4 +40,3 @@ export const assetsByCustodianHousehold = defineLoader(async (ctx: Context, hous
 export const incomesByAsset = defineLoader(async (ctx: Context, assetIds: readonly number[]) =>
   groupByKey(assetIds, await findIncomesByAssets(ctx, assetIds), (i) => i.assetId),
 );
-

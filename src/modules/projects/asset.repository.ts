@@ -1,12 +1,12 @@
-import { and, asc, desc, eq, inArray, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { assetIncomes, assets } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
-import { rankInGroup, withoutRank } from "./project.ranked.js";
+import { firstOfEachGroup, rankInGroup } from "../../shared/ranked.js";
 import type { AssetIncomeRow, AssetRow } from "./asset.type.js";
 
 type Kind = (typeof assets.kind.enumValues)[number];
@@ -21,16 +21,6 @@ export interface AssetConditions {
   status?: string[] | null;
   projectId?: number | null;
 }
-
-const ORDERINGS: Record<string, Ordering<AssetRow>> = {
-  ID: { name: "ID", direction: "asc", columns: [assets.id], key: (r) => [r.rowId] },
-  VALUE_DESC: {
-    name: "VALUE_DESC",
-    direction: "desc",
-    columns: [assets.value, assets.id],
-    key: (r) => [r.value, r.rowId],
-  },
-};
 
 function columns(ctx: Context) {
   return selectableColumns(ctx.access, "Asset", assets, [
@@ -62,20 +52,23 @@ function conditions(ctx: Context, f: AssetConditions): (SQL | undefined)[] {
   ];
 }
 
+const assetListing = defineListing<AssetRow>({
+  table: assets,
+  columns,
+  orderings: [
+    { name: "ID", direction: "asc", columns: [assets.id], key: (r) => [r.rowId] },
+    { name: "VALUE_DESC", direction: "desc", columns: [assets.value, assets.id], key: (r) => [r.value, r.rowId] },
+  ],
+  map,
+});
+
 export function pageAssets(
   ctx: Context,
   filter: AssetConditions,
   order: string,
   args: PageArgs,
 ): Promise<Connection<AssetRow>> {
-  return queryPage(ctx, {
-    table: assets,
-    columns: columns(ctx),
-    where: conditions(ctx, filter),
-    ordering: ORDERINGS[order] ?? ORDERINGS.ID!,
-    args,
-    map,
-  });
+  return assetListing.page(ctx, conditions(ctx, filter), order, args);
 }
 
 export async function findAssetsByIds(ctx: Context, ids: readonly number[]): Promise<AssetRow[]> {
@@ -108,12 +101,7 @@ async function findAssetsGrouped(
       ),
     )
     .as("ranked");
-  const rows = await ctx.db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rankInGroup, limit))
-    .orderBy(asc(ranked.rankInGroup));
-  return map(withoutRank(rows as Record<string, unknown>[]));
+  return map(await firstOfEachGroup(ctx, ranked, limit));
 }
 
 export const findAssetsByProjects = (ctx: Context, projectIds: readonly number[], limit: number) =>

@@ -69,4 +69,3 @@ export const projectsByHousehold = defineLoader(async (ctx: Context, householdId
     (p) => p.beneficiaryHouseholdId,
   ),
 );
-

@@ -9,12 +9,12 @@ import {
   projectFunds,
   projects,
 } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { AgencyRow } from "../agencies/agency.type.js";
-import { rankInGroup, withoutRank } from "./project.ranked.js";
+import { firstOfEachGroup, rankInGroup } from "../../shared/ranked.js";
 import type { ProjectFundRow, ProjectRow } from "./project.type.js";
 
 type Category = (typeof projects.category.enumValues)[number];
@@ -29,17 +29,6 @@ export interface ProjectConditions {
   yearTo?: number | null;
   leadAgencyId?: number | null;
 }
-
-const ORDERINGS: Record<string, Ordering<ProjectRow>> = {
-  ID: { name: "ID", direction: "asc", columns: [projects.id], key: (r) => [r.rowId] },
-  YEAR_DESC: {
-    name: "YEAR_DESC",
-    direction: "desc",
-    columns: [projects.year, projects.id],
-    key: (r) => [r.year, r.rowId],
-  },
-  CODE: { name: "CODE", direction: "asc", columns: [projects.code, projects.id], key: (r) => [r.code, r.rowId] },
-};
 
 export function projectColumns(ctx: Context) {
   return selectableColumns(ctx.access, "Project", projects, [
@@ -69,20 +58,24 @@ function conditions(ctx: Context, f: ProjectConditions): (SQL | undefined)[] {
   ];
 }
 
+const projectListing = defineListing<ProjectRow>({
+  table: projects,
+  columns: projectColumns,
+  orderings: [
+    { name: "ID", direction: "asc", columns: [projects.id], key: (r) => [r.rowId] },
+    { name: "YEAR_DESC", direction: "desc", columns: [projects.year, projects.id], key: (r) => [r.year, r.rowId] },
+    { name: "CODE", direction: "asc", columns: [projects.code, projects.id], key: (r) => [r.code, r.rowId] },
+  ],
+  map: toProjectRows,
+});
+
 export function pageProjects(
   ctx: Context,
   filter: ProjectConditions,
   order: string,
   args: PageArgs,
 ): Promise<Connection<ProjectRow>> {
-  return queryPage(ctx, {
-    table: projects,
-    columns: projectColumns(ctx),
-    where: conditions(ctx, filter),
-    ordering: ORDERINGS[order] ?? ORDERINGS.ID!,
-    args,
-    map: toProjectRows,
-  });
+  return projectListing.page(ctx, conditions(ctx, filter), order, args);
 }
 
 export async function findProjectsByIds(ctx: Context, ids: readonly number[]): Promise<ProjectRow[]> {
@@ -106,12 +99,7 @@ export async function findProjectsByVillageIds(
     .from(projects)
     .where(and(inArray(projects.villageId, [...villageIds]), inScope(ctx)))
     .as("ranked");
-  const rows = await ctx.db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rankInGroup, limit))
-    .orderBy(asc(ranked.rankInGroup));
-  return toProjectRows(withoutRank(rows as Record<string, unknown>[]));
+  return toProjectRows(await firstOfEachGroup(ctx, ranked, limit));
 }
 
 /** Projects led by many agencies, newest first, at most `limit` per agency. */
@@ -125,12 +113,7 @@ export async function findProjectsByLeadAgencies(
     .from(projects)
     .where(and(inArray(projects.leadAgencyId, [...agencyIds]), inScope(ctx)))
     .as("ranked");
-  const rows = await ctx.db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rankInGroup, limit))
-    .orderBy(asc(ranked.rankInGroup));
-  return toProjectRows(withoutRank(rows as Record<string, unknown>[]));
+  return toProjectRows(await firstOfEachGroup(ctx, ranked, limit));
 }
 
 export type BeneficiaryProjectRow = ProjectRow & { beneficiaryHouseholdId: number };
@@ -151,12 +134,7 @@ export async function findProjectsByHouseholds(
     .innerJoin(projects, eq(projects.id, projectBeneficiaries.projectId))
     .where(and(inArray(projectBeneficiaries.householdId, [...householdIds]), inScope(ctx)))
     .as("ranked");
-  const rows = await ctx.db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.rankInGroup, limit))
-    .orderBy(asc(ranked.rankInGroup));
-  return toProjectRows(withoutRank(rows as Record<string, unknown>[])) as BeneficiaryProjectRow[];
+  return toProjectRows(await firstOfEachGroup(ctx, ranked, limit)) as BeneficiaryProjectRow[];
 }
 
 export async function findFundsByProjects(ctx: Context, projectIds: readonly number[]): Promise<ProjectFundRow[]> {
@@ -212,11 +190,7 @@ export async function findBeneficiaryIds(
     .innerJoin(households, eq(households.id, projectBeneficiaries.householdId))
     .where(beneficiaryScope(ctx, projectIds))
     .as("ranked");
-  return ctx.db
-    .select({ projectId: ranked.projectId, householdId: ranked.householdId })
-    .from(ranked)
-    .where(lte(ranked.rankInGroup, limit))
-    .orderBy(asc(ranked.rankInGroup));
+  return (await firstOfEachGroup(ctx, ranked, limit)) as { projectId: number; householdId: number }[];
 }
 
 export async function countBeneficiaries(

@@ -9,4 +9,3 @@ export const regionByCode = defineLoader(async (ctx: Context, codes: readonly st
 export const regionChildren = defineLoader(async (ctx: Context, parents: readonly string[]) =>
   groupByKey(parents, await findRegionsByParents(ctx, parents), (r) => r.parentCode as string),
 );
-

@@ -19,7 +19,6 @@ export const villagesByTownship = defineLoader(async (ctx: Context, townships: r
   groupByKey(townships, await findVillagesByTownships(ctx, townships), (v) => v.townshipCode),
 );
 
-
 /** History of each village (one statement per page of villages). */
 export const eventsByVillage = defineLoader(async (ctx: Context, ids: readonly number[]) =>
   groupByKey(ids, await findVillageEvents(ctx, ids), (e) => e.villageId),

@@ -3,25 +3,14 @@ import { selectableColumns, visibleChange } from "../../access/access.js";
 import { isoTimestamps } from "../../shared/rows.js";
 import type { Context } from "../../context.js";
 import { villageEvents, villages } from "../../db/schema.js";
-import { queryPage } from "../../shared/page-query.js";
-import type { Connection, Ordering, PageArgs } from "../../shared/pagination.js";
+import { defineListing } from "../../shared/page-query.js";
+import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { VillageFilter } from "./village.input.js";
 import type { VillageEventRow, VillageRow } from "./village.type.js";
 
 type PovertyStatus = (typeof villages.povertyStatus.enumValues)[number];
-
-const ORDERINGS: Record<string, Ordering<VillageRow>> = {
-  CODE: { name: "CODE", direction: "asc", columns: [villages.code], key: (r) => [r.code] },
-  NAME: { name: "NAME", direction: "asc", columns: [villages.name, villages.id], key: (r) => [r.name, r.rowId] },
-  POPULATION_DESC: {
-    name: "POPULATION_DESC",
-    direction: "desc",
-    columns: [villages.registeredPopulation, villages.id],
-    key: (r) => [r.registeredPopulation, r.rowId],
-  },
-};
 
 function columns(ctx: Context) {
   return selectableColumns(ctx.access, "Village", villages, ["id", "code", "townshipCode"]);
@@ -42,20 +31,29 @@ export function villageConditions(ctx: Context, filter: VillageFilter): (SQL | u
   ];
 }
 
+const villageListing = defineListing<VillageRow>({
+  table: villages,
+  columns,
+  orderings: [
+    { name: "CODE", direction: "asc", columns: [villages.code], key: (r) => [r.code] },
+    { name: "NAME", direction: "asc", columns: [villages.name, villages.id], key: (r) => [r.name, r.rowId] },
+    {
+      name: "POPULATION_DESC",
+      direction: "desc",
+      columns: [villages.registeredPopulation, villages.id],
+      key: (r) => [r.registeredPopulation, r.rowId],
+    },
+  ],
+  map,
+});
+
 export function pageVillages(
   ctx: Context,
   filter: VillageFilter,
   order: string,
   args: PageArgs,
 ): Promise<Connection<VillageRow>> {
-  return queryPage(ctx, {
-    table: villages,
-    columns: columns(ctx),
-    where: villageConditions(ctx, filter),
-    ordering: ORDERINGS[order] ?? ORDERINGS.CODE!,
-    args,
-    map,
-  });
+  return villageListing.page(ctx, villageConditions(ctx, filter), order, args);
 }
 
 export async function findVillagesByIds(ctx: Context, ids: readonly number[]): Promise<VillageRow[]> {
