@@ -1,7 +1,7 @@
 /** Writes generated batches with COPY (CSV), in chunks, then moves identity sequences past the explicit ids. */
 import { sql } from "drizzle-orm";
 import type { Database } from "../src/db/client.js";
-import { type Cell, type Row, type TableBatch, type TableName, TABLES_WITH_IDS } from "./generate.js";
+import { type Cell, type Row, type TableBatch, type TableName, TABLES_WITH_IDS } from "./tables.js";
 
 export const DEFAULT_CHUNK_ROWS = 20_000;
 
