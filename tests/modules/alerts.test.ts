@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/app.js";
+import { describe, expect, it } from "vitest";
 import { toGlobalId } from "../../src/shared/global-id.js";
-import { authHeaders, createTestApp } from "../helpers/app.js";
-import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { authHeaders, useTestApp } from "../helpers/app.js";
+import type { HouseholdFact } from "../helpers/facts.js";
 
 type Alert = {
   id: string;
@@ -36,34 +35,18 @@ const ALERT_FIELDS = `id signal guaranteeItem status department version ageDays
  * in the same transaction, and the registry owner works it through to 风险消除.
  */
 describe("risk alerts", () => {
-  let database: TestDatabase;
-  let app: App;
-
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    app = await createTestApp(database);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.dispose();
-  });
+  const t = useTestApp();
 
   const as = (department: string, region = "431221") => authHeaders(department, region);
 
-  async function gql<T>(query: string, variables: object, headers: Record<string, string>) {
-    const { body } = await app.graphql({ query, variables: variables as Record<string, unknown> }, headers);
-    return body as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  }
+  const gql = <T>(query: string, variables: Record<string, unknown>, headers: Record<string, string>) =>
+    t.query<T>(query, variables, headers);
 
-  /** A member of a household under 431221 without any alert yet, matching a SQL condition. */
-  async function pickMember(condition: ReturnType<typeof sql>) {
-    const [row] = await database.rows<{ id: number; version: number; household_id: number }>(sql`
-      SELECT m.id, m.version, m.household_id FROM members m JOIN households h ON h.id = m.household_id
-      WHERE h.village_code LIKE '431221%' AND ${condition}
-        AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
-      ORDER BY m.id LIMIT 1`);
-    expect(row, "a seeded member to write to").toBeDefined();
-    return { id: toGlobalId("Member", row!.id), version: row!.version, householdId: row!.household_id };
+  /** The first member of a household under 431221 with the stated facts (no alert yet: it is new). */
+  async function memberOf(fact: HouseholdFact = {}) {
+    const household = await t.facts.household({ region: "431221", ...fact });
+    const member = household.members[0]!;
+    return { id: member.id, version: member.version, householdId: household.rowId };
   }
 
   async function recordHealth(input: object, department = "HEALTH") {
@@ -87,10 +70,11 @@ describe("risk alerts", () => {
   const thisYear = new Date().getUTCFullYear();
 
   it("raises a medical-expense alert when a health write crosses 5,000 yuan for a formerly poor household", async () => {
-    const member = await pickMember(
-      sql`h.status IN ('EXITED', 'POOR') AND m.medical_expense_out_of_pocket < 1000 AND EXISTS (
-        SELECT 1 FROM cadre_household_assignments c WHERE c.household_id = h.id AND c.end_date IS NULL)`,
-    );
+    const member = await memberOf({
+      status: "EXITED",
+      helper: true,
+      members: [{ age: 52, medicalExpense: { amount: 300, year: thisYear } }],
+    });
     const below = await recordHealth({
       memberId: member.id,
       version: member.version,
@@ -126,12 +110,12 @@ describe("risk alerts", () => {
       events: [{ fromStatus: null, toStatus: "OPEN", department: "HEALTH" }],
     });
     // The household's helper at the time, for the follow-up visit.
-    const [helper] = await database.rows<{ cadre_id: number }>(
+    const [helper] = await t.database.rows<{ cadre_id: number }>(
       sql`SELECT cadre_id FROM cadre_household_assignments WHERE household_id = ${member.householdId} AND end_date IS NULL`,
     );
     expect(alert!.helper).toEqual({ id: toGlobalId("Cadre", helper!.cadre_id) });
     // The triggering values are member data: their read is in the audit, with the household.
-    const [entry] = await database.rows<{ fields: string[]; household_ids: number[] }>(
+    const [entry] = await t.database.rows<{ fields: string[]; household_ids: number[] }>(
       sql`SELECT fields, household_ids FROM audit_log ORDER BY id DESC LIMIT 1`,
     );
     expect(entry!.fields).toEqual(expect.arrayContaining(["AlertTrigger.newValue", "AlertTrigger.oldValue"]));
@@ -149,9 +133,7 @@ describe("risk alerts", () => {
   });
 
   it("uses the 20,000-yuan threshold for households monitored as marginal, not formerly poor", async () => {
-    const member = await pickMember(
-      sql`h.status = 'MONITORED' AND h.monitoring_type = 'MARGINAL' AND m.medical_expense_out_of_pocket < 1000`,
-    );
+    const member = await memberOf({ monitoringType: "MARGINAL", members: [{ age: 47 }] });
     const input = { memberId: member.id, medicalExpenseYear: thisYear, reason: "住院结算" };
     await recordHealth({ ...input, version: member.version, medicalExpenseOutOfPocket: 8000 });
     expect(await alertsOf(member.householdId)).toEqual([]);
@@ -161,13 +143,8 @@ describe("risk alerts", () => {
   });
 
   it("raises a school-dropout alert for a child of compulsory-school age, not for a 17-year-old", async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const child = await pickMember(
-      sql`m.schooling_status = 'IN_SCHOOL' AND m.birth_date BETWEEN (${today}::date - interval '12 years') AND (${today}::date - interval '10 years')`,
-    );
-    const teenager = await pickMember(
-      sql`m.schooling_status = 'IN_SCHOOL' AND m.birth_date BETWEEN (${today}::date - interval '17 years 6 months') AND (${today}::date - interval '17 years')`,
-    );
+    const child = await memberOf({ members: [{ age: 11, schoolingStatus: "IN_SCHOOL" }, { age: 38 }] });
+    const teenager = await memberOf({ members: [{ age: 17, schoolingStatus: "IN_SCHOOL" }, { age: 44 }] });
     for (const m of [child, teenager]) {
       const body = await gql<{ recordSchooling: { ok: boolean } }>(
         `mutation($input: RecordSchoolingInput!) { recordSchooling(input: $input) { ok } }`,
@@ -185,11 +162,13 @@ describe("risk alerts", () => {
   });
 
   it("raises an unsafe-housing alert for an assessment of grade C or D, none for grade B", async () => {
-    const rows = await database.rows<{ id: number; version: number }>(sql`
-      SELECT id, version FROM households h WHERE village_code LIKE '431221%' AND housing_grade IN ('A', 'B')
-        AND NOT housing_renovated AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
-      ORDER BY id LIMIT 2`);
-    const [unsafe, safe] = rows;
+    const house = { housingGrade: "B", housingRenovated: false, housingAssessedOn: "2022-04-01" } as const;
+    const [unsafe, safe] = await Promise.all(
+      [1, 2].map(async () => {
+        const household = await t.facts.household({ region: "431221", housing: house });
+        return { id: household.rowId, version: household.version };
+      }),
+    );
     const assess = async (h: { id: number; version: number }, grade: string) =>
       gql<{ recordHousingAssessment: { ok: boolean } }>(
         `mutation($input: RecordHousingAssessmentInput!) { recordHousingAssessment(input: $input) { ok } }`,
@@ -214,10 +193,7 @@ describe("risk alerts", () => {
   });
 
   it("raises a guarantee alert when a write turns basic medical care UNMET", async () => {
-    const member = await pickMember(
-      sql`m.has_basic_medical_insurance AND NOT EXISTS (
-        SELECT 1 FROM members o WHERE o.household_id = h.id AND NOT o.has_basic_medical_insurance)`,
-    );
+    const member = await memberOf({ members: [{ age: 60, hasBasicMedicalInsurance: true }, { age: 58 }] });
     const body = await recordHealth({
       memberId: member.id,
       version: member.version,
@@ -236,19 +212,11 @@ describe("risk alerts", () => {
   });
 
   it("raises one alert when two concurrent writes turn the same item UNMET", async () => {
-    const rows = await database.rows<{ id: number; version: number; household_id: number }>(sql`
-      SELECT m.id, m.version, m.household_id FROM members m
-      WHERE m.household_id = (
-        SELECT h.id FROM households h WHERE h.village_code LIKE '431221%'
-          AND (SELECT count(*) FROM members o WHERE o.household_id = h.id) >= 2
-          AND NOT EXISTS (SELECT 1 FROM members o WHERE o.household_id = h.id AND NOT o.has_basic_medical_insurance)
-          AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
-        ORDER BY h.id LIMIT 1)
-      ORDER BY m.id LIMIT 2`);
+    const household = await t.facts.household({ region: "431221", members: [{ age: 41 }, { age: 39 }] });
     const results = await Promise.all(
-      rows.map((m) =>
+      household.members.map((m) =>
         recordHealth({
-          memberId: toGlobalId("Member", m.id),
+          memberId: m.id,
           version: m.version,
           hasBasicMedicalInsurance: false,
           reason: "断缴核查",
@@ -256,12 +224,12 @@ describe("risk alerts", () => {
       ),
     );
     expect(results.map((r) => r.data?.recordHealth.ok)).toEqual([true, true]);
-    const alerts = await alertsOf(rows[0]!.household_id);
+    const alerts = await alertsOf(household.rowId);
     expect(alerts.map((a) => [a.signal, a.guaranteeItem])).toEqual([["GUARANTEE_UNMET", "BASIC_MEDICAL_CARE"]]);
   });
 
   it("raises nothing when the write is not applied (a stale version)", async () => {
-    const member = await pickMember(sql`h.status = 'EXITED' AND m.medical_expense_out_of_pocket < 1000`);
+    const member = await memberOf({ status: "EXITED", members: [{ age: 66 }] });
     const body = await recordHealth({
       memberId: member.id,
       version: member.version + 5,
@@ -274,7 +242,7 @@ describe("risk alerts", () => {
   });
 
   it("shows the alert to other departments without the values of fields they may not read", async () => {
-    const [row] = await database.rows<{ household_id: number }>(
+    const [row] = await t.database.rows<{ household_id: number }>(
       sql`SELECT household_id FROM risk_alerts WHERE signal = 'MEDICAL_EXPENSE' ORDER BY id LIMIT 1`,
     );
     for (const department of ["EDUCATION", "HOUSING", "CIVIL_AFFAIRS"]) {
@@ -332,7 +300,7 @@ describe("risk alerts", () => {
   });
 
   it("takes an alert through verified and assisting to resolved (风险消除), each step an event", async () => {
-    const [row] = await database.rows<{ id: number; version: number }>(
+    const [row] = await t.database.rows<{ id: number; version: number }>(
       sql`SELECT id, version FROM risk_alerts WHERE signal = 'UNSAFE_HOUSING' ORDER BY id LIMIT 1`,
     );
     const alertId = toGlobalId("RiskAlert", row!.id);
@@ -372,7 +340,7 @@ describe("risk alerts", () => {
     });
     const [alert] = await alertsOf(
       (
-        await database.rows<{ household_id: number }>(sql`SELECT household_id FROM risk_alerts WHERE id = ${row!.id}`)
+        await t.database.rows<{ household_id: number }>(sql`SELECT household_id FROM risk_alerts WHERE id = ${row!.id}`)
       )[0]!.household_id,
     );
     expect(alert!.events.map((e) => [e.fromStatus, e.toStatus, e.note])).toEqual([
@@ -382,6 +350,8 @@ describe("risk alerts", () => {
       ["ASSISTING", "RESOLVED", "改造完成，风险消除"],
     ]);
     // The workflow's history cannot be rewritten, the database included.
-    await expect(database.rows(sql`UPDATE alert_events SET note = 'x' WHERE alert_id = ${row!.id}`)).rejects.toThrow();
+    await expect(
+      t.database.rows(sql`UPDATE alert_events SET note = 'x' WHERE alert_id = ${row!.id}`),
+    ).rejects.toThrow();
   });
 });
