@@ -33,7 +33,6 @@ const policySchema = z
   .strict();
 
 export type PolicyFile = z.infer<typeof policySchema>;
-export type PolicyGroup = z.infer<typeof groupSchema>;
 
 export const defaultPolicyPath = fileURLToPath(new URL("./policy.yaml", import.meta.url));
 
