@@ -32,6 +32,23 @@ export interface WriteTarget<R = unknown> {
   reload(ctx: Context, id: number): Promise<R | null>;
 }
 
+/** A target whose rows are read back through the module's per-request loader (its cache cleared first). */
+export function defineTarget<R>(
+  spec: Omit<WriteTarget<R>, "reload"> & {
+    loader: (ctx: Context) => { clear(id: number): unknown; load(id: number): Promise<R | null> };
+  },
+): WriteTarget<R> {
+  const { loader, ...target } = spec;
+  return {
+    ...target,
+    reload(ctx, id) {
+      const rows = loader(ctx);
+      rows.clear(id);
+      return rows.load(id);
+    },
+  };
+}
+
 /** Why a valid input could not be applied to the row as it stands now. */
 export type Problem = { refused: string } | { invalid: { path: Path; code: InputErrorCode; message: string } };
 

@@ -24,6 +24,13 @@ export interface StatusEvent {
 
 const CHUNK = 1000;
 
+/** The status a household event leads to, as `Household.status` with its monitoring type. */
+const statusOf = (household: Row) => ({
+  toStatus: household.status as HouseholdStatus,
+  field: "Household.status",
+  newValue: { status: household.status, monitoringType: household.monitoringType ?? null },
+});
+
 /**
  * The history of one write (动态管理: history is data, never overwritten): the changes of the
  * target's rows, kept on their household or their village — who, which department, when, which
@@ -38,72 +45,53 @@ export class HistoryBook {
     private readonly target: Pick<WriteTarget, "type" | "history">,
   ) {}
 
+  /** Who recorded it, which department, why: what every entry carries. */
+  private by(reason: string | null) {
+    const { id: recordedBy, department } = this.ctx.access.principal;
+    return { reason: reason ?? "", recordedBy, department };
+  }
+
   record(record: Pick<WriteRecord, "reason" | "event">, before: Row, after: Row, changes: readonly Change[]): void {
     const where = this.target.history;
     if (!where) return;
-    const { id: recordedBy, department } = this.ctx.access.principal;
-    const reason = record.reason ?? "";
+    const by = this.by(record.reason);
+    const fields = changes.map((c) => ({
+      field: `${this.target.type}.${c.field}`,
+      oldValue: c.oldValue ?? null,
+      newValue: c.newValue ?? null,
+      ...by,
+    }));
     if ("village" in where) {
-      for (const c of changes) {
-        this.villages.push({
-          villageId: after[where.village] as number,
-          field: `${this.target.type}.${c.field}`,
-          oldValue: c.oldValue ?? null,
-          newValue: c.newValue ?? null,
-          reason,
-          recordedBy,
-          department,
-        });
-      }
+      const villageId = after[where.village] as number;
+      this.villages.push(...fields.map((f) => ({ villageId, ...f })));
       return;
     }
     const householdId = after[where.household] as number;
-    if (record.event) {
-      const event = record.event(before);
-      this.households.push({
-        householdId,
-        kind: event.kind,
-        occurredOn: event.occurredOn,
-        fromStatus: before.status as HouseholdStatus,
-        toStatus: after.status as HouseholdStatus,
-        field: "Household.status",
-        oldValue: { status: before.status, monitoringType: before.monitoringType ?? null },
-        newValue: { status: after.status, monitoringType: after.monitoringType ?? null },
-        reason,
-        recordedBy,
-        department,
-      });
+    if (!record.event) {
+      this.households.push(
+        ...fields.map((f, i) => ({
+          householdId,
+          kind: "FIELD_CHANGED" as const,
+          occurredOn: changes[i]!.occurredOn ?? today(),
+          ...f,
+        })),
+      );
       return;
     }
-    for (const c of changes) {
-      this.households.push({
-        householdId,
-        kind: "FIELD_CHANGED",
-        occurredOn: c.occurredOn ?? today(),
-        field: `${this.target.type}.${c.field}`,
-        oldValue: c.oldValue ?? null,
-        newValue: c.newValue ?? null,
-        reason,
-        recordedBy,
-        department,
-      });
-    }
+    const event = record.event(before);
+    this.households.push({
+      householdId,
+      ...event,
+      fromStatus: before.status as HouseholdStatus,
+      ...statusOf(after),
+      oldValue: { status: before.status, monitoringType: before.monitoringType ?? null },
+      ...by,
+    });
   }
 
   /** A household's first event: identified (建档立卡) or registered as monitored, with its status. */
   identified(householdId: number, household: Row, occurredOn: string, reason: string): void {
-    const { id: recordedBy, department } = this.ctx.access.principal;
-    this.households.push({
-      householdId,
-      kind: "IDENTIFIED",
-      occurredOn,
-      toStatus: household.status as HouseholdStatus,
-      field: "Household.status",
-      newValue: { status: household.status, monitoringType: household.monitoringType ?? null },
-      reason,
-      recordedBy,
-      department,
-    });
+    this.households.push({ householdId, kind: "IDENTIFIED", occurredOn, ...statusOf(household), ...this.by(reason) });
   }
 
   async append(tx: Drizzle): Promise<void> {

@@ -6,6 +6,7 @@ import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
 import { InputErrors } from "../../shared/input-errors.js";
 import type { OwnedWrite } from "../../writes/owned-write.js";
+import { onlyFrom } from "../../writes/transitions.js";
 import { alertTarget } from "./alert.target.js";
 import { insertAlertEvent, pageAlerts } from "./alert.repository.js";
 import type { AdvanceAlertInput, AlertFilter, AlertRow, AlertTrigger } from "./alert.type.js";
@@ -79,12 +80,7 @@ export const advanceAlert: OwnedWrite<AdvanceAlertInput, AlertRow> = {
       version: input.version,
       reason: input.note,
       set: { status: input.to },
-      check: (current) =>
-        from && !from.includes(current.status as string)
-          ? {
-              refused: `An alert ${String(current.status)} cannot become ${input.to}: it must be ${from.join(" or ")}.`,
-            }
-          : null,
+      check: from ? onlyFrom(from, (status) => `An alert ${status} cannot become ${input.to}`) : undefined,
       after: (tx, change) =>
         insertAlertEvent(tx, {
           alertId: change.after.id as number,

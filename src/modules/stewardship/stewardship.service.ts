@@ -3,6 +3,7 @@ import { thisYear, today } from "../../shared/dates.js";
 import { decodeId } from "../../shared/global-id.js";
 import { given, type InputErrors } from "../../shared/input-errors.js";
 import type { OwnedWrite } from "../../writes/owned-write.js";
+import { onlyFrom } from "../../writes/transitions.js";
 import { householdTarget, memberTarget } from "../households/household.target.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import type { MemberRow } from "../households/member.type.js";
@@ -158,12 +159,10 @@ export const changeHouseholdStatus: OwnedWrite<ChangeHouseholdStatusInput, House
       reason: input.reason,
       set,
       event: () => ({ kind: transition.event, occurredOn }),
-      check: (current) =>
-        (transition.from as readonly string[]).includes(current.status as string)
-          ? null
-          : {
-              refused: `A ${String(current.status)} household cannot ${input.action.toLowerCase().replaceAll("_", " ")}: it must be ${transition.from.join(" or ")}.`,
-            },
+      check: onlyFrom(
+        transition.from,
+        (status) => `A ${status} household cannot ${input.action.toLowerCase().replaceAll("_", " ")}`,
+      ),
     };
   },
 };
