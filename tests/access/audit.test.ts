@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { verifyAuditChain } from "../../src/access/audit.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
-import { authHeaders, createTestApp } from "../helpers/app.js";
+import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 interface Entry {
@@ -110,31 +110,31 @@ describe("the read audit", () => {
   });
 
   it("answers for the registry owner who read a household's personal data, when and why", async () => {
-    const { body: page } = await app.graphql(
+    const page = await request<{ households: { nodes: { id: string }[] } }>(
+      app,
       { query: `{ households(first: 1, filter: { regionCode: "431221" }) { nodes { id members { name } } } }` },
       await authHeaders("EDUCATION", "431221"),
     );
-    const household = (page.data as { households: { nodes: { id: string }[] } }).households.nodes[0]!;
-    const { body } = await app.graphql({
+    const household = page.data!.households.nodes[0]!;
+    const read = await request<{ household: { accessLog: { department: string; fields: string[] }[] } }>(app, {
       query: `query($id: ID!) { household(id: $id) { accessLog { department principal fields recordCount purpose } } }`,
       variables: { id: household.id },
     });
-    const log = (body.data as { household: { accessLog: { department: string; fields: string[] }[] } }).household
-      .accessLog;
+    const log = read.data!.household.accessLog;
     expect(log[0]).toMatchObject({ department: "EDUCATION", fields: ["Member.name"], purpose: "automated test" });
   });
 
   it("shows the registry owner every entry and other departments only their own", async () => {
-    const all = await app.graphql({ query: `{ auditLog(first: 100) { nodes { department } } }` });
-    const departments = new Set(
-      (all.body.data as { auditLog: { nodes: { department: string }[] } }).auditLog.nodes.map((n) => n.department),
-    );
+    type Log = { auditLog: { nodes: { department: string }[] } };
+    const all = await request<Log>(app, { query: `{ auditLog(first: 100) { nodes { department } } }` });
+    const departments = new Set(all.data!.auditLog.nodes.map((n) => n.department));
     expect(departments.has("HEALTH") && departments.has("EDUCATION")).toBe(true);
-    const own = await app.graphql(
+    const own = await request<Log>(
+      app,
       { query: `{ auditLog(first: 100) { totalCount nodes { department } } }` },
       await authHeaders("HEALTH"),
     );
-    const nodes = (own.body.data as { auditLog: { nodes: { department: string }[] } }).auditLog.nodes;
+    const nodes = own.data!.auditLog.nodes;
     expect(nodes.length).toBeGreaterThan(0);
     expect(nodes.every((n) => n.department === "HEALTH")).toBe(true);
     const publicRead = await app.graphql({ query: `{ auditLog(first: 1) { nodes { department } } }` }, {});

@@ -9,7 +9,7 @@ import { createApp, type App } from "../../src/app.js";
 import { newApiKey } from "../../src/access/authenticate.js";
 import { loadConfig } from "../../src/config.js";
 import { apiKeys } from "../../src/db/schema.js";
-import { testConfig, tokenFor } from "../helpers/app.js";
+import { request, testConfig, tokenFor } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 const VILLAGES = `{ villages(first: 1) { nodes { name } } }`;
@@ -68,11 +68,12 @@ describe("who is calling", () => {
       .insert(apiKeys)
       .values({ name: "医保系统同步", prefix, keyHash: hash, department: "HEALTH", region: "431202" })
       .returning({ id: apiKeys.id });
-    const { body } = await app.graphql(
+    const body = await request<{ members: { nodes: { idNumber: string }[] } }>(
+      app,
       { query: `{ members(first: 50) { nodes { idNumber } } }` },
       { "x-api-key": key },
     );
-    const ids = (body.data as { members: { nodes: { idNumber: string }[] } }).members.nodes.map((n) => n.idNumber);
+    const ids = body.data!.members.nodes.map((n) => n.idNumber);
     expect(ids.length).toBe(50);
     expect(ids.every((id) => /^431202\*{8}[0-9X]{4}$/.test(id))).toBe(true);
     // Only the key's hash is stored.

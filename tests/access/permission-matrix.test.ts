@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { isStructuralType } from "../../src/access/compile.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
-import { authHeaders, createTestApp } from "../helpers/app.js";
+import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /**
@@ -427,11 +427,12 @@ describe("the permission matrix", () => {
   });
 
   it("keeps lists non-empty where a department may read, so the matrix reads real values", async () => {
-    const { body } = await app.graphql(
+    const { data } = await request<{ members: { nodes: { idNumber: string; name: string }[] } }>(
+      app,
       { query: `{ members(first: 3) { nodes { idNumber name } } }` },
       headers.get("HEALTH"),
     );
-    const nodes = (body.data as { members: { nodes: { idNumber: string; name: string }[] } }).members.nodes;
+    const nodes = data!.members.nodes;
     expect(nodes).toHaveLength(3);
     for (const node of nodes) expect(node.idNumber).toMatch(MASK_FORMS.ID_NUMBER!);
   });

@@ -7,7 +7,7 @@ import { createApp } from "../../src/app.js";
 import { defaultPolicyPath, parsePolicy } from "../../src/access/policy.js";
 import { signToken } from "../../src/access/token.js";
 import { emittedSchemaFiles } from "../../src/schema-file.js";
-import { authHeaders, createTestApp, testConfig } from "../helpers/app.js";
+import { authHeaders, createTestApp, request, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 const policyText = readFileSync(defaultPolicyPath, "utf8");
@@ -61,11 +61,13 @@ describe("the policy file", () => {
       const headers = {
         authorization: `Bearer ${await signToken(testConfig, { sub: "agri-1", department: "AGRICULTURE", region: "431221" })}`,
       };
-      const villages = await app.graphql({ query: `{ villages(first: 3) { nodes { code name } } }` }, headers);
-      expect(villages.body.errors).toBeUndefined();
-      const codes = (villages.body.data as { villages: { nodes: { code: string }[] } }).villages.nodes.map(
-        (v) => v.code,
+      const villages = await request<{ villages: { nodes: { code: string }[] } }>(
+        app,
+        { query: `{ villages(first: 3) { nodes { code name } } }` },
+        headers,
       );
+      expect(villages.errors).toBeUndefined();
+      const codes = villages.data!.villages.nodes.map((v) => v.code);
       expect(codes.every((c) => c.startsWith("431221"))).toBe(true);
       const members = await app.graphql({ query: `{ members(first: 1) { nodes { name } } }` }, headers);
       expect(members.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -91,8 +93,12 @@ describe("introspection", () => {
     try {
       const memberFields = async (department: string) => {
         const headers = department === "PUBLIC" ? {} : await authHeaders(department);
-        const { body } = await app.graphql({ query: `{ __type(name: "Member") { fields { name } } }` }, headers);
-        const type = (body.data as { __type: { fields: { name: string }[] } | null }).__type;
+        const { data } = await request<{ __type: { fields: { name: string }[] } | null }>(
+          app,
+          { query: `{ __type(name: "Member") { fields { name } } }` },
+          headers,
+        );
+        const type = data!.__type;
         return type ? type.fields.map((f) => f.name) : null;
       };
       const health = await memberFields("HEALTH");

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App, GraphQLResponseBody } from "../../src/app.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
-import { authHeaders, createTestApp } from "../helpers/app.js";
+import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /**
@@ -123,10 +123,10 @@ describe("region scope: a principal of county 431202 cannot learn that rows of c
   }
 
   async function data<T>(query: string, variables: Record<string, unknown>, headers: Headers): Promise<T> {
-    const { status, body } = await gql(query, variables, headers);
-    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    const { status, data, errors } = await request<T>(app, { query, variables }, headers);
+    expect(errors, JSON.stringify(errors)).toBeUndefined();
     expect(status).toBe(200);
-    return body.data as T;
+    return data!;
   }
 
   async function sqlIds(table: string, column: string, prefix: string): Promise<Set<number>> {
@@ -394,13 +394,12 @@ describe("region scope: a principal of county 431202 cannot learn that rows of c
       const asOwner = await data<{ cadre: { householdsHelped: { villageCode: string }[] } }>(query, { id }, owner);
       expect(asOwner.cadre.householdsHelped.filter((h) => h.villageCode.startsWith(OTHER)).length).toBe(cadre!.n);
       for (const department of SCOPED_DEPARTMENTS) {
-        const { body } = await gql(query, { id }, scoped.get(department));
-        expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-        const helped = (body.data as { cadre: { householdsHelped: { villageCode: string }[]; village: unknown } })
-          .cadre;
+        const { cadre: helped } = await data<{
+          cadre: { householdsHelped: { villageCode: string }[]; village: unknown };
+        }>(query, { id }, scoped.get(department)!);
         expect(helped.householdsHelped.filter((h) => !h.villageCode.startsWith(SCOPE))).toEqual([]);
         expect(helped.village === null || (helped.village as { code: string }).code.startsWith(SCOPE)).toBe(true);
-        const text = JSON.stringify(body);
+        const text = JSON.stringify(helped);
         for (const number of outsideHouseholdNumbers) expect(text.includes(number), number).toBe(false);
       }
     });
@@ -428,14 +427,13 @@ describe("region scope: a principal of county 431202 cannot learn that rows of c
       );
       // Only civil affairs (and the owner) may read beneficiaries.
       const civil = scoped.get("CIVIL_AFFAIRS")!;
-      const { body } = await gql(query, { id }, civil);
-      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-      const seen = (body.data as { project: { beneficiaryCount: number; beneficiaries: { villageCode: string }[] } })
-        .project;
+      const { project: seen } = await data<{
+        project: { beneficiaryCount: number; beneficiaries: { villageCode: string }[] };
+      }>(query, { id }, civil);
       expect(seen.beneficiaries.filter((b) => !b.villageCode.startsWith(SCOPE))).toEqual([]);
       expect(seen.beneficiaries.length).toBe(inScopeLinks!.n);
       expect(seen.beneficiaryCount).toBe(inScopeLinks!.n);
-      expect(JSON.stringify(body)).not.toContain(outsideHead.household_number);
+      expect(JSON.stringify(seen)).not.toContain(outsideHead.household_number);
 
       // Every 431202 project's beneficiaries, through the list.
       const all = await data<{ projects: { nodes: { beneficiaries: { villageCode: string }[] }[] } }>(
@@ -786,9 +784,9 @@ describe("region scope: a principal of county 431202 cannot learn that rows of c
 
   describe("PUBLIC (no credentials)", () => {
     it("households totalCount is a number (a big cell), never rows", async () => {
-      const { body } = await gql(`{ households { totalCount } }`, {}, {});
-      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-      const total = (body.data as { households: { totalCount: number | null } }).households.totalCount;
+      const {
+        households: { totalCount: total },
+      } = await data<{ households: { totalCount: number | null } }>(`{ households { totalCount } }`, {}, {});
       expect(total).toBe(await sqlCount("households", "village_code", "43"));
       const rows = await gql(`{ households(first: 1) { nodes { householdNumber } } }`, {}, {});
       expect(codesOf(rows.body)).toContain("FORBIDDEN");
@@ -807,14 +805,17 @@ describe("region scope: a principal of county 431202 cannot learn that rows of c
         owner,
       );
       expect(owners.households.totalCount).toBe(cell!.n);
-      const { body } = await gql(
-        `query($f: HouseholdFilter) { households(filter: $f) { totalCount } }`,
-        { f: { regionCode: cell!.village_code, primaryCause: [cell!.primary_cause] } },
+      const body = await request<{ households: { totalCount: unknown } }>(
+        app,
+        {
+          query: `query($f: HouseholdFilter) { households(filter: $f) { totalCount } }`,
+          variables: { f: { regionCode: cell!.village_code, primaryCause: [cell!.primary_cause] } },
+        },
         {},
       );
       // Either the filter itself is refused (the public may not ask about causes) or the count is suppressed.
       if (codesOf(body).includes("FORBIDDEN")) expect(body.data ?? null).toBeNull();
-      else expect((body.data as { households: { totalCount: unknown } }).households.totalCount).toBeNull();
+      else expect(body.data!.households.totalCount).toBeNull();
     });
 
     it("a small cell the public may ask about (a village of 3 households) has totalCount and householdCount null", async () => {

@@ -8,7 +8,7 @@ import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authHeaders, createTestApp } from "../helpers/app.js";
+import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import type { App } from "../../src/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -99,9 +99,10 @@ describe("the API as a subgraph of a supergraph", () => {
   });
 
   it("resolves entity references through _entities, scoped and batched like any query", async () => {
-    const page = await app.graphql({ query: `{ households(first: 2) { nodes { id householdNumber } } }` });
-    const wanted = (page.body.data as { households: { nodes: { id: string; householdNumber: string }[] } }).households
-      .nodes;
+    const page = await request<{ households: { nodes: { id: string; householdNumber: string }[] } }>(app, {
+      query: `{ households(first: 2) { nodes { id householdNumber } } }`,
+    });
+    const wanted = page.data!.households.nodes;
     const before = database.statements.count;
     const entities = await app.graphql({
       query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { householdNumber } } }`,

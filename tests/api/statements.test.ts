@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp } from "../helpers/app.js";
+import { createTestApp, request } from "../helpers/app.js";
 import type { App } from "../../src/app.js";
 import { example } from "../helpers/examples.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
@@ -24,9 +24,12 @@ describe("statements per request", () => {
   async function statementsFor(first: number) {
     const before = database.statements.count;
     const logBefore = database.statements.log!.length;
-    const { body } = await app.graphql({ query: example("household-relations"), variables: { first } });
+    const body = await request<{ households: { nodes: unknown[] } }>(app, {
+      query: example("household-relations"),
+      variables: { first },
+    });
     expect(body.errors).toBeUndefined();
-    const nodes = (body.data as { households: { nodes: unknown[] } }).households.nodes;
+    const nodes = body.data!.households.nodes;
     expect(nodes).toHaveLength(first);
     return { count: database.statements.count - before, sql: database.statements.log!.slice(logBefore) };
   }

@@ -40,6 +40,16 @@ export interface Response<T> {
   errors?: GraphQLFormattedError[];
 }
 
+/** Sends an operation through `app` (its full HTTP pipeline) and types its data. */
+export async function request<T>(
+  app: Pick<App, "graphql">,
+  body: GraphQLBody,
+  headers?: Record<string, string>,
+): Promise<Response<T>> {
+  const response = await app.graphql(body, headers);
+  return { status: response.status, data: response.body.data as T | null | undefined, errors: response.body.errors };
+}
+
 export interface TestApp {
   readonly app: App;
   readonly database: TestDatabase;
@@ -73,10 +83,8 @@ export function useTestApp(options: { seed?: "demo" | false; recordSql?: boolean
     if (value === undefined) throw new Error("useTestApp: used before its beforeAll ran");
     return value;
   };
-  const query = async <T>(text: string, variables: Record<string, unknown> = {}, headers?: Record<string, string>) => {
-    const { status, body } = await ready(app).graphql({ query: text, variables }, headers);
-    return { status, data: body.data as T | null | undefined, errors: body.errors };
-  };
+  const query = <T>(text: string, variables: Record<string, unknown> = {}, headers?: Record<string, string>) =>
+    request<T>(ready(app), { query: text, variables }, headers);
   return {
     get app() {
       return ready(app);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp } from "../helpers/app.js";
+import { createTestApp, request } from "../helpers/app.js";
 import { fullAccess } from "../../src/access/access.js";
 import type { App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -26,10 +26,10 @@ type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 async function query(q: string, variables?: Record<string, unknown>): Promise<{ data: Data; statements: number }> {
   const before = database.statements.count;
-  const { status, body } = await app.graphql({ query: q, variables: variables ?? {} });
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  const { status, data, errors } = await request<Data>(app, { query: q, variables: variables ?? {} });
+  expect(errors, JSON.stringify(errors)).toBeUndefined();
   expect(status).toBe(200);
-  return { data: body.data as Data, statements: database.statements.count - before };
+  return { data: data!, statements: database.statements.count - before };
 }
 
 describe("a household's responsible helper (帮扶责任人)", () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { decodeId, toGlobalId } from "../../src/shared/global-id.js";
 import { makeIdNumber } from "../../src/shared/id-number.js";
-import { authHeaders, createTestApp } from "../helpers/app.js";
+import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 type Result = {
@@ -43,14 +43,15 @@ describe("the registry owner's writes", () => {
     headers: Record<string, string> = registry,
     record = "id version",
   ) {
-    const { body } = await app.graphql(
+    const body = await request<Record<string, Result>>(
+      app,
       {
         query: `mutation($input: ${inputType}!) { ${field}(input: $input) { ok unchanged inputErrors { path code message } error { code currentVersion } record { ${record} } } }`,
         variables: { input },
       },
       headers,
     );
-    return { body, result: (body.data as Record<string, Result> | null)?.[field] };
+    return { body, result: body.data?.[field] };
   }
 
   const villageVersion = async () =>
