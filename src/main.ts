@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
+import { ensureBundle } from "./graphiql/bundle.js";
 import { log, setLogLevel } from "./shared/log.js";
 
 const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { totalCount nodes { name povertyStatus township { name } } } }`;
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     const { counts, ms } = await seedDatabase(database, { tier: "demo" });
     log("info", "demo tier loaded", { ms, households: counts.households, members: counts.members });
   }
+  const page = await ensureBundle((message, fields) => log("info", message, fields));
   const app = await createApp(config, database);
   const server = createServer(app.handle);
   app.serveSubscriptions(server);
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     const url = `http://localhost:${config.PORT}/graphql`;
     process.stdout.write(
       `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
+        (page ? `Query page (GraphiQL): http://localhost:${config.PORT}/\n` : "") +
         `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
         `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
     );
