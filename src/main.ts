@@ -23,7 +23,6 @@ async function main(): Promise<void> {
     const { counts, ms } = await seedDatabase(database, { tier: "demo" });
     log("info", "demo tier loaded", { ms, households: counts.households, members: counts.members });
   }
-  const page = await ensureBundle((message, fields) => log("info", message, fields));
   const app = await createApp(config, database);
   const server = createServer(app.handle);
   app.serveSubscriptions(server);
@@ -31,10 +30,12 @@ async function main(): Promise<void> {
     const url = `http://localhost:${config.PORT}/graphql`;
     process.stdout.write(
       `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
-        (page ? `Query page (GraphiQL): http://localhost:${config.PORT}/\n` : "") +
+        `Query page (GraphiQL): http://localhost:${config.PORT}/\n` +
         `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
         `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
     );
+    // Built when missing or stale, once GraphQL is served: neither waits for the other.
+    void ensureBundle((level, message, fields) => log(level, message, fields));
   });
 
   let stopping = false;

@@ -39,11 +39,15 @@ export function builtBundle(): BundleStamp | null {
   }
 }
 
-/** The bundle, or null when it is missing or was built from other inputs than the ones installed now. */
+/**
+ * The bundle, or null when it is missing or was built from other inputs than the ones installed now.
+ * Without the client sources (an install that ships the built bundle only) the bundle is taken as is.
+ */
 export function currentBundle(): BundleStamp | null {
   const stamp = builtBundle();
-  if (!stamp || stamp.inputs !== inputsHash()) return null;
-  return stamp.files.every((f) => existsSync(join(bundleFolder, f))) ? stamp : null;
+  if (!stamp || !stamp.files.every((f) => existsSync(join(bundleFolder, f)))) return null;
+  if (!existsSync(clientFolder)) return stamp;
+  return stamp.inputs === inputsHash() ? stamp : null;
 }
 
 /** Builds into a fresh folder and swaps it in whole, so a running server never serves a half-written bundle. */
@@ -53,7 +57,7 @@ export async function buildBundle(): Promise<{ ms: number; files: { name: string
   const esbuild = await import("esbuild");
   const inputs = inputsHash();
   const staging = `${bundleFolder}.${process.pid}.tmp`;
-  rmSync(staging, { recursive: true, force: true });
+  removeAbandonedStaging();
   await esbuild.build({
     absWorkingDir: root,
     entryPoints: {
@@ -91,20 +95,45 @@ export async function buildBundle(): Promise<{ ms: number; files: { name: string
   };
 }
 
+/** Staging folders left by builds whose process died (stopped during its first start). */
+function removeAbandonedStaging() {
+  const parent = join(bundleFolder, "..");
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const pid = /^graphiql\.(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid && (Number(pid) === process.pid || !isRunning(Number(pid)))) {
+      rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
  * The bundle's files, built first when missing or stale; null when it cannot be built here
  * (esbuild and the page's packages are development dependencies) — the server then says so at `/`.
  */
-export async function ensureBundle(onBuild: (message: string, fields?: Record<string, unknown>) => void) {
-  const current = currentBundle();
-  if (current) return current;
-  onBuild("building the query page (GraphiQL) into dist/static/graphiql: once per install");
+export async function ensureBundle(
+  report: (level: "info" | "warn", message: string, fields?: Record<string, unknown>) => void,
+): Promise<BundleStamp | null> {
   try {
+    const current = currentBundle();
+    if (current) return current;
+    report("info", "building the query page (GraphiQL) into dist/static/graphiql: once per install");
     const built = await buildBundle();
-    onBuild("query page built", { ms: built.ms, bytes: built.files.reduce((n, f) => n + f.bytes, 0) });
+    report("info", "query page built", { ms: built.ms, bytes: built.files.reduce((n, f) => n + f.bytes, 0) });
+    return currentBundle();
   } catch (error) {
-    onBuild("the query page could not be built: run `npm run build:graphiql` to see why", { error: String(error) });
+    report("warn", "the query page could not be built: run `npm run build:graphiql` to see why", {
+      error: String(error),
+    });
     return null;
   }
-  return currentBundle();
 }

@@ -50,8 +50,9 @@ function page(examplesJson: string): string {
 }
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Xiangcun Graph</title></head>
-<body><h1>Xiangcun Graph</h1><p>The query page has not been built on this machine: run <code>npm run build:graphiql</code>
-(it needs the development dependencies), then reload. GraphQL is served at <code>/graphql</code> all the same.</p></body></html>`;
+<body><h1>Xiangcun Graph</h1><p>The query page is not built yet. <code>npm start</code> builds it in the background
+on its first start: reload in a few seconds. If it stays like this, run <code>npm run build:graphiql</code> to see why
+(it needs the development dependencies). GraphQL is served at <code>/graphql</code> all the same.</p></body></html>`;
 
 /**
  * Serves the query page at `/` and its bundled assets under `/graphiql/`; answers false for any
