@@ -60,15 +60,7 @@ on its first start: reload in a few seconds. If it stays like this, run <code>np
  */
 export function createPageHandler(): (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean {
   // `<` escaped so that no example text can close the script element it is embedded in.
-  const examplesJson = JSON.stringify(
-    loadExamples().map(({ name, department, kind, description, query }) => ({
-      name,
-      department,
-      kind,
-      description,
-      query,
-    })),
-  ).replace(/</g, "\\u003c");
+  const examplesJson = JSON.stringify(loadExamples()).replace(/</g, "\\u003c");
   const html = page(examplesJson);
 
   return (req, res, pathname) => {
@@ -98,13 +90,24 @@ export function createPageHandler(): (req: IncomingMessage, res: ServerResponse,
       res.writeHead(304, { etag }).end();
       return true;
     }
+    const gzip = bundle.gzipped?.includes(name) && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+    let body: Buffer;
+    try {
+      body = readFileSync(join(bundleFolder, gzip ? `${name}.gz` : name));
+    } catch {
+      // Swapped for a new build between the stamp and the file: the browser retries on reload.
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2" }).end("rebuilding");
+      return true;
+    }
     res.writeHead(200, {
       "content-type": type,
       "cache-control": "no-cache",
       etag,
+      vary: "accept-encoding",
       "x-content-type-options": "nosniff",
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
     });
-    res.end(req.method === "HEAD" ? undefined : readFileSync(join(bundleFolder, name)));
+    res.end(req.method === "HEAD" ? undefined : body);
     return true;
   };
 }

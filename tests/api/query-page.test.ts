@@ -48,11 +48,16 @@ describe("serving the query page", () => {
     expect(embedded.map((e) => [e.name, e.department])).toEqual(loadExamples().map((e) => [e.name, e.department]));
   });
 
-  it("serves the bundle's files, revalidated by ETag", async () => {
-    const script = await fetch(`${origin}/graphiql/main.js`);
+  it("serves the bundle's files, gzipped to browsers that take it, revalidated by ETag", async () => {
+    const plain = await fetch(`${origin}/graphiql/main.js`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const plainText = await plain.text();
+    const script = await fetch(`${origin}/graphiql/main.js`, { headers: { "accept-encoding": "gzip, deflate" } });
     expect(script.status).toBe(200);
     expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
-    await script.arrayBuffer();
+    expect(script.headers.get("content-encoding")).toBe("gzip");
+    expect(script.headers.get("vary")).toBe("accept-encoding");
+    expect(await script.text()).toBe(plainText);
     const again = await fetch(`${origin}/graphiql/main.js`, {
       headers: { "if-none-match": script.headers.get("etag")! },
     });
