@@ -21,7 +21,7 @@ import { createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
 import type { ExecutionResult } from "graphql";
-import { landingPage } from "./landing-page.js";
+import { createPageHandler } from "./graphiql/page.js";
 import { logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 import { serveSubscriptions } from "./subscriptions.js";
@@ -55,7 +55,7 @@ export interface App {
   /** Each department's contract schema: what introspection returns to its principals. */
   contracts: Map<string, GraphQLSchema>;
   apollo: ApolloServer<Context>;
-  /** The Node HTTP listener: /graphql, /health and the landing page. */
+  /** The Node HTTP listener: /graphql, /health and the query page (GraphiQL) at / with its assets. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Runs one operation through the full HTTP pipeline, without a socket (tests, tools). */
   graphql(body: GraphQLBody, headers?: Record<string, string>): Promise<{ status: number; body: GraphQLResponseBody }>;
@@ -162,16 +162,15 @@ export async function createApp(config: Config, database: Database, options: App
     return response;
   }
 
+  const servePage = createPageHandler();
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
       return;
     }
-    if (url.pathname === "/" && req.method === "GET") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(landingPage());
-      return;
-    }
+    if (servePage(req, res, url.pathname)) return;
     if (url.pathname !== "/graphql") {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;

@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
+import { ensureBundle } from "./graphiql/bundle.js";
 import { log, setLogLevel } from "./shared/log.js";
 
 const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { totalCount nodes { name povertyStatus township { name } } } }`;
@@ -27,9 +28,12 @@ async function main(): Promise<void> {
     const url = `http://localhost:${config.PORT}/graphql`;
     process.stdout.write(
       `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
+        `Query page (GraphiQL): http://localhost:${config.PORT}/\n` +
         `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
         `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
     );
+    // Built when missing or stale, once GraphQL is served: neither waits for the other.
+    void ensureBundle((level, message, fields) => log(level, message, fields));
   });
 
   let stopping = false;

@@ -21,7 +21,7 @@ describe("compiled execution", () => {
     await database?.dispose();
   });
 
-  for (const { name, query } of loadExamples()) {
+  for (const { name, query } of loadExamples().filter((e) => e.kind === "query")) {
     it(`answers ${name} exactly as graphql-js does`, async () => {
       const compiled = await jit.graphql({ query });
       const plain = await reference.graphql({ query });
