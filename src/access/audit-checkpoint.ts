@@ -2,6 +2,7 @@ import { randomBytes, sign, verify, type KeyObject } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { ConfigError } from "../config.js";
 import { log } from "../shared/log.js";
 
 /**
@@ -122,7 +123,12 @@ export class CheckpointSchedule {
     start: ChainPosition,
   ) {
     this.latest = start;
-    this.write();
+    // A server that cannot anchor its audit does not start: the first checkpoint must be written.
+    try {
+      this.write(true);
+    } catch (error) {
+      throw new ConfigError(`The audit checkpoint folder ${dir} is not writable: ${(error as Error).message}`);
+    }
     this.timer = setInterval(() => this.latest.entries !== this.written && this.write(), options.seconds * 1000);
     this.timer.unref();
   }
@@ -139,7 +145,7 @@ export class CheckpointSchedule {
     if (this.latest.entries !== this.written) this.write();
   }
 
-  private write(): void {
+  private write(rethrow = false): void {
     const { entries, lastId, head } = this.latest;
     try {
       writeCheckpoint(
@@ -157,6 +163,7 @@ export class CheckpointSchedule {
       );
       this.written = entries;
     } catch (error) {
+      if (rethrow) throw error;
       log("error", "AUDIT CHECKPOINT NOT WRITTEN: the audit's tail is not anchored until one is", {
         dir: this.dir,
         error: String(error),

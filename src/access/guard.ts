@@ -248,7 +248,7 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
   /** Fields the department may read whose group needs a purpose (others are refused as fields). */
   function fieldsNeedingPurpose(document: DocumentNode, policy: DepartmentPolicy): PurposeNeed[] {
     const typeInfo = new TypeInfo(schema);
-    const needed = new Map<string, PurposeNeed>();
+    const needed = new Map<string, { fields: Set<string>; purposes: readonly string[] }>();
     visit(
       document,
       visitWithTypeInfo(typeInfo, {
@@ -257,13 +257,13 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
           if (!parent) return;
           const rule = policy.rule(parent.name, node.name.value);
           if (rule?.purposeRequired && policy.level(parent.name, node.name.value) !== "none") {
-            const field = `${parent.name}.${node.name.value}`;
-            needed.set(field, { field, purposes: rule.purposes });
+            if (!needed.has(rule.group)) needed.set(rule.group, { fields: new Set(), purposes: rule.purposes });
+            needed.get(rule.group)!.fields.add(`${parent.name}.${node.name.value}`);
           }
         },
       }),
     );
-    return [...needed.values()];
+    return [...needed.values()].map(({ fields, purposes }) => ({ fields: [...fields], purposes }));
   }
 
   return {

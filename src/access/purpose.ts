@@ -46,10 +46,11 @@ export function parsePurpose(raw: string | undefined): DeclaredPurpose | null {
   return { code, text: text || null };
 }
 
+/** One purpose-required group of the policy that a request asks for. */
 export interface PurposeNeed {
-  /** The field asked for, as Type.field. */
-  field: string;
-  /** The codes its group accepts. */
+  /** The group's fields asked for, as Type.field. */
+  fields: readonly string[];
+  /** The codes the group accepts. */
   purposes: readonly string[];
 }
 
@@ -65,9 +66,9 @@ export function purposeErrors(
 ): GraphQLError[] {
   if (!declared) {
     return needs.map(
-      ({ field, purposes }) =>
+      ({ fields, purposes }) =>
         new ForbiddenError(
-          `Reading ${field} requires a declared purpose: send the header X-Purpose: CODE (or CODE: text), CODE one of ${purposes.join(", ")}. It is recorded in the audit log.`,
+          `Reading ${fields.join(", ")} requires a declared purpose: send the header X-Purpose: CODE (or CODE: text), CODE one of ${purposes.join(", ")}. It is recorded in the audit log.`,
         ),
     );
   }
@@ -91,11 +92,11 @@ export function purposeErrors(
     );
     return errors;
   }
-  for (const { field, purposes } of needs) {
+  for (const { fields, purposes } of needs) {
     if (!purposes.includes(code)) {
       errors.push(
         new BadUserInputError(
-          `The purpose ${code} does not cover reading ${field}: use one of ${purposes.join(", ")}.`,
+          `The purpose ${code} does not cover reading ${fields.join(", ")}: use one of ${purposes.join(", ")}.`,
           { validPurposes: [...purposes] },
         ),
       );

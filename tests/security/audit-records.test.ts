@@ -114,8 +114,9 @@ describe("audit entries that say what the server saw", () => {
         await as("CIVIL_AFFAIRS", "431221", { "x-purpose": "STATISTICS: 年报" }),
       );
       expect(body.data).toBeNull();
+      expect(body.errors).toHaveLength(1);
       expect(body.errors?.[0]).toMatchObject({
-        message: `The purpose STATISTICS does not cover reading Household.incomes: use one of ${INCOME_PURPOSES.join(", ")}.`,
+        message: `The purpose STATISTICS does not cover reading Household.incomes, HouseholdIncome.year, HouseholdIncome.perCapitaNetIncome: use one of ${INCOME_PURPOSES.join(", ")}.`,
         extensions: { code: "BAD_USER_INPUT", validPurposes: INCOME_PURPOSES },
       });
     });

@@ -259,6 +259,17 @@ describe("an audit a superuser cannot quietly rewrite", () => {
     expect(tampered.brokenAt).toEqual({ id: first!.id, reason: expect.stringMatching(/does not link/) });
   });
 
+  it("does not serve when it cannot write its checkpoints: an unanchored audit is no audit", async () => {
+    const database = await openTestDatabase({ seed: false });
+    opened.push(database);
+    const notAFolder = join(process.env.XG_TEST_AUDIT_DIR!, `file-${randomBytes(4).toString("hex")}`);
+    writeFileSync(notAFolder, "");
+    const keys = loadAuditKeys(configWithKeys({ AUDIT_CHECKPOINT_DIR: join(notAFolder, "checkpoints") }));
+    await expect(new AuditWriter(database, keys).start()).rejects.toThrow(
+      /^The audit checkpoint folder .*checkpoints is not writable: ENOTDIR/,
+    );
+  });
+
   it(
     "has `npm run audit:verify` say so, with the keys and the checkpoints, and exit 1 after tampering",
     async () => {
