@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
@@ -21,7 +22,9 @@ const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:543
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const suite = process.env.BENCH_SUITE ?? "all";
-const config = loadConfig({ NODE_ENV: "development" });
+// A secret of the run, shared with the server it starts: the development secret cannot grant region "".
+const jwtSecret = randomBytes(24).toString("hex");
+const config = loadConfig({ NODE_ENV: "development", JWT_SECRET: jwtSecret });
 
 interface Scenario {
   name: string;
@@ -43,7 +46,7 @@ const examples = new Map(loadExamples().map((e) => [e.name, e.query]));
 
 export async function startServer(port: number, execution: string, access = "document"): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
-    env: { ...process.env, DATABASE_URL: url },
+    env: { ...process.env, DATABASE_URL: url, JWT_SECRET: jwtSecret },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -170,7 +173,7 @@ async function main() {
   console.log(`city tier: ${n} households; ${connections} connections, ${duration}s per run\n`);
   const headers = async (department: string) => ({
     authorization: `Bearer ${await signToken(config, { sub: `bench-${department}`, department, region: "" }, "2h")}`,
-    "x-purpose": "benchmark",
+    "x-purpose": "MONITORING: benchmark",
   });
   const registry = await headers("RURAL_REVITALIZATION");
   const health = await headers("HEALTH");

@@ -12,12 +12,14 @@ import { accessFor, createAuthenticator } from "./access/authenticate.js";
 import { compilePolicy, type CompiledPolicy } from "./access/compile.js";
 import { contractSchemas } from "./access/contract.js";
 import { AuditWriter, collectReads, ReadCollector } from "./access/audit.js";
+import { loadAuditKeys, type AuditKeys } from "./access/audit-keys.js";
+import { parsePurpose } from "./access/purpose.js";
 import { createGuard, isIntrospection, shieldedSchema } from "./access/guard.js";
 import { loadPolicyFile, type PolicyFile } from "./access/policy.js";
 import { UnauthenticatedError } from "./shared/errors.js";
 import { buildApiSchema } from "./build-schema.js";
 import type { Config } from "./config.js";
-import { createContext, type Context } from "./context.js";
+import { correlationId as clientRequestId, createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
 import type { ExecutionResult } from "graphql";
@@ -41,6 +43,8 @@ export interface AppOptions {
    * no scope, no audit), to measure what enforcement costs. Never set by the server's entry point.
    */
   unrestricted?: boolean;
+  /** The read audit's keys; default: from the configuration (generated outside production). */
+  auditKeys?: AuditKeys;
 }
 
 export interface GraphQLBody {
@@ -96,7 +100,11 @@ export async function createApp(config: Config, database: Database, options: App
   const guard = createGuard(schema);
   const authenticator = await createAuthenticator(config, database, policy.departments);
   const executionSchema = options.guard === "middleware" ? shieldedSchema(schema, guard) : schema;
-  const audit = new AuditWriter(database);
+  const audit = new AuditWriter(database, options.auditKeys ?? loadAuditKeys(config), {
+    every: config.AUDIT_CHECKPOINT_EVERY,
+    seconds: config.AUDIT_CHECKPOINT_SECONDS,
+  });
+  await audit.start();
 
   const apollo = new ApolloServer<Context>({
     gateway: executorGateway(executionSchema, options.execution ?? "jit", {
@@ -144,21 +152,25 @@ export async function createApp(config: Config, database: Database, options: App
   await apollo.start();
 
   async function run(method: string, headers: HeaderMap, search: string, body: unknown) {
-    const requestId = headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+    // Our own id goes into the log and the audit; the client's is kept beside it, never in its place.
+    const requestId = randomUUID();
+    const correlationId = clientRequestId(headers.get("x-request-id"));
+    const ids = new HeaderMap([["x-request-id", requestId]]);
+    if (correlationId) ids.set("x-correlation-id", correlationId);
     let access: Access;
     try {
       access = await accessFor(authenticator, policy, (name) => headers.get(name), options.unrestricted);
     } catch (error) {
       if (!(error instanceof UnauthenticatedError)) throw error;
-      return unauthenticated(error, requestId);
+      return unauthenticated(error, ids);
     }
-    const purpose = headers.get("x-purpose")?.trim().slice(0, 200) || null;
-    const context = createContext(config, database, access, requestId, purpose);
+    const purpose = parsePurpose(headers.get("x-purpose"));
+    const context = createContext(config, database, access, requestId, { purpose, correlationId });
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body },
       context: async () => context,
     });
-    response.headers.set("x-request-id", requestId);
+    for (const [k, v] of ids) response.headers.set(k, v);
     return response;
   }
 
@@ -235,16 +247,17 @@ export async function createApp(config: Config, database: Database, options: App
     async stop() {
       await stopSubscriptions();
       await apollo.stop();
+      await audit.stop();
     },
   };
 }
 
 /** Bad credentials are refused outright (401), never served as the public principal. */
-function unauthenticated(error: UnauthenticatedError, requestId: string) {
+function unauthenticated(error: UnauthenticatedError, ids: HeaderMap) {
   const headers = new HeaderMap([
     ["content-type", "application/json; charset=utf-8"],
     ["www-authenticate", 'Bearer realm="xiangcun-graph"'],
-    ["x-request-id", requestId],
+    ...ids,
   ]);
   const body = { errors: [{ message: error.message, extensions: { code: "UNAUTHENTICATED" } }] };
   return { status: 401, headers, body: { kind: "complete" as const, string: JSON.stringify(body) } };

@@ -1,11 +1,13 @@
 import { z } from "zod";
+import { parseDuration } from "./shared/duration.js";
 
 const schema = z.object({
   /** PostgreSQL connection string; unset = embedded PGlite in `PGLITE_DIR`. */
   DATABASE_URL: z.string().url().optional(),
   PGLITE_DIR: z.string().default(".data/pglite"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default("0.0.0.0"),
+  /** Unset: 127.0.0.1 outside production (the development secret is only accepted there), 0.0.0.0 in production. */
+  HOST: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Seed tier loaded by `npm start` when the database is empty; `none` disables it. */
   AUTO_SEED: z.enum(["demo", "none"]).default("demo"),
@@ -18,6 +20,33 @@ const schema = z.object({
   JWKS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** Longest lifetime a bearer token may have (exp − iat, or exp − now), e.g. `8h`; tokens must carry `exp`. */
+  JWT_MAX_LIFETIME: z
+    .string()
+    .default("24h")
+    .transform((text, ctx) => {
+      const seconds = parseDuration(text);
+      if (!seconds) {
+        ctx.addIssue({ code: "custom", message: "expected a positive duration such as 900s, 30m, 8h or 7d" });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  /**
+   * The read audit's HMAC key (at least 32 characters), or a file holding it. Never stored in the
+   * database. Outside production, when neither is set, one is generated into .data/audit/.
+   */
+  AUDIT_HMAC_KEY: z.string().min(32).optional(),
+  AUDIT_HMAC_KEY_FILE: z.string().optional(),
+  /** Ed25519 private key (PKCS#8 PEM) that signs the audit checkpoints; generated like the HMAC key. */
+  AUDIT_SIGNING_KEY_FILE: z.string().optional(),
+  /** Its public key (SPKI PEM), for `npm run audit:verify` where the private key is not present. */
+  AUDIT_VERIFY_KEY_FILE: z.string().optional(),
+  /** Where signed checkpoints are written (outside the database); default .data/audit/checkpoints/<database>. */
+  AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  /** A checkpoint after every this many entries, and every this many seconds while entries are added. */
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
+  AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(1).default(60),
   /** The access policy file (YAML or JSON). */
   POLICY_FILE: z.string().optional(),
   /**
@@ -45,7 +74,12 @@ const schema = z.object({
   MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, "HOST"> & { HOST: string };
+
+/** A configuration the server cannot start with: its message is one sentence for the operator (no stack). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
 
 /** Parses the environment once; a bad value stops the process with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -54,14 +88,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const config = parsed.data;
+  const config = {
+    ...parsed.data,
+    HOST: parsed.data.HOST ?? (parsed.data.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
+  };
   if (config.NODE_ENV === "production" && !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWKS_FILE) {
-    throw new Error("Invalid configuration: in production set JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWKS_FILE.");
+    throw new ConfigError("Invalid configuration: in production set JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWKS_FILE.");
   }
   return config;
 }
 
-/** Used only outside production when no key is configured, so `npm run token` works out of the box. */
+/**
+ * Used only outside production when no key is configured, so `npm run token` works out of the box.
+ * It is public (it is in this file): tokens signed with it are accepted only while the server
+ * listens on a loopback address, and never for region "" (everywhere).
+ */
 export const DEVELOPMENT_JWT_SECRET = "xiangcun-graph-development-secret-not-for-production";
+
+/** Whether tokens are verified with the public development secret (no key configured). */
+export function usesDevelopmentSecret(config: Config): boolean {
+  return !config.JWT_SECRET && !config.JWT_PUBLIC_KEY_FILE && !config.JWKS_FILE;
+}
+
+/** Whether the server listens only on the machine itself. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

@@ -1,18 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { Access } from "./access/access.js";
+import type { DeclaredPurpose } from "./access/purpose.js";
 import type { Config } from "./config.js";
 import type { Database, Drizzle } from "./db/client.js";
 import type { LoaderHost } from "./shared/loader.js";
 
 /** Everything a request carries: its id, the database, the caller's compiled access and loaders. */
 export interface Context extends LoaderHost {
+  /** The server's own id for the request (a UUID): in the log, the audit entry and X-Request-Id. */
   requestId: string;
+  /** The client's own request id (X-Request-Id), sanitised: kept beside ours to correlate, never trusted. */
+  correlationId: string | null;
   config: Config;
   database: Database;
   db: Drizzle;
   access: Access;
-  /** The purpose the caller declared (X-Purpose), recorded in the read audit. */
-  purpose: string | null;
+  /** The purpose the caller declared (X-Purpose), checked against the policy and recorded in the read audit. */
+  purpose: DeclaredPurpose | null;
   /** For a subscription: the households of the event being delivered (for the read audit). */
   streamHouseholds?: number[];
 }
@@ -22,7 +26,22 @@ export function createContext(
   database: Database,
   access: Access,
   requestId: string = randomUUID(),
-  purpose: string | null = null,
+  declared: { purpose?: DeclaredPurpose | null; correlationId?: string | null } = {},
 ): Context {
-  return { requestId, config, database, db: database.db, access, purpose, loaders: new Map() };
+  return {
+    requestId,
+    correlationId: declared.correlationId ?? null,
+    config,
+    database,
+    db: database.db,
+    access,
+    purpose: declared.purpose ?? null,
+    loaders: new Map(),
+  };
+}
+
+/** A client's request id made safe to store and echo: printable ASCII of id-like characters, at most 128. */
+export function correlationId(raw: string | undefined): string | null {
+  const cleaned = (raw ?? "").replace(/[^A-Za-z0-9._:/+=@-]/g, "").slice(0, 128);
+  return cleaned || null;
 }

@@ -1,8 +1,9 @@
 import "reflect-metadata";
 import { createServer } from "node:http";
 import { isEmpty, seedDatabase } from "../seeds/index.js";
+import { loadAuditKeys, type AuditKeys } from "./access/audit-keys.js";
 import { createApp } from "./app.js";
-import { loadConfig } from "./config.js";
+import { ConfigError, isLoopback, loadConfig, usesDevelopmentSecret, type Config } from "./config.js";
 import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
 import { ensureBundle } from "./graphiql/bundle.js";
@@ -13,6 +14,8 @@ const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { t
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
+  const auditKeys = loadAuditKeys(config);
+  warnAboutDevelopmentCredentials(config, auditKeys);
   const database = await openConfiguredDatabase(config);
   const where = describeDatabase(config);
   await migrate(database);
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
     const { counts, ms } = await seedDatabase(database, { tier: "demo" });
     log("info", "demo tier loaded", { ms, households: counts.households, members: counts.members });
   }
-  const app = await createApp(config, database);
+  const app = await createApp(config, database, { auditKeys });
   const server = createServer(app.handle);
   app.serveSubscriptions(server);
   server.listen(config.PORT, config.HOST, () => {
@@ -59,7 +62,34 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
+/** Loud, on stderr whatever LOG_LEVEL says: credentials anyone can read are no credentials. */
+function warnAboutDevelopmentCredentials(config: Config, keys: AuditKeys): void {
+  const lines: string[] = [];
+  if (usesDevelopmentSecret(config)) {
+    lines.push(
+      isLoopback(config.HOST)
+        ? "Bearer tokens are verified with the DEVELOPMENT SECRET printed in src/config.ts: anyone on this machine can mint one. Set JWT_SECRET (or JWT_PUBLIC_KEY_FILE / JWKS_FILE)."
+        : `No JWT_SECRET and HOST=${config.HOST} is not loopback: ALL BEARER TOKENS ARE REFUSED (the development secret is public). Set JWT_SECRET (or JWT_PUBLIC_KEY_FILE / JWKS_FILE).`,
+    );
+  }
+  if (keys.generated.length) {
+    lines.push(
+      `The read audit uses keys GENERATED FOR DEVELOPMENT (${keys.generated.join(", ")}): whoever can read them can rewrite the audit. Configure AUDIT_HMAC_KEY and AUDIT_SIGNING_KEY_FILE, kept away from the database.`,
+    );
+  }
+  if (!lines.length) return;
+  const bar = "!".repeat(100);
+  process.stderr.write(`${bar}\n${lines.map((l) => `!! WARNING: ${l}`).join("\n")}\n${bar}\n`);
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A configuration the server cannot start with is one sentence for the operator, not a stack.
+  const text =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`${text}\n`);
   process.exit(1);
 });

@@ -8,8 +8,9 @@ import { accessFor, type Authenticator } from "./access/authenticate.js";
 import type { AuditWriter } from "./access/audit.js";
 import type { CompiledPolicy } from "./access/compile.js";
 import type { PolicyGuard } from "./access/guard.js";
+import { parsePurpose, type DeclaredPurpose } from "./access/purpose.js";
 import type { Config } from "./config.js";
-import { createContext, type Context } from "./context.js";
+import { correlationId, createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { alertHub } from "./modules/monitoring/alert.stream.js";
 import { UnauthenticatedError } from "./shared/errors.js";
@@ -28,7 +29,7 @@ export interface SubscriptionDeps {
 
 interface ConnectionState {
   access?: Access;
-  purpose?: string | null;
+  purpose?: DeclaredPurpose | null;
   /** The credentials as given, to check again before each event (expiry, a revoked key). */
   header?: (name: string) => string | undefined;
 }
@@ -73,7 +74,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         try {
           const access = await authenticate(header);
           if (!access) return false;
-          const purpose = header("x-purpose")?.trim().slice(0, 200) || null;
+          const purpose = parsePurpose(header("x-purpose"));
           states.set(ctx, { access, purpose, header });
           return true;
         } catch (error) {
@@ -102,13 +103,11 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
             }),
           ];
         }
-        const context = createContext(
-          deps.config,
-          deps.database,
-          state.access,
-          `ws-${id}-${randomUUID()}`,
-          state.purpose,
-        );
+        // The operation id is the client's: a correlation id, like X-Request-Id over HTTP.
+        const context = createContext(deps.config, deps.database, state.access, randomUUID(), {
+          purpose: state.purpose,
+          correlationId: correlationId(`ws:${id}`),
+        });
         const denied = await deps.guard.deny(
           document,
           `${payload.operationName ?? ""}\u0000${payload.query}`,

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
-import { asc, desc, gt, sql } from "drizzle-orm";
+import { count, desc, min, sql } from "drizzle-orm";
 import {
   getNamedType,
   isObjectType,
@@ -13,14 +13,19 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Context } from "../context.js";
-import type { Database } from "../db/client.js";
+import type { Database, Drizzle } from "../db/client.js";
 import { auditLog } from "../db/schema.js";
+import { extendChain, GENESIS, type EntryContent } from "./audit-chain.js";
+import { CheckpointSchedule } from "./audit-checkpoint.js";
+import type { AuditKeys } from "./audit-keys.js";
 import type { DepartmentPolicy } from "./compile.js";
+import type { DeclaredPurpose } from "./purpose.js";
 
 /**
  * The read audit (design §3): every operation that returns personal data appends one entry —
  * who, when, which operation, which personal fields, how many records, which households, which
- * purpose — chained by hashes so that a changed or removed entry is detected.
+ * purpose — chained by an HMAC and anchored by signed checkpoints outside the database, so that a
+ * changed or removed entry is detected (audit-chain.ts, audit-checkpoint.ts, audit-verify.ts).
  */
 
 /** Households whose personal data the data layer fetched for the current request. */
@@ -121,44 +126,56 @@ export interface AuditInput {
   fields: string[];
   recordCount: number;
   householdIds: number[];
-  purpose: string | null;
+  purpose: DeclaredPurpose | null;
   requestId: string;
+  correlationId: string | null;
 }
 
-const GENESIS = "0".repeat(64);
-// Serialises appends so each entry hashes the one truly before it (any driver, any process).
+// Serialises appends so each entry links to the one truly before it (any driver, any process).
 const AUDIT_LOCK = 7_340_001;
-
-function entryHash(prevHash: string, e: Omit<typeof auditLog.$inferSelect, "id" | "hash" | "prevHash">): string {
-  const canonical = JSON.stringify([
-    e.at,
-    e.principal,
-    e.department,
-    e.region,
-    e.operationName,
-    e.documentHash,
-    e.fields,
-    e.recordCount,
-    e.householdIds,
-    e.purpose,
-    e.requestId,
-  ]);
-  return createHash("sha256").update(prevHash).update(canonical).digest("hex");
-}
-
-type PendingEntry = Omit<typeof auditLog.$inferSelect, "id" | "hash" | "prevHash">;
 
 /**
  * Appends audit entries with group commit: a request's entry is durable before its response is
  * sent, but the entries of requests that arrive while a write is under way share the next
- * transaction (one lock, one read of the last hash, one multi-row insert), so the audit costs a
- * few statements per batch rather than per request.
+ * transaction (one lock, one read of the chain's head, one multi-row insert), so the audit costs a
+ * few statements per batch rather than per request. The chain is linked with the HMAC key
+ * (audit-chain.ts), and signed checkpoints are written outside the database as it grows.
  */
 export class AuditWriter {
-  private queue: { entry: PendingEntry; done: (error?: unknown) => void }[] = [];
-  private writing = false;
+  private queue: { entry: EntryContent; done: (error?: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private checkpoints: CheckpointSchedule | null = null;
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly keys: AuditKeys,
+    private readonly schedule: { every: number; seconds: number } = { every: 1000, seconds: 60 },
+  ) {}
+
+  /** Reads the chain's head and writes a checkpoint of it: the anchor every later one extends. */
+  async start(): Promise<void> {
+    const { checkpointDir, signingKey } = this.keys;
+    if (!checkpointDir || !signingKey) return;
+    const [last] = await this.database.db
+      .select({ id: auditLog.id, seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    const [{ first } = { first: null }] = await this.database.db.select({ first: min(auditLog.seq) }).from(auditLog);
+    // Entries from before the chain was keyed are the ones before the first keyed entry.
+    const unkeyed = first !== null ? Number(first) - 1 : await countEntries(this.database.db);
+    this.checkpoints = new CheckpointSchedule(checkpointDir, signingKey, this.keys.chain.id, unkeyed, this.schedule, {
+      entries: last ? (last.seq ?? unkeyed) : 0,
+      lastId: last?.id ?? 0,
+      head: last?.hash ?? GENESIS,
+    });
+  }
+
+  /** Writes a last checkpoint of what this writer appended, once pending entries are written. */
+  async stop(): Promise<void> {
+    await this.flushing;
+    this.checkpoints?.close();
+  }
 
   /**
    * Records what one response (a query's data, a mutation's result, a subscription event) carries
@@ -191,11 +208,12 @@ export class AuditWriter {
       householdIds: [...read.householdIds],
       purpose: ctx.purpose,
       requestId: ctx.requestId,
+      correlationId: ctx.correlationId,
     });
   }
 
   append(input: AuditInput): Promise<void> {
-    const entry: PendingEntry = {
+    const entry: EntryContent = {
       at: new Date().toISOString(),
       principal: input.principal,
       department: input.department,
@@ -205,71 +223,54 @@ export class AuditWriter {
       fields: input.fields,
       recordCount: input.recordCount,
       householdIds: [...input.householdIds].sort((a, b) => a - b),
-      purpose: input.purpose,
+      purpose: input.purpose?.code ?? null,
+      purposeText: input.purpose?.text ?? null,
       requestId: input.requestId,
+      correlationId: input.correlationId,
     };
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entry, done: (error) => (error ? reject(error) : resolve()) });
-      if (!this.writing) void this.flush();
+      this.flushing ??= this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.writing = true;
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, 500);
-      try {
-        await this.database.db.transaction(async (tx) => {
-          await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
-          const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-          let prevHash = last?.hash ?? GENESIS;
-          const rows = batch.map(({ entry }) => {
-            const hash = entryHash(prevHash, entry);
-            const row = { ...entry, prevHash, hash };
-            prevHash = hash;
-            return row;
+    // `flushing` is cleared in the same turn as the queue is last seen empty: an entry queued after
+    // that starts a new flush, never waits on one that has finished.
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, 500);
+        try {
+          const appended = await this.database.db.transaction(async (tx) => {
+            await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+            const [last] = await tx
+              .select({ seq: auditLog.seq, hash: auditLog.hash })
+              .from(auditLog)
+              .orderBy(desc(auditLog.id))
+              .limit(1);
+            // After entries from before the chain was keyed, the first keyed one learns its position once.
+            const entries = !last ? 0 : (last.seq ?? (await countEntries(tx)));
+            const chained = extendChain(
+              this.keys.chain,
+              { entries, hash: last?.hash ?? GENESIS },
+              batch.map((b) => b.entry),
+            );
+            const ids = await tx.insert(auditLog).values(chained.entries).returning({ id: auditLog.id });
+            return { ...chained.head, lastId: ids[ids.length - 1]!.id };
           });
-          await tx.insert(auditLog).values(rows);
-        });
-        for (const { done } of batch) done();
-      } catch (error) {
-        for (const { done } of batch) done(error);
+          for (const { done } of batch) done();
+          this.checkpoints?.advanced({ entries: appended.entries, lastId: appended.lastId, head: appended.hash });
+        } catch (error) {
+          for (const { done } of batch) done(error);
+        }
       }
+    } finally {
+      this.flushing = null;
     }
-    this.writing = false;
   }
 }
 
-export interface ChainReport {
-  ok: boolean;
-  entries: number;
-  /** The first entry whose link or content does not match, and why. */
-  brokenAt?: { id: number; reason: string };
-}
-
-/** Recomputes the chain from the first entry; reads in batches so memory stays flat. */
-export async function verifyAuditChain(database: Database, batch = 5000): Promise<ChainReport> {
-  let prevHash = GENESIS;
-  let lastId = 0;
-  let entries = 0;
-  for (;;) {
-    const rows = await database.db
-      .select()
-      .from(auditLog)
-      .where(gt(auditLog.id, lastId))
-      .orderBy(asc(auditLog.id))
-      .limit(batch);
-    if (!rows.length) return { ok: true, entries };
-    for (const row of rows) {
-      const at = new Date(row.at).toISOString();
-      if (row.prevHash !== prevHash)
-        return { ok: false, entries, brokenAt: { id: row.id, reason: "link to the previous entry" } };
-      if (entryHash(prevHash, { ...row, at }) !== row.hash) {
-        return { ok: false, entries, brokenAt: { id: row.id, reason: "content differs from its hash" } };
-      }
-      prevHash = row.hash;
-      lastId = row.id;
-      entries += 1;
-    }
-  }
+async function countEntries(db: Pick<Drizzle, "select">): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(auditLog);
+  return Number(row?.n ?? 0);
 }

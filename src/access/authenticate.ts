@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { and, eq, isNull } from "drizzle-orm";
 import { createLocalJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { DEVELOPMENT_JWT_SECRET, type Config } from "../config.js";
+import { DEVELOPMENT_JWT_SECRET, isLoopback, usesDevelopmentSecret, type Config } from "../config.js";
+import { formatDuration } from "../shared/duration.js";
 import type { Database } from "../db/client.js";
 import { apiKeys } from "../db/schema.js";
 import { UnauthenticatedError } from "../shared/errors.js";
@@ -10,6 +11,8 @@ import { createAccess, type Access, type Principal } from "./access.js";
 import type { CompiledPolicy } from "./compile.js";
 
 export const ANONYMOUS: Principal = { id: "anonymous", department: "PUBLIC", region: "", via: "anonymous" };
+
+const CLOCK_SKEW_SECONDS = 60;
 
 const REGION = /^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$/;
 
@@ -65,6 +68,22 @@ export async function createAuthenticator(
 ): Promise<Authenticator> {
   const { key, algorithms } = await verifier(config);
   const known = new Set(departments);
+  // The development secret is public (it is in the source): only the machine itself may use it.
+  const development = usesDevelopmentSecret(config);
+  const developmentRefused = development && !isLoopback(config.HOST);
+
+  /** Tokens must expire, and not too late: a stolen token is worth at most JWT_MAX_LIFETIME. */
+  function checkLifetime(payload: JWTPayload): void {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = payload.exp!;
+    const issued = typeof payload.iat === "number" ? exp - payload.iat : 0;
+    // exp − now allows for an issuer's clock running a little ahead of ours.
+    if (issued > config.JWT_MAX_LIFETIME || exp - now > config.JWT_MAX_LIFETIME + CLOCK_SKEW_SECONDS) {
+      throw new UnauthenticatedError(
+        `The token's lifetime exceeds the maximum of ${formatDuration(config.JWT_MAX_LIFETIME)} (JWT_MAX_LIFETIME).`,
+      );
+    }
+  }
 
   function principalFrom(payload: JWTPayload): Principal {
     const { sub, department, region, name } = payload as JWTPayload & Record<string, unknown>;
@@ -75,21 +94,38 @@ export async function createAuthenticator(
     if (typeof region !== "string" || !REGION.test(region)) {
       throw new UnauthenticatedError("The token's region must be a region code prefix (2, 4, 6, 9 or 12 digits).");
     }
+    // Everywhere is granted only by a configured key (or an operator's API key), never by a public one.
+    if (development && region === "") {
+      throw new UnauthenticatedError(
+        'Tokens signed with the development secret cannot have region "" (everywhere): name a region, or set JWT_SECRET.',
+      );
+    }
     return { id: sub, department, region, name: typeof name === "string" ? name : undefined, via: "jwt" };
   }
 
   async function fromToken(token: string): Promise<Principal> {
+    if (developmentRefused) {
+      throw new UnauthenticatedError(
+        "Bearer tokens are refused: no JWT_SECRET is configured, and the development secret is accepted only while the server listens on a loopback address (HOST=127.0.0.1).",
+      );
+    }
     try {
       const { payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms,
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
+        requiredClaims: ["exp"],
       });
+      checkLifetime(payload);
       return principalFrom(payload);
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
-      const expired = (error as { code?: string }).code === "ERR_JWT_EXPIRED";
-      throw new UnauthenticatedError(expired ? "The token has expired." : "The token is invalid.");
+      const { code, claim } = error as { code?: string; claim?: string };
+      if (code === "ERR_JWT_EXPIRED") throw new UnauthenticatedError("The token has expired.");
+      if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED" && claim === "exp") {
+        throw new UnauthenticatedError("The token has no expiry (exp): every token must expire.");
+      }
+      throw new UnauthenticatedError("The token is invalid.");
     }
   }
 

@@ -20,6 +20,8 @@ export interface FieldRule {
   owner: string;
   personal: boolean;
   purposeRequired: boolean;
+  /** The purpose codes the group is served for (when it requires one). */
+  purposes: readonly string[];
   access: Record<string, Level>;
   aggregate: string[];
   mask?: MaskForm;
@@ -42,6 +44,8 @@ export interface DepartmentPolicy {
   readonly suppressCountsBelow: number;
   /** Whether a field is personal data (audited) and whether it needs a declared purpose. */
   rule(type: string, field: string): FieldRule | undefined;
+  /** The purposes a request may declare: code → meaning. */
+  readonly purposes: ReadonlyMap<string, string>;
 }
 
 export interface CompiledPolicy {
@@ -77,6 +81,7 @@ export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): Compil
       owner: group.owner,
       personal: group.personal,
       purposeRequired: group.purposeRequired,
+      purposes: group.purposes,
       access: group.access,
       aggregate: group.aggregate,
       mask: policy.masks[key],
@@ -158,6 +163,7 @@ function departmentPolicy(
   }
   const empty = new Set<string>();
   const noMasks = new Map<string, MaskForm>();
+  const purposes = new Map(Object.entries(policy.purposes));
 
   const nodeTypeOf = (structural: string): string | undefined => {
     const type = schema.getType(structural);
@@ -211,5 +217,6 @@ function departmentPolicy(
     canAggregate: (type) => aggregate.has(type),
     rows: (type) => rowRules.get(type),
     rule: (type, field) => rules.get(`${type}.${field}`),
+    purposes,
   };
 }

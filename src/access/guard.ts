@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  type GraphQLError,
   isObjectType,
   valueFromASTUntyped,
   type GraphQLObjectType,
@@ -22,6 +23,7 @@ type IRuleTypeMap = Record<string, IRuleFieldMap>;
 import type { Context } from "../context.js";
 import type { DepartmentPolicy } from "./compile.js";
 import { ForbiddenError } from "../shared/errors.js";
+import { purposeErrors, type PurposeNeed } from "./purpose.js";
 
 /**
  * graphql-shield is the rule engine: one rule per (type, field), generated from the policy
@@ -44,8 +46,11 @@ export interface PolicyGuard {
     variables: Record<string, unknown> | undefined,
     ctx: Context,
   ): ForbiddenError[];
-  /** Fields whose group needs a declared purpose, selected without one: FORBIDDEN with a clear message. */
-  purposeRequired(document: DocumentNode, ctx: Context): ForbiddenError[];
+  /**
+   * Fields whose group needs a declared purpose, selected without one (FORBIDDEN), and a declared
+   * purpose that is not a code of the policy or not one those fields accept (BAD_USER_INPUT).
+   */
+  purposeRequired(document: DocumentNode, ctx: Context): GraphQLError[];
   /**
    * Everything an operation is refused for, over HTTP or WebSocket alike: purpose, fields (unless
    * `fields: false`, when shield wraps the resolvers instead) and arguments.
@@ -56,7 +61,7 @@ export interface PolicyGuard {
     variables: Record<string, unknown> | undefined,
     ctx: Context,
     options?: { fields?: boolean },
-  ): Promise<ForbiddenError[]>;
+  ): Promise<GraphQLError[]>;
 }
 
 /** Filter inputs and orderings that are named differently from the field they ask about. */
@@ -228,38 +233,37 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
   }
 
   // Apollo hands the same parsed document to every request of a query: decide per document once.
-  const purposeFields = new WeakMap<DocumentNode, Map<string, string[]>>();
+  const purposeFields = new WeakMap<DocumentNode, Map<string, PurposeNeed[]>>();
 
-  function purposeRequired(document: DocumentNode, ctx: Context): ForbiddenError[] {
+  function purposeRequired(document: DocumentNode, ctx: Context): GraphQLError[] {
     const policy = ctx.access.policy;
     if (!policy) return [];
     let byDepartment = purposeFields.get(document);
     if (!byDepartment) purposeFields.set(document, (byDepartment = new Map()));
     let needed = byDepartment.get(policy.department);
     if (!needed) byDepartment.set(policy.department, (needed = fieldsNeedingPurpose(document, policy)));
-    return needed.map(
-      (field) =>
-        new ForbiddenError(
-          `Reading ${field} requires a declared purpose: send an X-Purpose header saying why (it is recorded in the audit log).`,
-        ),
-    );
+    return purposeErrors(ctx.purpose, needed, policy.purposes);
   }
 
-  function fieldsNeedingPurpose(document: DocumentNode, policy: DepartmentPolicy): string[] {
+  /** Fields the department may read whose group needs a purpose (others are refused as fields). */
+  function fieldsNeedingPurpose(document: DocumentNode, policy: DepartmentPolicy): PurposeNeed[] {
     const typeInfo = new TypeInfo(schema);
-    const needed = new Set<string>();
+    const needed = new Map<string, { fields: Set<string>; purposes: readonly string[] }>();
     visit(
       document,
       visitWithTypeInfo(typeInfo, {
         Field(node: FieldNode) {
           const parent = typeInfo.getParentType();
-          if (parent && policy.rule(parent.name, node.name.value)?.purposeRequired) {
-            needed.add(`${parent.name}.${node.name.value}`);
+          if (!parent) return;
+          const rule = policy.rule(parent.name, node.name.value);
+          if (rule?.purposeRequired && policy.level(parent.name, node.name.value) !== "none") {
+            if (!needed.has(rule.group)) needed.set(rule.group, { fields: new Set(), purposes: rule.purposes });
+            needed.get(rule.group)!.fields.add(`${parent.name}.${node.name.value}`);
           }
         },
       }),
     );
-    return [...needed];
+    return [...needed.values()].map(({ fields, purposes }) => ({ fields: [...fields], purposes }));
   }
 
   return {
@@ -269,7 +273,7 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
     purposeRequired,
     async deny(document, cacheKey, variables, ctx, { fields = true } = {}) {
       return [
-        ...(ctx.purpose ? [] : purposeRequired(document, ctx)),
+        ...purposeRequired(document, ctx),
         ...(fields ? await this.check(document, cacheKey, ctx) : []),
         ...checkArguments(document, variables, ctx),
       ];

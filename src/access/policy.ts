@@ -16,6 +16,8 @@ const groupSchema = z
     owner: z.string(),
     personal: z.boolean().default(false),
     purposeRequired: z.boolean().default(false),
+    /** For a `purposeRequired` group: the purpose codes (of the top-level `purposes`) it is served for. */
+    purposes: z.array(z.string()).default([]),
     fields: z.record(z.string(), fieldList),
     access: z.record(z.string(), z.enum(LEVELS)),
     aggregate: z.array(z.string()).default([]),
@@ -28,6 +30,8 @@ const policySchema = z
     departments: z.record(z.string().regex(/^[A-Z][A-Z_]*$/), z.string()),
     masks: z.record(z.string().regex(/^[A-Za-z_]+\.[A-Za-z_]+$/), z.enum(MASKS)).default({}),
     suppressCountsBelow: z.record(z.string(), z.number().int().min(0)).default({}),
+    /** The purposes a request may declare (X-Purpose), code → what it means. */
+    purposes: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.string()).default({}),
     groups: z.record(z.string(), groupSchema),
   })
   .strict();
@@ -57,6 +61,15 @@ export function parsePolicy(text: string): PolicyFile {
     if (!departments.has(group.owner)) problems.push(`groups.${name}.owner: unknown department ${group.owner}`);
     for (const d of [...Object.keys(group.access), ...group.aggregate, ...Object.keys(group.rows)]) {
       if (!departments.has(d)) problems.push(`groups.${name}: unknown department ${d}`);
+    }
+    if (group.purposeRequired && !group.purposes.length) {
+      problems.push(`groups.${name}: purposeRequired needs the list of purposes it is served for`);
+    }
+    if (!group.purposeRequired && group.purposes.length) {
+      problems.push(`groups.${name}: lists purposes but is not purposeRequired`);
+    }
+    for (const code of group.purposes) {
+      if (!(code in policy.purposes)) problems.push(`groups.${name}.purposes: unknown purpose ${code}`);
     }
     const owners = Object.entries(group.access).filter(([, level]) => level === "own");
     if (owners.some(([d]) => d !== group.owner)) {

@@ -510,8 +510,10 @@ export const apiKeys = pgTable(
 );
 
 /**
- * The read audit: one entry per operation that returned personal data. Tamper-evident (each entry
- * hashes the one before) and append-only in the database itself (trigger).
+ * The read audit: one entry per operation that returned personal data. Append-only in the
+ * database itself (trigger) and chained: each entry's `hash` is an HMAC, with a key the database
+ * does not hold, over its content and the entry before (src/access/audit-chain.ts); signed
+ * checkpoints outside the database anchor the chain's length and head.
  */
 export const auditLog = pgTable(
   "audit_log",
@@ -526,14 +528,26 @@ export const auditLog = pgTable(
     fields: text("fields").array().notNull(),
     recordCount: integer("record_count").notNull(),
     householdIds: integer("household_ids").array().notNull(),
+    /** The purpose code declared (from the policy's list), and the free text given with it. */
     purpose: text("purpose"),
+    purposeText: text("purpose_text"),
+    /** The server's own id for the request (a UUID). */
     requestId: text("request_id").notNull(),
+    /** The client's X-Request-Id, sanitised: to correlate with the client's logs, never trusted. */
+    correlationId: text("correlation_id"),
+    /**
+     * The entry's position in the chain (1, 2, …) and which HMAC key linked it. Both null for
+     * entries written before the chain was keyed (linked by plain SHA-256, see migration 0009).
+     */
+    seq: bigint("seq", { mode: "number" }).unique(),
+    keyId: text("key_id"),
     prevHash: char("prev_hash", { length: 64 }).notNull(),
     hash: char("hash", { length: 64 }).notNull().unique(),
   },
   (t) => [
     index("audit_log_department_idx").on(t.department, t.id),
     index("audit_log_household_ids_idx").using("gin", t.householdIds),
+    check("audit_log_keyed", sql`(seq IS NULL) = (key_id IS NULL)`),
   ],
 );
 

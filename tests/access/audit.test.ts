@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import { verifyAuditChain } from "../../src/access/audit.js";
+import { loadAuditKeys } from "../../src/access/audit-keys.js";
+import { verifyAuditChain } from "../../src/access/audit-verify.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
-import { authHeaders, createTestApp, request } from "../helpers/app.js";
+import { authHeaders, createTestApp, request, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 interface Entry {
@@ -13,8 +14,12 @@ interface Entry {
   fields: string[];
   recordCount: number;
   purpose: string | null;
+  purposeText: string | null;
   requestId: string;
+  correlationId: string | null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe("the read audit", () => {
   let database: TestDatabase;
@@ -32,7 +37,8 @@ describe("the read audit", () => {
   const lastEntries = (n: number) =>
     database.rows<Entry & { household_ids: number[] }>(
       sql`SELECT principal, department, operation_name AS "operationName", fields, record_count AS "recordCount",
-                 purpose, request_id AS "requestId", household_ids FROM audit_log ORDER BY id DESC LIMIT ${n}`,
+                 purpose, purpose_text AS "purposeText", request_id AS "requestId",
+                 correlation_id AS "correlationId", household_ids FROM audit_log ORDER BY id DESC LIMIT ${n}`,
     );
 
   it("records personal data a write returns, as it records a read", async () => {
@@ -56,7 +62,12 @@ describe("the read audit", () => {
     );
     expect(body.errors).toBeUndefined();
     const [entry] = await lastEntries(1);
-    expect(entry).toMatchObject({ department: "HEALTH", operationName: "DoctorSigned", requestId: "req-audit-write" });
+    expect(entry).toMatchObject({
+      department: "HEALTH",
+      operationName: "DoctorSigned",
+      correlationId: "req-audit-write",
+    });
+    expect(entry!.requestId).toMatch(UUID);
     expect([...entry!.fields].sort()).toEqual(["Member.hasFamilyDoctorContract", "Member.name"]);
     expect(entry!.household_ids).toEqual([member!.household_id]);
   });
@@ -64,7 +75,7 @@ describe("the read audit", () => {
   it("records a health officer's read of members: who, which fields, how many, why", async () => {
     const headers = {
       ...(await authHeaders("HEALTH", "431221")),
-      "x-purpose": "参保核查",
+      "x-purpose": "INSURANCE_CHECK: 参保核查",
       "x-request-id": "req-audit-1",
     };
     const { body } = await app.graphql(
@@ -81,9 +92,11 @@ describe("the read audit", () => {
       department: "HEALTH",
       operationName: "InsuranceCheck",
       recordCount: 7,
-      purpose: "参保核查",
-      requestId: "req-audit-1",
+      purpose: "INSURANCE_CHECK",
+      purposeText: "参保核查",
+      correlationId: "req-audit-1",
     });
+    expect(entry!.requestId).toMatch(UUID);
     expect([...entry!.fields].sort()).toEqual(["Member.hasBasicMedicalInsurance", "Member.idNumber", "Member.name"]);
     expect(entry!.household_ids.length).toBeGreaterThan(0);
   });
@@ -121,7 +134,7 @@ describe("the read audit", () => {
       variables: { id: household.id },
     });
     const log = read.data!.household.accessLog;
-    expect(log[0]).toMatchObject({ department: "EDUCATION", fields: ["Member.name"], purpose: "automated test" });
+    expect(log[0]).toMatchObject({ department: "EDUCATION", fields: ["Member.name"], purpose: "MONITORING" });
   });
 
   it("shows the registry owner every entry and other departments only their own", async () => {
@@ -141,8 +154,9 @@ describe("the read audit", () => {
     expect(publicRead.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
-  it("keeps an intact hash chain, and detects an entry altered directly in the database", async () => {
-    expect(await verifyAuditChain(database)).toMatchObject({ ok: true });
+  it("keeps an intact keyed chain, and detects an entry altered directly in the database", async () => {
+    const anchor = loadAuditKeys(testConfig, { generate: false });
+    expect(await verifyAuditChain(database, anchor)).toMatchObject({ ok: true, problems: [] });
     const [entry] = await database.rows<{ id: number }>(sql`SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 1`);
     // The database itself refuses to change an entry...
     await expect(database.rows(sql`UPDATE audit_log SET record_count = 0 WHERE id = ${entry!.id}`)).rejects.toThrow();
@@ -151,8 +165,8 @@ describe("the read audit", () => {
     await database.rows(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
     await database.rows(sql`UPDATE audit_log SET record_count = record_count + 1 WHERE id = ${entry!.id}`);
     await database.rows(sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
-    const report = await verifyAuditChain(database);
+    const report = await verifyAuditChain(database, anchor);
     expect(report.ok).toBe(false);
-    expect(report.brokenAt).toEqual({ id: Number(entry!.id), reason: "content differs from its hash" });
+    expect(report.brokenAt).toEqual({ id: Number(entry!.id), reason: expect.stringMatching(/differs from its HMAC/) });
   });
 });

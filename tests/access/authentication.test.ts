@@ -35,19 +35,22 @@ describe("who is calling", () => {
   });
 
   it("refuses an invalid, expired or foreign token with 401, never downgrading to the public", async () => {
+    const secret = new TextEncoder().encode(testConfig.JWT_SECRET);
     const expired = await new SignJWT({ department: "HEALTH", region: "" })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("someone")
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(new TextEncoder().encode("xiangcun-graph-development-secret-not-for-production"));
+      .sign(secret);
     const foreign = await new SignJWT({ department: "HEALTH", region: "" })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("someone")
+      .setExpirationTime("5m")
       .sign(new TextEncoder().encode("some-other-secret-of-32-characters!!"));
     const unknownDepartment = await new SignJWT({ department: "FINANCE", region: "" })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("someone")
-      .sign(new TextEncoder().encode("xiangcun-graph-development-secret-not-for-production"));
+      .setExpirationTime("5m")
+      .sign(secret);
     for (const [token, message] of [
       ["not-a-jwt", /invalid/],
       [expired, /expired/],
@@ -114,7 +117,7 @@ describe("who is calling", () => {
         process.execPath,
         ["--import", "tsx", "src/cli/token.ts", "--department", "HEALTH", "--region", "431221"],
         {
-          env: { ...process.env, ...env },
+          env: { ...process.env, JWT_SECRET: testConfig.JWT_SECRET, ...env },
           encoding: "utf8",
           stdio: ["ignore", "pipe", "pipe"],
         },

@@ -152,7 +152,7 @@ describe("alertRaised subscription (graphql-ws)", () => {
     // Each delivered event with personal data is in the read audit, with the household: the
     // registry owner's (a member's name, the values) and housing's (the trigger; withheld values are not read).
     const entries = await database.rows<{ department: string; fields: string[]; household_ids: number[] }>(
-      sql`SELECT department, fields, household_ids FROM audit_log WHERE request_id LIKE 'ws-%' ORDER BY id`,
+      sql`SELECT department, fields, household_ids FROM audit_log WHERE correlation_id LIKE 'ws:%' ORDER BY id`,
     );
     const byDepartment = new Map(entries.map((e) => [e.department, e]));
     expect([...byDepartment.keys()].sort()).toEqual(["HOUSING", "RURAL_REVITALIZATION"]);

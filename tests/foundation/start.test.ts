@@ -38,5 +38,6 @@ describe("starting and stopping the server", () => {
       child.kill("SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // Migrating and seeding a fresh PGlite folder in a child process takes 45–60 s on a busy two-core machine.
+  }, 180_000);
 });

@@ -1,13 +1,43 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { GraphQLFormattedError } from "graphql";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createApp, type App, type AppOptions, type GraphQLBody } from "../../src/app.js";
 import { signToken } from "../../src/access/token.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig, type Config } from "../../src/config.js";
 import type { Database } from "../../src/db/client.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
 import { Facts } from "./facts.js";
 
-export const testConfig = loadConfig({ NODE_ENV: "test" });
+/**
+ * A configuration with keys of its own, as production has: a JWT secret (so tokens may have
+ * region "" — the development secret cannot grant that), the audit's HMAC key, a checkpoint
+ * signing key and a checkpoint folder, all in a fresh folder under the test file's own.
+ */
+export function configWithKeys(overrides: Record<string, string> = {}): Config {
+  const base = process.env.XG_TEST_AUDIT_DIR ?? tmpdir();
+  const dir = mkdtempSync(join(base, "keys-"));
+  mkdirSync(join(dir, "checkpoints"));
+  const signingKey = join(dir, "checkpoint-signing.key");
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  writeFileSync(signingKey, privateKey.export({ type: "pkcs8", format: "pem" }));
+  writeFileSync(join(dir, "checkpoint-signing.pub"), publicKey.export({ type: "spki", format: "pem" }));
+  return loadConfig({
+    NODE_ENV: "test",
+    JWT_SECRET: randomBytes(24).toString("hex"),
+    AUDIT_HMAC_KEY: randomBytes(32).toString("hex"),
+    AUDIT_SIGNING_KEY_FILE: signingKey,
+    AUDIT_CHECKPOINT_DIR: join(dir, "checkpoints"),
+    ...overrides,
+  });
+}
+
+export const testConfig = configWithKeys();
+
+/** The purpose the suite declares: a code of the policy that every purpose-required group accepts. */
+export const TEST_PURPOSE = "MONITORING: automated test";
 
 /** A bearer token for a department and region, signed with the configured secret. */
 export async function tokenFor(department: string, region = "", sub = `test-${department.toLowerCase()}`) {
@@ -16,7 +46,7 @@ export async function tokenFor(department: string, region = "", sub = `test-${de
 
 /** Credentials and a declared purpose (some field groups are served only with one). */
 export async function authHeaders(department: string, region = ""): Promise<Record<string, string>> {
-  return { authorization: `Bearer ${await tokenFor(department, region)}`, "x-purpose": "automated test" };
+  return { authorization: `Bearer ${await tokenFor(department, region)}`, "x-purpose": TEST_PURPOSE };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, desc, eq, getTableColumns, gte, lt } from "drizzle-orm";
+import { and, arrayOverlaps, desc, eq, getTableColumns, gte, like, lt, type SQL } from "drizzle-orm";
 import type { Context } from "../../context.js";
 import { auditLog } from "../../db/schema.js";
 import { defineListing } from "../../shared/page-query.js";
@@ -22,11 +22,21 @@ const auditListing = defineListing<AuditRow>({
   map,
 });
 
+/**
+ * Entries the principal may see: the policy's row rule (a department's own entries) and region
+ * scope — entries of principals within its region, as for every other row. An entry's region is
+ * its principal's scope, so a county officer sees its county's readers, not the city's.
+ */
+function visible(ctx: Context): SQL | undefined {
+  const region = ctx.access.principal.region;
+  return and(ctx.access.rowCondition("AuditEntry", auditLog), region ? like(auditLog.region, `${region}%`) : undefined);
+}
+
 export function pageAudit(ctx: Context, filter: AuditFilter, args: PageArgs): Promise<Connection<AuditRow>> {
   return auditListing.page(
     ctx,
     [
-      ctx.access.rowCondition("AuditEntry", auditLog),
+      visible(ctx),
       filter.department ? eq(auditLog.department, filter.department) : undefined,
       filter.principal ? eq(auditLog.principal, filter.principal) : undefined,
       filter.from ? gte(auditLog.at, filter.from) : undefined,
@@ -42,7 +52,7 @@ export async function findAuditByHouseholds(ctx: Context, ids: readonly number[]
   const rows = await ctx.db
     .select()
     .from(auditLog)
-    .where(and(arrayOverlaps(auditLog.householdIds, [...ids]), ctx.access.rowCondition("AuditEntry", auditLog)))
+    .where(and(arrayOverlaps(auditLog.householdIds, [...ids]), visible(ctx)))
     .orderBy(desc(auditLog.id))
     .limit(limit * ids.length);
   return map(rows as unknown as Record<string, unknown>[]);

@@ -32,16 +32,28 @@ export class AuditEntry {
   @Field(() => Int, { description: "How many records with personal data were returned." })
   recordCount!: number;
 
-  @Field(() => String, { nullable: true, description: "The purpose the reader declared (X-Purpose)." })
+  @Field(() => String, { nullable: true, description: "The purpose code the reader declared (X-Purpose)." })
   purpose!: string | null;
 
-  @Field(() => String, { description: "The request id (also in the server log)." })
+  @Field(() => String, { nullable: true, description: "The free text declared with the purpose code." })
+  purposeText!: string | null;
+
+  @Field(() => String, { description: "The server's id of the request (also in the server log)." })
   requestId!: string;
 
-  @Field(() => String, { description: "Hash of the previous entry: the chain that makes tampering evident." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The client's own request id (X-Request-Id), sanitised: for correlation, not verified.",
+  })
+  correlationId!: string | null;
+
+  @Field(() => String, { description: "Link of the previous entry: the chain that makes tampering evident." })
   prevHash!: string;
 
-  @Field(() => String, { description: "Hash of this entry (over its content and the previous hash)." })
+  @Field(() => String, {
+    description:
+      "Link of this entry: an HMAC, under a key the database does not hold, of its content and the previous link.",
+  })
   hash!: string;
 }
 
