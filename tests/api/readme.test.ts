@@ -7,15 +7,18 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
-import { createTestApp, tokenFor } from "../helpers/app.js";
+import { createTestApp, testConfig, tokenFor } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { readmeBlocks, readmeCurlCommands, readmeOperations } from "../helpers/readme.js";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
 const hasCurl = ["/usr/bin/curl", "/bin/curl", "/usr/local/bin/curl"].some((p) => existsSync(p));
-// The commands' own `npm run token` must sign with the secret the test server verifies (the development one).
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("JWT_")));
+// The commands' own `npm run token` must sign with the secret the test server verifies.
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("JWT_"))),
+  JWT_SECRET: testConfig.JWT_SECRET!,
+};
 
 /**
  * A new user copies the README's examples as they are: the curl commands (each with the headers
