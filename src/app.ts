@@ -22,8 +22,10 @@ import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
 import type { ExecutionResult } from "graphql";
 import { landingPage } from "./landing-page.js";
-import { logIfUnexpected, publicError } from "./shared/error-masking.js";
+import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
+import { readiness } from "./db/readiness.js";
+import { clientGone, statusOf, withinBounds } from "./request-bounds.js";
 import { serveSubscriptions } from "./subscriptions.js";
 
 export interface AppOptions {
@@ -83,6 +85,9 @@ const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
         response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
           publicError(e, contextValue.requestId),
         );
+        // The database gone or out of time: a status load balancers and clients retry on.
+        const status = response.body.singleResult.errors.map((e) => statusOf(e.extensions?.code)).find(Boolean);
+        if (status) response.http.status = status;
       },
     };
   },
@@ -136,14 +141,21 @@ export async function createApp(config: Config, database: Database, options: App
     }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    formatError: formatDatabaseFailure,
     // main.ts owns shutdown: the database must close after the server, in that order.
     stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
   });
   await apollo.start();
 
-  async function run(method: string, headers: HeaderMap, search: string, body: unknown) {
+  async function run(method: string, headers: HeaderMap, search: string, body: unknown, client?: AbortSignal) {
     const requestId = headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+    return withinBounds(database, config.REQUEST_DEADLINE_MS, client, requestId, () =>
+      runBounded(requestId, method, headers, search, body),
+    );
+  }
+
+  async function runBounded(requestId: string, method: string, headers: HeaderMap, search: string, body: unknown) {
     let access: Access;
     try {
       access = await accessFor(authenticator, policy, (name) => headers.get(name), options.unrestricted);
@@ -167,6 +179,12 @@ export async function createApp(config: Config, database: Database, options: App
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
       return;
     }
+    if (url.pathname === "/ready") {
+      void readiness(database).then((state) =>
+        res.writeHead(state.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(state)),
+      );
+      return;
+    }
     if (url.pathname === "/" && req.method === "GET") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(landingPage());
       return;
@@ -175,6 +193,8 @@ export async function createApp(config: Config, database: Database, options: App
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;
     }
+    // A client that hangs up stops its request: its statements are cancelled (request-bounds.ts).
+    const gone = clientGone(res);
     void readBody(req, config.MAX_BODY_BYTES)
       .then(async (raw) => {
         const headers = new HeaderMap();
@@ -183,7 +203,7 @@ export async function createApp(config: Config, database: Database, options: App
         }
         let body: unknown = raw;
         if (raw && (headers.get("content-type") ?? "").includes("json")) body = JSON.parse(raw);
-        const response = await run(req.method ?? "GET", headers, url.search, body);
+        const response = await run(req.method ?? "GET", headers, url.search, body, gone);
         for (const [k, v] of response.headers) res.setHeader(k, v);
         res.statusCode = response.status ?? 200;
         if (response.body.kind === "complete") {

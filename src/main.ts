@@ -5,6 +5,7 @@ import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
+import { forLog } from "./shared/error-masking.js";
 import { log, setLogLevel } from "./shared/log.js";
 
 const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { totalCount nodes { name povertyStatus township { name } } } }`;
@@ -12,8 +13,17 @@ const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { t
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
+  // A rejection nobody handled is a bug to fix, not a reason to drop every request in flight.
+  process.on("unhandledRejection", (reason) =>
+    log("error", "unhandled promise rejection", {
+      error: forLog(String(reason)),
+      stack: forLog((reason as Error | undefined)?.stack ?? ""),
+    }),
+  );
   const database = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.PGLITE_DIR },
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS }
+      : { dataDir: config.PGLITE_DIR },
   );
   const where = config.DATABASE_URL ? "PostgreSQL" : `embedded PGlite (${config.PGLITE_DIR})`;
   await migrate(database);

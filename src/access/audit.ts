@@ -14,6 +14,7 @@ import {
 } from "graphql";
 import type { Context } from "../context.js";
 import type { Database } from "../db/client.js";
+import { outsideRequests } from "../db/request-scope.js";
 import { auditLog } from "../db/schema.js";
 import type { DepartmentPolicy } from "./compile.js";
 
@@ -210,7 +211,8 @@ export class AuditWriter {
     };
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entry, done: (error) => (error ? reject(error) : resolve()) });
-      if (!this.writing) void this.flush();
+      // The batch carries other requests' entries: it must not be cancelled with this one's.
+      if (!this.writing) void outsideRequests(() => this.flush());
     });
   }
 
