@@ -14,17 +14,18 @@ import { TcpProxy } from "../tests/helpers/tcp-proxy.js";
 /**
  * `npx tsx bench/outage.ts`: a PostgreSQL outage under load, staged through a TCP proxy between the
  * server (`src/main.ts`, its own process) and PostgreSQL — never by stopping PostgreSQL itself.
- * Each run: 20 readers (an audited officer page) and 10 writers (each on its own member), the
- * database cut for 10 s, then restored. Printed per run: whether the server died, what clients got
- * while it was cut (statuses, codes, slowest answer), how long after the restore reads and writes
- * were served again, and every acknowledged write looked up in the database afterwards.
+ * Each run: 20 readers (an audited officer page), 10 writers (each on its own member) and a light
+ * public query every 100 ms; the database cut for 10 s, then restored. Printed per run: whether the
+ * server died (and why), what the requests under way at the cut and those sent during it got
+ * (statuses, codes, slowest answer), when /ready flipped, how long after the restore the server
+ * logged the database back and answered again, and every acknowledged write looked up afterwards.
  *
  * OUTAGE_DATABASE_URL  an admin URL; a database OUTAGE_DATABASE_NAME (xg_outage_bench) is created
  *                      beside it for the runs and dropped afterwards
  * OUTAGE_RUNS (5) OUTAGE_CUT_SECONDS (10) OUTAGE_WARM_SECONDS (8) OUTAGE_READERS (20) OUTAGE_WRITERS (10)
  * OUTAGE_MODE          stop (connections reset, new ones refused) | blackhole (packets dropped)
  * OUTAGE_PORT (4110) OUTAGE_PROXY_PORT (0: any)
- * OUTAGE_SERVER_LOG    a path: the server's log of run N is written to <path>.N
+ * OUTAGE_SERVER_LOG    a path: the server's log of run N is written to <path>.N (OUTAGE_LOG_LEVEL: warn)
  */
 const adminUrl = process.env.OUTAGE_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const runs = Number(process.env.OUTAGE_RUNS ?? 5);
@@ -70,7 +71,9 @@ async function dropDatabase() {
   await admin.end();
 }
 
-async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; stderr: string[]; exited: Promise<string> }> {
+async function startServer(
+  databaseUrl: string,
+): Promise<{ child: ChildProcess; stderr: string[]; exited: Promise<string> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: {
       ...process.env,
@@ -231,11 +234,13 @@ async function run(index: number) {
   const healthLoop = async () => {
     while (!stop) {
       const start = Date.now();
-      await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) }).catch(() => {});
-      healthMax = Math.max(healthMax, Date.now() - start);
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) }).catch(
-        () => null,
+      await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) }).catch(
+        () => {},
       );
+      healthMax = Math.max(healthMax, Date.now() - start);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`, {
+        signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      }).catch(() => null);
       readiness.push({ at: Date.now(), status: ready?.status ?? 0 });
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -265,15 +270,13 @@ async function run(index: number) {
   const during = outcomes.filter((o) => o.start >= cutAt && o.start < restoredAt);
   const tally = (xs: Outcome[]) =>
     Object.entries(
-      xs.reduce<Record<string, number>>((t, o) => ((t[`${o.status} ${o.code}`] = (t[`${o.status} ${o.code}`] ?? 0) + 1), t), {}),
+      xs.reduce<Record<string, number>>(
+        (t, o) => ((t[`${o.status} ${o.code}`] = (t[`${o.status} ${o.code}`] ?? 0) + 1), t),
+        {},
+      ),
     )
       .map(([k, v]) => `${k}×${v}`)
       .join(", ");
-  if (process.env.OUTAGE_DEBUG) {
-    for (const o of outcomes.filter((o) => o.end >= restoredAt - 1000 && o.start < restoredAt + 8000).sort((a, b) => a.end - b.end)) {
-      console.log(`    ${o.kind} start ${o.start - restoredAt} end ${o.end - restoredAt} ${o.status} ${o.code}`);
-    }
-  }
   const straddling = outcomes.filter((o) => o.start < cutAt && o.end > cutAt);
   const straddlingLast = straddling.reduce((m, o) => Math.max(m, o.end - cutAt), 0);
   const slowest = during.reduce((m, o) => Math.max(m, o.end - o.start), 0);
@@ -288,11 +291,14 @@ async function run(index: number) {
   const light = served("light");
   const present = acknowledged.length
     ? (
-        await direct<{ n: number }[]>`SELECT count(DISTINCT reason)::int AS n FROM household_events WHERE reason IN ${direct(acknowledged)}`
+        await direct<
+          { n: number }[]
+        >`SELECT count(DISTINCT reason)::int AS n FROM household_events WHERE reason IN ${direct(acknowledged)}`
       )[0]!.n
     : 0;
   await direct.end();
-  if (process.env.OUTAGE_SERVER_LOG) writeFileSync(`${process.env.OUTAGE_SERVER_LOG}.${index + 1}`, server.stderr.join(""));
+  if (process.env.OUTAGE_SERVER_LOG)
+    writeFileSync(`${process.env.OUTAGE_SERVER_LOG}.${index + 1}`, server.stderr.join(""));
   const crash = server.stderr.join("").match(/TypeError[^\n]*/)?.[0];
   const unhandled = server.stderr.join("").split("unhandled promise rejection").length - 1;
   const notReady = readiness.find((r) => r.at > cutAt && r.status !== 200);
@@ -332,4 +338,6 @@ try {
 } finally {
   await dropDatabase();
 }
-console.log(`${runs} runs (${mode}, ${cutMs / 1000} s): server died in ${deaths}, acknowledged writes missing: ${lost}`);
+console.log(
+  `${runs} runs (${mode}, ${cutMs / 1000} s): server died in ${deaths}, acknowledged writes missing: ${lost}`,
+);
