@@ -24,8 +24,10 @@ import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
 import type { ExecutionResult } from "graphql";
 import { createPageHandler } from "./graphiql/page.js";
-import { logIfUnexpected, publicError } from "./shared/error-masking.js";
+import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
+import { readiness } from "./db/readiness.js";
+import { clientGone, statusOf, withinBounds } from "./request-bounds.js";
 import { serveSubscriptions } from "./subscriptions.js";
 
 export interface AppOptions {
@@ -88,6 +90,9 @@ const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
         response.body.singleResult.errors = response.body.singleResult.errors.map((e, i) =>
           publicError(e, errors?.[i], contextValue.requestId),
         );
+        // The database gone or out of time: a status load balancers and clients retry on.
+        const status = response.body.singleResult.errors.map((e) => statusOf(e.extensions?.code)).find(Boolean);
+        if (status) response.http.status = status;
       },
     };
   },
@@ -145,15 +150,22 @@ export async function createApp(config: Config, database: Database, options: App
     }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    formatError: formatDatabaseFailure,
     // main.ts owns shutdown: the database must close after the server, in that order.
     stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
   });
   await apollo.start();
 
-  async function run(method: string, headers: HeaderMap, search: string, body: unknown) {
+  async function run(method: string, headers: HeaderMap, search: string, body: unknown, client?: AbortSignal) {
     // Our own id goes into the log and the audit; the client's is kept beside it, never in its place.
     const requestId = randomUUID();
+    return withinBounds(database, config.REQUEST_DEADLINE_MS, client, requestId, () =>
+      runBounded(requestId, method, headers, search, body),
+    );
+  }
+
+  async function runBounded(requestId: string, method: string, headers: HeaderMap, search: string, body: unknown) {
     const correlationId = clientRequestId(headers.get("x-request-id"));
     const ids = new HeaderMap([["x-request-id", requestId]]);
     if (correlationId) ids.set("x-correlation-id", correlationId);
@@ -182,11 +194,19 @@ export async function createApp(config: Config, database: Database, options: App
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
       return;
     }
+    if (url.pathname === "/ready") {
+      void readiness(database).then((state) =>
+        res.writeHead(state.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(state)),
+      );
+      return;
+    }
     if (servePage(req, res, url.pathname)) return;
     if (url.pathname !== "/graphql") {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;
     }
+    // A client that hangs up stops its request: its statements are cancelled (request-bounds.ts).
+    const gone = clientGone(res);
     void readBody(req, config.MAX_BODY_BYTES)
       .then(async (raw) => {
         const headers = new HeaderMap();
@@ -195,7 +215,7 @@ export async function createApp(config: Config, database: Database, options: App
         }
         let body: unknown = raw;
         if (raw && (headers.get("content-type") ?? "").includes("json")) body = JSON.parse(raw);
-        const response = await run(req.method ?? "GET", headers, url.search, body);
+        const response = await run(req.method ?? "GET", headers, url.search, body, gone);
         for (const [k, v] of response.headers) res.setHeader(k, v);
         res.statusCode = response.status ?? 200;
         if (response.body.kind === "complete") {

@@ -72,6 +72,10 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16_000_000),
   /** Records per batch write call. */
   MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /** PostgreSQL's statement_timeout for the server's statements, ms; 0 = none. PGlite cannot enforce it. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
+  /** Longest a request may take: past it, DEADLINE_EXCEEDED (HTTP 504) and its statements cancelled, ms. */
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).default(30_000),
 });
 
 export type Config = Omit<z.infer<typeof schema>, "HOST"> & { HOST: string };

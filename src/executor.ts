@@ -62,7 +62,7 @@ export function executorGateway(
     return hooks.around ? hooks.around(rc, () => run(rc)) : run(rc);
   };
   const run = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> =>
-    requestErrorsAreBadInput(await runMode(rc));
+    withExtensions(requestErrorsAreBadInput(await runMode(rc)));
   const runMode = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
     if (mode === "graphql-js") {
       return execute({
@@ -103,6 +103,23 @@ function requestErrorsAreBadInput(result: ExecutionResult): ExecutionResult {
             originalError: error.originalError,
             extensions: { ...error.extensions, code: "BAD_USER_INPUT" },
           }),
+    ),
+  };
+}
+
+/**
+ * graphql-jit leaves `extensions` undefined on an error whose cause has none (a failed statement);
+ * Apollo's error formatting reads `extensions.code`, fails, and answers a bare INTERNAL error
+ * without its formatError ever seeing the cause (a database outage then looked like our bug).
+ */
+function withExtensions(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.some((error) => !error.extensions)) return result;
+  return {
+    ...result,
+    errors: result.errors.map((error) =>
+      error.extensions
+        ? error
+        : new GraphQLError(error.message, { path: error.path, originalError: error.originalError }),
     ),
   };
 }

@@ -7,6 +7,7 @@ import { ConfigError, isLoopback, loadConfig, usesDevelopmentSecret, type Config
 import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
 import { ensureBundle } from "./graphiql/bundle.js";
+import { forLog } from "./shared/error-masking.js";
 import { log, setLogLevel } from "./shared/log.js";
 
 const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { totalCount nodes { name povertyStatus township { name } } } }`;
@@ -14,6 +15,13 @@ const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { t
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
+  // A rejection nobody handled is a bug to fix, not a reason to drop every request in flight.
+  process.on("unhandledRejection", (reason) =>
+    log("error", "unhandled promise rejection", {
+      error: forLog(String(reason)),
+      stack: forLog((reason as Error | undefined)?.stack ?? ""),
+    }),
+  );
   const auditKeys = loadAuditKeys(config);
   warnAboutDevelopmentCredentials(config, auditKeys);
   const database = await openConfiguredDatabase(config);

@@ -14,7 +14,7 @@ import { correlationId, createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { alertHub } from "./modules/monitoring/alert.stream.js";
 import { UnauthenticatedError } from "./shared/errors.js";
-import { logIfUnexpected, publicError } from "./shared/error-masking.js";
+import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 
 export interface SubscriptionDeps {
@@ -169,6 +169,6 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
 function maskErrors(errors: readonly GraphQLError[], requestId: string) {
   return errors.map((error) => {
     logIfUnexpected(error, requestId);
-    return publicError(error.toJSON(), error, requestId);
+    return publicError(formatDatabaseFailure(error.toJSON(), error), error, requestId);
   });
 }

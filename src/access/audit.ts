@@ -14,6 +14,7 @@ import {
 } from "graphql";
 import type { Context } from "../context.js";
 import type { Database, Drizzle } from "../db/client.js";
+import { outsideRequests } from "../db/request-scope.js";
 import { auditLog } from "../db/schema.js";
 import { extendChain, GENESIS, type EntryContent } from "./audit-chain.js";
 import { CheckpointSchedule } from "./audit-checkpoint.js";
@@ -230,7 +231,8 @@ export class AuditWriter {
     };
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entry, done: (error) => (error ? reject(error) : resolve()) });
-      this.flushing ??= this.flush();
+      // The batch carries other requests' entries: it must not be cancelled with this one's.
+      this.flushing ??= outsideRequests(() => this.flush());
     });
   }
 

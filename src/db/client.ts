@@ -6,6 +6,9 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { Availability } from "./availability.js";
+import { postgresProbe, trackedPglite, trackedPostgres } from "./statement-tracking.js";
+import { runInScope } from "./request-scope.js";
 import * as schema from "./schema.js";
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -30,9 +33,17 @@ export interface Database {
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /**
    * LISTEN on a channel: `handler` gets each payload NOTIFYed by a committed transaction (from this
-   * process or any other on the same database). Resolves to the function that stops listening.
+   * process or any other on the same database). `onListen` is called each time the LISTEN is in
+   * place: first, and again after a lost connection is re-established (what was NOTIFYed in the
+   * gap was not heard: catch up then). Resolves to the function that stops listening.
    */
-  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, handler: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs one request's work (see request-scope.ts): once `signal` aborts, its statements are
+   * refused and, on PostgreSQL, those running are cancelled on the server. The signal `work`
+   * receives also aborts, with SERVICE_UNAVAILABLE, when the database is found unreachable.
+   */
+  scope<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,6 +55,8 @@ export interface OpenOptions {
   /** Keep every statement's text in `statements.log` (tests that record SQL). */
   recordSql?: boolean;
   max?: number;
+  /** PostgreSQL's statement_timeout for the pool, ms (0 or absent: none). PGlite cannot enforce one. */
+  statementTimeoutMs?: number;
 }
 
 export interface Statements {
@@ -71,13 +84,34 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   const statements: Statements = { count: 0, audit: 0 };
   if (options.recordSql) statements.log = [];
   const logger = countingLogger(statements);
-  if (options.url) return openPostgres(options.url, options.max ?? 10, statements, logger);
+  if (options.url) return openPostgres(options.url, options, statements, logger);
   return openPglite(options.dataDir, statements, logger);
 }
 
-async function openPostgres(url: string, max: number, statements: Statements, logger: Logger): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema, logger }) as unknown as Drizzle;
+/** A connection attempt that takes longer than this has failed (the probe decides sooner). */
+const CONNECT_TIMEOUT_S = 5;
+/**
+ * Seconds before a lost connection is tried again: postgres.js's default grows to 20 s and is
+ * reset only by a success, so after an outage the pool could wait that long before serving again.
+ */
+const reconnectDelay = (attempt: number) => Math.min(0.05 * 2 ** attempt, 1);
+
+async function openPostgres(
+  url: string,
+  options: OpenOptions,
+  statements: Statements,
+  logger: Logger,
+): Promise<Database> {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: reconnectDelay,
+    connection: options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {},
+  });
+  const probe = postgresProbe(url);
+  const availability = new Availability(probe.run);
+  const db = drizzlePostgres(trackedPostgres(client, availability), { schema, logger }) as unknown as Drizzle;
   return {
     driver: "postgres",
     db,
@@ -101,12 +135,23 @@ async function openPostgres(url: string, max: number, statements: Statements, lo
         await copyClient.end();
       }
     },
-    async listen(channel, handler) {
-      const { unlisten } = await client.listen(channel, handler);
+    async listen(channel, handler, onListen) {
+      // postgres.js LISTENs again by itself when its connection is lost, calling onListen each time.
+      const { unlisten } = await client.listen(channel, handler, onListen);
       return unlisten;
     },
+    async scope(signal, work) {
+      const { signal: unreachable, leave } = availability.enter();
+      const stopped = AbortSignal.any([signal, unreachable]);
+      try {
+        return await runInScope(stopped, () => work(stopped));
+      } finally {
+        leave();
+      }
+    },
     async close() {
-      await client.end({ timeout: 5 });
+      availability.close();
+      await Promise.all([client.end({ timeout: 5 }), probe.close()]);
     },
   };
 }
@@ -114,7 +159,7 @@ async function openPostgres(url: string, max: number, statements: Statements, lo
 async function openPglite(dataDir: string | undefined, statements: Statements, logger: Logger): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Drizzle;
+  const db = drizzlePglite(trackedPglite(client), { schema, logger }) as unknown as Drizzle;
   return {
     driver: "pglite",
     db,
@@ -129,12 +174,15 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
         blob: new Blob([csv]),
       });
     },
-    async listen(channel, handler) {
+    async listen(channel, handler, onListen) {
       const unlisten = await client.listen(channel, handler);
+      onListen?.();
       return async () => {
         if (!client.closed) await unlisten();
       };
     },
+    // In-process: nothing to lose the connection to, and a running statement cannot be cancelled.
+    scope: (signal, work) => runInScope(signal, () => work(signal)),
     async close() {
       if (!client.closed) await client.close();
     },

@@ -7,7 +7,9 @@ import { openDatabase, type Database } from "./client.js";
  */
 export function openConfiguredDatabase(config: Config, options: { max?: number } = {}): Promise<Database> {
   return openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL, ...options } : { dataDir: config.PGLITE_DIR, ...options },
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS, ...options }
+      : { dataDir: config.PGLITE_DIR, ...options },
   );
 }
 

@@ -1,5 +1,6 @@
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
+import { databaseFailure, failureError } from "../db/failures.js";
 import { ClientError } from "./errors.js";
 import { log } from "./log.js";
 
@@ -20,16 +21,29 @@ function deliberate(error: GraphQLError | undefined): boolean {
  * A failed statement's text carries its parameters (ids, and in lookups possibly personal values):
  * the log keeps the statement's shape, not the values, and not ten thousand characters of it.
  */
-function forLog(text: string): string {
+export function forLog(text: string): string {
   return text
     .replace(/\nparams: [^\n]*/g, "\nparams: (withheld)")
     .replace(/\(\$1(, \$\d+)+\)/g, "($1, …)")
     .slice(0, 2000);
 }
 
+/**
+ * A statement that failed because the database is gone or out of time reaches the client as
+ * SERVICE_UNAVAILABLE or DEADLINE_EXCEEDED (retry later), not as our fault (Apollo's formatError).
+ */
+export function formatDatabaseFailure(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const failure = databaseFailure(error);
+  if (!failure) return formatted;
+  const typed = failureError(failure);
+  return { message: typed.message, locations: formatted.locations, path: formatted.path, extensions: typed.extensions };
+}
+
 /** Logs an error not raised on purpose (a database fault, a bug) under the request id. */
 export function logIfUnexpected(error: GraphQLError, requestId: string): void {
   if (deliberate(error)) return;
+  // Counted and logged where they are decided (the availability probe, request-bounds.ts), not per field.
+  if (databaseFailure(error)) return;
   const cause = error.originalError ?? error;
   log("error", "unexpected error", {
     requestId,
@@ -48,7 +62,8 @@ export function publicError(
   error: GraphQLError | undefined,
   requestId: string,
 ): GraphQLFormattedError {
-  if (deliberate(error)) return formatted;
+  // A database failure was already turned into its typed form by formatDatabaseFailure.
+  if (deliberate(error) || databaseFailure(error)) return formatted;
   return {
     message: `Internal server error (request ${requestId}).`,
     path: formatted.path,

@@ -29,3 +29,28 @@ export class UnauthenticatedError extends ClientError {
     super(message, "UNAUTHENTICATED");
   }
 }
+
+/** The database cannot be reached (or is shutting down): retry later; a write's outcome is unknown. */
+export class ServiceUnavailableError extends ClientError {
+  constructor(
+    message = "The database is unavailable; try again shortly. A write in this request may or may not have been applied: read it back before retrying.",
+  ) {
+    super(message, "SERVICE_UNAVAILABLE");
+  }
+}
+
+/** The request ran past its deadline (REQUEST_DEADLINE_MS) or a statement past DATABASE_STATEMENT_TIMEOUT_MS. */
+export class DeadlineExceededError extends ClientError {
+  constructor(
+    message = "The request took longer than the server allows and was stopped. A write in this request may or may not have been applied: read it back before retrying.",
+  ) {
+    super(message, "DEADLINE_EXCEEDED");
+  }
+}
+
+/** The client hung up before the answer: written only where an answer is still produced (logs, tests). */
+export class ClientClosedRequestError extends ClientError {
+  constructor() {
+    super("The client closed the connection before the answer was ready.", "CLIENT_CLOSED_REQUEST");
+  }
+}

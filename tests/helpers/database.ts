@@ -5,6 +5,8 @@ import { migrate } from "../../src/db/migrate.js";
 import { seedDatabase } from "../../seeds/index.js";
 
 export interface TestDatabase extends Database {
+  /** On PostgreSQL, the URL of the database made for the test file (a test may open more clients on it). */
+  url?: string;
   /** Closes the connection and, on PostgreSQL, drops the database made for the test file. */
   dispose(): Promise<void>;
 }
@@ -20,13 +22,15 @@ export async function openTestDatabase(
   const url = process.env.DATABASE_URL;
   let database: Database;
   let drop: (() => Promise<void>) | undefined;
+  let databaseUrl: string | undefined;
   if (url) {
     const name = `xg_test_${process.pid}_${randomBytes(4).toString("hex")}`;
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name}`);
     const testUrl = new URL(url);
     testUrl.pathname = `/${name}`;
-    database = await openDatabase({ url: testUrl.toString(), recordSql: options.recordSql });
+    databaseUrl = testUrl.toString();
+    database = await openDatabase({ url: databaseUrl, recordSql: options.recordSql });
     drop = async () => {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
@@ -38,6 +42,7 @@ export async function openTestDatabase(
   if (seed) await seedDatabase(database, { tier: seed });
   database.statements.count = 0;
   return Object.assign(database, {
+    url: databaseUrl,
     async dispose() {
       await database.close();
       await drop?.();

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
 import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
@@ -120,6 +120,24 @@ export async function insertAlerts(tx: Drizzle, alerts: NewAlert[]): Promise<num
     )}`,
   );
   return ids;
+}
+
+// ---- the subscription hub's catch-up (ids only; each subscriber reads the alerts in its own scope) ----
+
+/** The newest alert's id (0 when there is none): where a hub starts counting what it has heard. */
+export async function latestAlertId(db: Drizzle): Promise<number> {
+  const [row] = await db.select({ id: sql<number>`coalesce(max(${riskAlerts.id}), 0)::int` }).from(riskAlerts);
+  return row?.id ?? 0;
+}
+
+/** Ids of the alerts after `afterId`, oldest first: those committed while the hub's LISTEN was lost. */
+export async function alertIdsAfter(db: Drizzle, afterId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: riskAlerts.id })
+    .from(riskAlerts)
+    .where(gt(riskAlerts.id, afterId))
+    .orderBy(asc(riskAlerts.id));
+  return rows.map((r) => r.id);
 }
 
 // ---- reads, scoped to the principal ----

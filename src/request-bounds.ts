@@ -1,0 +1,68 @@
+import type { ServerResponse } from "node:http";
+import { HeaderMap, type HTTPGraphQLResponse } from "@apollo/server";
+import type { GraphQLError } from "graphql";
+import type { Database } from "./db/client.js";
+import { databaseFailure, failureError } from "./db/failures.js";
+import { abortError, ClientGoneError } from "./db/request-scope.js";
+
+/** Aborts when the client hangs up before its answer is written. */
+export function clientGone(res: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  res.on("close", () => res.writableFinished || gone.abort(new ClientGoneError()));
+  return gone.signal;
+}
+import { forLog } from "./shared/error-masking.js";
+import { log } from "./shared/log.js";
+
+/**
+ * Runs one HTTP request within its bounds. Past `deadlineMs` it is answered DEADLINE_EXCEEDED
+ * (504) at once; when the database is found unreachable, SERVICE_UNAVAILABLE (503) at once; when
+ * the client hangs up (`client` aborts), not at all. In each case the statements the request still
+ * has running are cancelled and its next ones refused (Database.scope). A database failure thrown
+ * before execution (an API key looked up while the database is gone) gets the same answers.
+ */
+export function withinBounds(
+  database: Database,
+  deadlineMs: number,
+  client: AbortSignal | undefined,
+  requestId: string,
+  work: () => Promise<HTTPGraphQLResponse>,
+): Promise<HTTPGraphQLResponse> {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = client ? AbortSignal.any([client, deadline]) : deadline;
+  return database.scope(
+    signal,
+    (stopped) =>
+      new Promise<HTTPGraphQLResponse>((resolve, reject) => {
+        const stop = () => resolve(stoppedResponse(abortError(stopped), requestId));
+        if (stopped.aborted) return stop();
+        stopped.addEventListener("abort", stop, { once: true });
+        work()
+          .then(resolve, (error: unknown) => {
+            const failure = databaseFailure(error);
+            if (!failure) return reject(error);
+            log("warn", "request failed on the database", { requestId, failure, error: forLog(String(error)) });
+            resolve(stoppedResponse(failureError(failure), requestId));
+          })
+          .finally(() => stopped.removeEventListener("abort", stop));
+      }),
+  );
+}
+
+/** HTTP status of a typed error that ends a request (the same mapping for errors inside a result). */
+export function statusOf(code: unknown): number | undefined {
+  return code === "SERVICE_UNAVAILABLE" ? 503 : code === "DEADLINE_EXCEEDED" ? 504 : undefined;
+}
+
+function stoppedResponse(error: Error, requestId: string): HTTPGraphQLResponse {
+  const typed = error as Partial<GraphQLError>;
+  const code = typed.extensions?.code;
+  const status = statusOf(code) ?? 499;
+  const headers = new HeaderMap([
+    ["content-type", "application/json; charset=utf-8"],
+    ["x-request-id", requestId],
+  ]);
+  if (status === 503) headers.set("retry-after", "1");
+  const body = { errors: [{ message: error.message, extensions: { code: code ?? "CLIENT_CLOSED_REQUEST" } }] };
+  return { status, headers, body: { kind: "complete", string: JSON.stringify(body) } };
+}
