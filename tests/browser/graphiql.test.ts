@@ -120,7 +120,10 @@ describe.skipIf(skip)(`${skipped}the query page (GraphiQL) in Chromium`, () => {
 
   it("takes a token pasted bare, shows that department's contract in the docs and runs a query", async () => {
     const token = await tokenFor("HEALTH", "431221");
-    await paste("request-headers.json", JSON.stringify({ Authorization: token, "X-Purpose": "医保核查" }, null, 2));
+    await paste(
+      "request-headers.json",
+      JSON.stringify({ Authorization: token, "X-Purpose": "INSURANCE_CHECK: 医保核查" }, null, 2),
+    );
     // The docs follow the credentials: introspection again, now as HEALTH.
     await introspectedWith(`Bearer ${token}`);
     await page.click('button[aria-label="Show Documentation Explorer"]');

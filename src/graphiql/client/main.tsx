@@ -41,7 +41,8 @@ const WELCOME = `# Xiangcun Graph · 乡村数据共享平台
 const HEADERS = `{
   // What \`npm run token -- --department … --region …\` prints
   "Authorization": "",
-  // Why you read personal data (required for some fields)
+  // Why you read personal data (required for some fields): a purpose code of the policy,
+  // optionally with text, e.g. "MONITORING: 入户核实"
   "X-Purpose": ""
 }`;
 
