@@ -3,8 +3,11 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import { execute, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import type { Access } from "./access/access.js";
@@ -153,7 +156,16 @@ export async function createApp(config: Config, database: Database, options: App
     formatError: formatDatabaseFailure,
     // main.ts owns shutdown: the database must close after the server, in that order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
+    // Cache control would wrap every resolver of the schema (Apollo instruments the schema for any
+    // plugin with `willResolveField`), graphql-jit's compiled code included; nothing here uses it.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      maskUnexpectedErrors,
+    ],
   });
   await apollo.start();
 

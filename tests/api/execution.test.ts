@@ -32,6 +32,19 @@ describe("compiled execution", () => {
     });
   }
 
+  it("runs the resolvers as written: no Apollo plugin wraps each field", async () => {
+    const resolvers = () =>
+      Object.values(jit.schema.getTypeMap()).flatMap((type) =>
+        "getFields" in type && !type.name.startsWith("__")
+          ? Object.values(type.getFields()).map((field) => ("resolve" in field ? field.resolve : undefined))
+          : [],
+      );
+    const before = resolvers();
+    expect((await jit.graphql({ query: "{ villages(first: 2) { nodes { name } } }" })).body.errors).toBeUndefined();
+    const after = resolvers();
+    expect(after.filter((resolve, i) => resolve !== before[i])).toEqual([]);
+  });
+
   it("reports errors the same way", async () => {
     const query = `{ households(first: 100000) { nodes { id } } household(id: "nope") { id } }`;
     const compiled = await jit.graphql({ query });
