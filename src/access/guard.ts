@@ -206,22 +206,28 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
             if (NEUTRAL_ARGUMENTS.has(name)) continue;
             const value = valueOf(argument.value);
             if (value === null || value === undefined) continue;
-            let asked: string[];
+            // What the client wrote (an input field, an ordering, an argument) and the fields it asks about.
+            let asked: [string[], string[]][];
             if (name === "filter" && typeof value === "object") {
               asked = Object.entries(value as Record<string, unknown>)
                 .filter(([key, v]) => v !== null && v !== undefined && !NEUTRAL_ARGUMENTS.has(key))
-                .flatMap(([key]) => ARGUMENT_FIELDS[key] ?? [key]);
+                .map(([key]) => [[name, key], ARGUMENT_FIELDS[key] ?? [key]]);
             } else if (name === "orderBy") {
-              asked = ARGUMENT_FIELDS[String(value)] ?? [String(value)];
+              asked = [[[name], ARGUMENT_FIELDS[String(value)] ?? [String(value)]]];
             } else {
-              asked = ARGUMENT_FIELDS[name] ?? [name];
+              asked = [[[name], ARGUMENT_FIELDS[name] ?? [name]]];
             }
-            for (const wanted of asked) {
-              if (policy.level(target.name, wanted) === "none" || policy.masks(target.name).has(wanted)) {
+            for (const [written, fields] of asked) {
+              const refused = fields.some(
+                (wanted) => policy.level(target.name, wanted) === "none" || policy.masks(target.name).has(wanted),
+              );
+              // The message names only what the client wrote (in its contract), never the field behind it.
+              if (refused) {
+                const what = name === "orderBy" ? `Ordering by ${String(value)}` : `Filtering by \`${written.join(".")}\``;
                 errors.push(
-                  new ForbiddenError(
-                    `Filtering or ordering ${target.name} by ${wanted} is not available to ${policy.department} (at ${node.name.value}.${name}).`,
-                  ),
+                  new ForbiddenError(`${what} is not available to ${policy.department} (at ${node.name.value}).`, {
+                    argumentPath: [node.alias?.value ?? node.name.value, ...written],
+                  }),
                 );
               }
             }
