@@ -140,7 +140,9 @@ export async function createApp(config: Config, database: Database, options: App
           admitted.set(rc, admission);
           return null;
         }
-        return admission.beforeExecution ? { errors: [...admission.errors] } : { errors: [...admission.errors], data: null };
+        return admission.beforeExecution
+          ? { errors: [...admission.errors] }
+          : { errors: [...admission.errors], data: null };
       },
       async around(rc, run) {
         return pipeline.run(operationOf(rc), admitted.get(rc)!, run);
@@ -261,7 +263,15 @@ export async function createApp(config: Config, database: Database, options: App
     graphql,
     serveSubscriptions(server) {
       subscriptionServers.push(
-        serveSubscriptions(server, { config, database, schema: executionSchema, policy, pipeline, authenticator, audit }),
+        serveSubscriptions(server, {
+          config,
+          database,
+          schema: executionSchema,
+          policy,
+          pipeline,
+          authenticator,
+          audit,
+        }),
       );
     },
     stopSubscriptions,

@@ -144,7 +144,10 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
           enter(node: FieldNode) {
             path.push(node.alias?.value ?? node.name.value);
             const parent = typeInfo.getParentType();
-            if (!parent || node.name.value.startsWith("__") || !isObjectType(parent)) return;
+            // Introspection (`__schema`, `__type` and the `__Type`… fields below them) answers from the contract.
+            if (!parent || node.name.value.startsWith("__") || parent.name.startsWith("__") || !isObjectType(parent)) {
+              return;
+            }
             if (parent.name === "Query" && FEDERATION.has(node.name.value)) return;
             pending.push({ type: parent.name, field: node.name.value, path: [...path] });
           },
@@ -198,7 +201,8 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
       visitWithTypeInfo(typeInfo, {
         Field(node: FieldNode) {
           const field = typeInfo.getFieldDef();
-          if (!field || !node.arguments?.length) return;
+          if (!field || !node.arguments?.length || field.name.startsWith("__")) return;
+          if (typeInfo.getParentType()?.name.startsWith("__")) return;
           const target = rowType(field.type);
           if (!target) return;
           for (const argument of node.arguments) {
@@ -223,7 +227,8 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
               );
               // The message names only what the client wrote (in its contract), never the field behind it.
               if (refused) {
-                const what = name === "orderBy" ? `Ordering by ${String(value)}` : `Filtering by \`${written.join(".")}\``;
+                const what =
+                  name === "orderBy" ? `Ordering by ${String(value)}` : `Filtering by \`${written.join(".")}\``;
                 errors.push(
                   new ForbiddenError(`${what} is not available to ${policy.department} (at ${node.name.value}).`, {
                     argumentPath: [node.alias?.value ?? node.name.value, ...written],

@@ -322,7 +322,7 @@ function coerceVariables(
     }
     values[name] = coerceInputValue(value, type, (path, _invalid, error) => {
       if (errors.length >= 20) return;
-      const where = path.length ? ` at "${[name, ...path].join(".")}"` : "";
+      const where = path.length ? ` at ${[name, ...path].join(".")}` : "";
       errors.push(
         new BadUserInputError(`Variable "$${name}" got an invalid value${where}; ${error.message}`, {
           argumentPath: [...at, ...path],
@@ -362,7 +362,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let errors = byDepartment.get(department);
     if (!errors) {
       const target = validationSchemas.get(department);
-      errors = target ? validate(target, document).map(validationError) : [validationError(new GraphQLError("No schema."))];
+      errors = target
+        ? validate(target, document).map(validationError)
+        : [validationError(new GraphQLError("No schema."))];
       byDepartment.set(department, errors);
     }
     return errors;
@@ -395,14 +397,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (!operation) {
         return refused([
           new BadUserInputError(
-            operationName ? `Unknown operation named "${operationName}".` : "Give operationName: the document holds several operations.",
+            operationName
+              ? `Unknown operation named "${operationName}".`
+              : "Give operationName: the document holds several operations.",
           ),
         ]);
       }
       const chosen = selectedDocument(document, operation);
       // 3. Document limits (depth, aliases, cost) belong here: on `chosen`, before any variable is read.
       // 4. Variables, coerced against the contract.
-      const coerced = coerceVariables(contractOf(department), operation, variables ?? {});
+      const coerced = coerceVariables(validationSchemas.get(department)!, operation, variables ?? {});
       if ("errors" in coerced) return refused(coerced.errors);
       // 5. Every input value checked.
       const bad = inputProblems(schema, chosen, coerced.values, entityTypes.get(department) ?? new Set());
@@ -411,7 +415,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const cacheKey = `${operation.name?.value ?? ""}\u0000${textKey}`;
       const denied = await guard.deny(chosen, cacheKey, coerced.values, context, { fields: options.guardFields });
       if (denied.length) return refused(denied, false);
-      return { ok: true, document: chosen, operation, operationName: operation.name?.value ?? null, variables: coerced.values };
+      return {
+        ok: true,
+        document: chosen,
+        operation,
+        operationName: operation.name?.value ?? null,
+        variables: coerced.values,
+      };
     },
 
     async run(request, admitted, executor) {
