@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { BadUserInputError } from "../shared/errors.js";
-import { limitFor } from "../shared/input-limits.js";
+import { limitFor, numberRange } from "../shared/input-limits.js";
 import { textProblem } from "../shared/text.js";
 
 /** Arguments that take a cursor of this API (opaque base64url of JSON). */
@@ -57,6 +57,14 @@ export function inputProblems(
     if (named === "ID" && !wellFormedId(value)) return void problem(path, `${at} is not a valid id.`);
     if (CURSOR_ARGUMENTS.has(name) && path.length === 2 && !wellFormedCursor(value)) {
       problem(path, `${at} is not a valid cursor: pass a cursor from this list with the same ordering.`);
+    }
+  }
+
+  /** Numbers with a declared range (src/shared/input-limits.ts): years, for a start. */
+  function number(path: Path, value: number): void {
+    const range = numberRange(path.slice(1).filter((p): p is string => typeof p === "string"));
+    if (range && (value < range[0] || value > range[1])) {
+      problem(path, `\`${path.slice(1).join(".")}\` must be between ${range[0]} and ${range[1]}.`);
     }
   }
 
@@ -107,6 +115,7 @@ export function inputProblems(
     }
     if (nullable.name === "_Any") return representation(path, value);
     if (typeof value === "string") text(path, name, value, nullable);
+    if (typeof value === "number") number(path, value);
   }
 
   visit(

@@ -170,7 +170,7 @@ describe("one path for every operation", () => {
       const contract = app.contracts.get(department)!;
       const { data } = await request<{ __schema: { types: { name: string }[] }; regions: unknown }>(
         app,
-        { query: `{ __schema { types { name } } regions(filter: { level: COUNTY }) { totalCount } }` },
+        { query: `{ __schema { types { name } } ${PROBES.regions} }` },
         await headersOf(department),
       );
       expect(data!.__schema.types.map((t) => t.name).sort(), department).toEqual(
@@ -190,13 +190,14 @@ describe("one path for every operation", () => {
   });
 
   it("answers a field outside the contract exactly as a field that does not exist", async () => {
-    const hidden = await request(app, { query: `{ households(first: 1) { nodes { housingGrade } } }` }, {});
-    const missing = await request(app, { query: `{ households(first: 1) { nodes { nonsenseField } } }` }, {});
+    const health = await headersOf("HEALTH");
+    const hidden = await request(app, { query: `{ members(first: 1) { nodes { schoolingStatus } } }` }, health);
+    const missing = await request(app, { query: `{ members(first: 1) { nodes { nonsenseField } } }` }, health);
     expect(hidden.status).toBe(missing.status);
     expect(codes(hidden.errors)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(codes(missing.errors)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
-    expect(hidden.errors![0]!.message).toMatch(/^Cannot query field "housingGrade" on type "Household"\./);
-    expect(missing.errors![0]!.message).toMatch(/^Cannot query field "nonsenseField" on type "Household"\./);
+    expect(hidden.errors![0]!.message).toMatch(/^Cannot query field "schoolingStatus" on type "Member"\./);
+    expect(missing.errors![0]!.message).toMatch(/^Cannot query field "nonsenseField" on type "Member"\./);
   });
 
   it(
