@@ -87,10 +87,11 @@ export function withLengthLimits(schema: GraphQLSchema): GraphQLSchema {
 /**
  * The range of a number input, by the names on its path (the argument, then input fields): a year
  * (any name with "year"/"Year") is between 1900 and 2100 — a registry year is from 2013, a birth
- * year is not before 1900. Other numbers are bounded by their type (32-bit Int) and by the
+ * year is not before 1900; a number of days (`ageDays`) is between 0 and 36,500. Other numbers are bounded by their type (32-bit Int) and by the
  * services (page sizes, amounts, ages).
  */
 export function numberRange(path: readonly string[]): [number, number] | undefined {
   if (path.some((name) => /year/i.test(name))) return [1900, 2100];
+  if (path.some((name) => /days$/i.test(name))) return [0, 36_500];
   return undefined;
 }

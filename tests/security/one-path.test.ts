@@ -28,7 +28,7 @@ const PROBES: Record<string, string> = {
   dropouts: `members(first: 3, filter: { schoolingStatus: [DROPPED_OUT] }) { totalCount nodes { name household { address } } }`,
   housingGrade: `households(filter: { housingGrade: [D] }) { totalCount }`,
   incomes: `households(first: 2) { nodes { id incomes { year wages } } }`,
-  regions: `regions(filter: { level: COUNTY }) { nodes { code name } }`,
+  regions: `regions(filter: { level: COUNTY }) { code name }`,
 };
 
 /** Every name a contract may show: types, fields, arguments, input fields and enum values. */
