@@ -817,8 +817,7 @@ describe("region scope: a principal of county 431202 cannot learn that rows of c
       // Either the filter itself is refused (the public may not ask about causes) or the count is suppressed.
       if (codesOf(body).some((c) => c === "FORBIDDEN" || c === "GRAPHQL_VALIDATION_FAILED")) {
         expect(body.data ?? null).toBeNull();
-      }
-      else expect(body.data!.households.totalCount).toBeNull();
+      } else expect(body.data!.households.totalCount).toBeNull();
     });
 
     it("a small cell the public may ask about (a village of 3 households) has totalCount and householdCount null", async () => {
