@@ -308,19 +308,3 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
 export function shieldedSchema(schema: GraphQLSchema, guard: PolicyGuard): GraphQLSchema {
   return applyMiddleware(schema, shield(guard.rules, guard.options));
 }
-
-const introspection = new WeakMap<DocumentNode, boolean>();
-
-/** Whether an operation asks for the schema itself (served from the department's contract). */
-export function isIntrospection(document: DocumentNode): boolean {
-  let found = introspection.get(document);
-  if (found !== undefined) return found;
-  found = false;
-  visit(document, {
-    Field(node: FieldNode) {
-      if (node.name.value === "__schema" || node.name.value === "__type") found = true;
-    },
-  });
-  introspection.set(document, found);
-  return found;
-}
