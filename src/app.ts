@@ -9,15 +9,16 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
-import { execute, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Access } from "./access/access.js";
 import { accessFor, createAuthenticator } from "./access/authenticate.js";
 import { compilePolicy, type CompiledPolicy } from "./access/compile.js";
 import { contractSchemas } from "./access/contract.js";
-import { AuditWriter, collectReads, ReadCollector } from "./access/audit.js";
+import { AuditWriter } from "./access/audit.js";
 import { loadAuditKeys, type AuditKeys } from "./access/audit-keys.js";
 import { parsePurpose } from "./access/purpose.js";
-import { createGuard, isIntrospection, shieldedSchema } from "./access/guard.js";
+import { createGuard, shieldedSchema } from "./access/guard.js";
 import { loadPolicyFile, type PolicyFile } from "./access/policy.js";
 import { UnauthenticatedError } from "./shared/errors.js";
 import { buildApiSchema } from "./build-schema.js";
@@ -25,13 +26,13 @@ import type { Config } from "./config.js";
 import { correlationId as clientRequestId, createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
-import type { ExecutionResult } from "graphql";
 import { createPageHandler } from "./graphiql/page.js";
 import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 import { readiness } from "./db/readiness.js";
 import { clientGone, statusOf, withinBounds } from "./request-bounds.js";
 import { serveSubscriptions } from "./subscriptions.js";
+import { createPipeline, type Admitted, type OperationRequest } from "./operation/pipeline.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -114,43 +115,45 @@ export async function createApp(config: Config, database: Database, options: App
   });
   await audit.start();
 
+  const pipeline = createPipeline({
+    schema,
+    contracts,
+    policy,
+    guard,
+    audit,
+    guardFields: options.guard !== "middleware",
+  });
+  const admitted = new WeakMap<object, Admitted>();
+  const operationOf = (rc: GatewayGraphQLRequestContext): OperationRequest => ({
+    document: rc.document,
+    source: rc.source,
+    operationName: rc.request.operationName,
+    variables: rc.request.variables,
+    context: rc.context as Context,
+    cacheKey: rc.queryHash,
+  });
+
   const apollo = new ApolloServer<Context>({
     gateway: executorGateway(executionSchema, options.execution ?? "jit", {
+      // The one path (src/operation/pipeline.ts): validation against the department's contract,
+      // variables, input checks and the policy, then execution under the read audit.
       async before(rc) {
-        const ctx = rc.context as Context;
-        if (isIntrospection(rc.document)) {
-          const contract = contracts.get(ctx.access.principal.department)!;
-          return execute({
-            schema: contract,
-            document: rc.document,
-            operationName: rc.operationName,
-            variableValues: rc.request.variables,
-            contextValue: ctx,
-          }) as Promise<ExecutionResult>;
+        const admission = await pipeline.admit(operationOf(rc));
+        if (admission.ok) {
+          admitted.set(rc, admission);
+          return null;
         }
-        const denied = await guard.deny(
-          rc.document,
-          `${rc.operationName ?? ""}\u0000${rc.queryHash}`,
-          rc.request.variables,
-          ctx,
-          { fields: options.guard !== "middleware" },
-        );
-        return denied.length ? { errors: denied, data: null } : null;
+        return admission.beforeExecution
+          ? { errors: [...admission.errors] }
+          : { errors: [...admission.errors], data: null };
       },
-      async around(rc, execute) {
-        const ctx = rc.context as Context;
-        const collector = new ReadCollector();
-        const result = await collectReads(collector, execute);
-        await audit.recordRead(schema, ctx, {
-          document: rc.document,
-          source: rc.source,
-          operationName: rc.operationName,
-          data: result.data,
-          householdIds: [...collector.households],
-        });
-        return result;
+      async around(rc, run) {
+        return pipeline.run(operationOf(rc), admitted.get(rc)!, run);
       },
     }),
+    // Apollo would validate against the full schema, naming fields outside a department's contract:
+    // the pipeline validates each document against the caller's own contract instead.
+    dangerouslyDisableValidation: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatDatabaseFailure,
@@ -272,7 +275,15 @@ export async function createApp(config: Config, database: Database, options: App
     graphql,
     serveSubscriptions(server) {
       subscriptionServers.push(
-        serveSubscriptions(server, { config, database, schema: executionSchema, policy, guard, authenticator, audit }),
+        serveSubscriptions(server, {
+          config,
+          database,
+          schema: executionSchema,
+          policy,
+          pipeline,
+          authenticator,
+          audit,
+        }),
       );
     },
     stopSubscriptions,

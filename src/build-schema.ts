@@ -6,6 +6,7 @@ import { buildSchema, createResolversMap, type PubSub } from "type-graphql";
 import type { Context } from "./context.js";
 import { resolvers } from "./modules/index.js";
 import { fromGlobalId } from "./shared/global-id.js";
+import { withLengthLimits } from "./shared/input-limits.js";
 import { fetchNode, nodeTypes } from "./modules/node/node.types.js";
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
@@ -43,7 +44,8 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
   }
   map.Node = { __resolveType: (value: { __typename?: string }) => value.__typename };
   return buildSubgraphSchema({
-    typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`),
+    // Every string input states its length limit in its description (src/shared/input-limits.ts).
+    typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(withLengthLimits(schema))}`),
     resolvers: map as never,
   });
 }

@@ -44,11 +44,17 @@ export class CompiledExecutor {
  * the compiled executor plugs in. Parsing, validation, plugins and error formatting stay Apollo's.
  */
 export interface ExecutionHooks {
-  /** Runs before execution: a result short-circuits it (access denied, introspection of a contract). */
+  /** Runs before execution: a result short-circuits it (the operation pipeline's refusals). */
   before?(rc: GatewayGraphQLRequestContext): Promise<ExecutionResult | null>;
-  /** Wraps execution (the read audit collects and records what was read). */
-  around?(rc: GatewayGraphQLRequestContext, run: () => Promise<ExecutionResult>): Promise<ExecutionResult>;
+  /**
+   * Wraps execution (the operation pipeline: introspection from the contract, the read audit).
+   * `run` executes the request's document, or the one given (identified by `cacheKey`).
+   */
+  around?(rc: GatewayGraphQLRequestContext, run: RunDocument): Promise<ExecutionResult>;
 }
+
+/** Executes a document on the execution schema; without arguments, the request's own. */
+export type RunDocument = (document?: DocumentNode, cacheKey?: string) => Promise<ExecutionResult>;
 
 export function executorGateway(
   schema: GraphQLSchema,
@@ -59,21 +65,27 @@ export function executorGateway(
   const executor: GatewayExecutor = async (rc) => {
     const early = await hooks.before?.(rc);
     if (early) return early;
-    return hooks.around ? hooks.around(rc, () => run(rc)) : run(rc);
+    return hooks.around
+      ? hooks.around(rc, (document, cacheKey) => run(rc, document ?? rc.document, cacheKey ?? rc.queryHash))
+      : run(rc, rc.document, rc.queryHash);
   };
-  const run = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> =>
-    withExtensions(requestErrorsAreBadInput(await runMode(rc)));
-  const runMode = async (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> => {
+  const run = async (rc: GatewayGraphQLRequestContext, document: DocumentNode, cacheKey: string) =>
+    withExtensions(requestErrorsAreBadInput(await runMode(rc, document, cacheKey)));
+  const runMode = async (
+    rc: GatewayGraphQLRequestContext,
+    document: DocumentNode,
+    cacheKey: string,
+  ): Promise<ExecutionResult> => {
     if (mode === "graphql-js") {
       return execute({
         schema,
-        document: rc.document,
+        document,
         operationName: rc.operationName,
         variableValues: rc.request.variables,
         contextValue: rc.context,
       }) as Promise<ExecutionResult>;
     }
-    return compiled.execute(rc.document, rc.queryHash, rc.operationName, rc.request.variables, rc.context);
+    return compiled.execute(document, cacheKey, rc.operationName, rc.request.variables, rc.context);
   };
   return {
     async load() {

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Access } from "./access/access.js";
 import { accessFor, type Authenticator } from "./access/authenticate.js";
 import type { AuditWriter } from "./access/audit.js";
 import type { CompiledPolicy } from "./access/compile.js";
-import type { PolicyGuard } from "./access/guard.js";
 import { parsePurpose, type DeclaredPurpose } from "./access/purpose.js";
 import type { Config } from "./config.js";
 import { correlationId, createContext, type Context } from "./context.js";
@@ -16,13 +15,15 @@ import { alertHub } from "./modules/monitoring/alert.stream.js";
 import { UnauthenticatedError } from "./shared/errors.js";
 import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
+import type { Pipeline } from "./operation/pipeline.js";
 
 export interface SubscriptionDeps {
   config: Config;
   database: Database;
   schema: GraphQLSchema;
   policy: CompiledPolicy;
-  guard: PolicyGuard;
+  /** The one operation path (validation, variables, input checks, policy), shared with HTTP. */
+  pipeline: Pipeline;
   authenticator: Authenticator;
   audit: AuditWriter;
 }
@@ -92,33 +93,34 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         } catch (error) {
           return [error as GraphQLError];
         }
-        const errors = validate(deps.schema, document);
-        if (errors.length) return errors;
         if (documents.size < 1000) documents.set(payload.query, document);
-        const operation = getOperationAST(document, payload.operationName ?? undefined);
-        if (operation?.operation !== "subscription") {
+        // The operation id is the client's: a correlation id, like X-Request-Id over HTTP.
+        const context = createContext(deps.config, deps.database, state.access, randomUUID(), {
+          purpose: state.purpose,
+          correlationId: correlationId(`ws:${id}`),
+        });
+        // The same path as HTTP (src/operation/pipeline.ts): the contract's validation, variables,
+        // input checks and the policy, in that order.
+        const admission = await deps.pipeline.admit({
+          document,
+          source: payload.query,
+          operationName: payload.operationName,
+          variables: payload.variables,
+          context,
+          cacheKey: payload.query,
+        });
+        if (!admission.ok) return [...admission.errors];
+        if (admission.operation.operation !== "subscription") {
           return [
             new GraphQLError("Only subscriptions are served over WebSocket: send queries and mutations over HTTP.", {
               extensions: { code: "BAD_REQUEST" },
             }),
           ];
         }
-        // The operation id is the client's: a correlation id, like X-Request-Id over HTTP.
-        const context = createContext(deps.config, deps.database, state.access, randomUUID(), {
-          purpose: state.purpose,
-          correlationId: correlationId(`ws:${id}`),
-        });
-        const denied = await deps.guard.deny(
-          document,
-          `${payload.operationName ?? ""}\u0000${payload.query}`,
-          payload.variables ?? undefined,
-          context,
-        );
-        if (denied.length) return denied;
         return {
           schema: deps.schema,
-          document,
-          operationName: payload.operationName,
+          document: admission.document,
+          operationName: admission.operationName,
           variableValues: payload.variables,
           contextValue: context,
         };

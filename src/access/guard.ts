@@ -144,7 +144,10 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
           enter(node: FieldNode) {
             path.push(node.alias?.value ?? node.name.value);
             const parent = typeInfo.getParentType();
-            if (!parent || node.name.value.startsWith("__") || !isObjectType(parent)) return;
+            // Introspection (`__schema`, `__type` and the `__Type`… fields below them) answers from the contract.
+            if (!parent || node.name.value.startsWith("__") || parent.name.startsWith("__") || !isObjectType(parent)) {
+              return;
+            }
             if (parent.name === "Query" && FEDERATION.has(node.name.value)) return;
             pending.push({ type: parent.name, field: node.name.value, path: [...path] });
           },
@@ -198,7 +201,8 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
       visitWithTypeInfo(typeInfo, {
         Field(node: FieldNode) {
           const field = typeInfo.getFieldDef();
-          if (!field || !node.arguments?.length) return;
+          if (!field || !node.arguments?.length || field.name.startsWith("__")) return;
+          if (typeInfo.getParentType()?.name.startsWith("__")) return;
           const target = rowType(field.type);
           if (!target) return;
           for (const argument of node.arguments) {
@@ -206,22 +210,29 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
             if (NEUTRAL_ARGUMENTS.has(name)) continue;
             const value = valueOf(argument.value);
             if (value === null || value === undefined) continue;
-            let asked: string[];
+            // What the client wrote (an input field, an ordering, an argument) and the fields it asks about.
+            let asked: [string[], string[]][];
             if (name === "filter" && typeof value === "object") {
               asked = Object.entries(value as Record<string, unknown>)
                 .filter(([key, v]) => v !== null && v !== undefined && !NEUTRAL_ARGUMENTS.has(key))
-                .flatMap(([key]) => ARGUMENT_FIELDS[key] ?? [key]);
+                .map(([key]) => [[name, key], ARGUMENT_FIELDS[key] ?? [key]]);
             } else if (name === "orderBy") {
-              asked = ARGUMENT_FIELDS[String(value)] ?? [String(value)];
+              asked = [[[name], ARGUMENT_FIELDS[String(value)] ?? [String(value)]]];
             } else {
-              asked = ARGUMENT_FIELDS[name] ?? [name];
+              asked = [[[name], ARGUMENT_FIELDS[name] ?? [name]]];
             }
-            for (const wanted of asked) {
-              if (policy.level(target.name, wanted) === "none" || policy.masks(target.name).has(wanted)) {
+            for (const [written, fields] of asked) {
+              const refused = fields.some(
+                (wanted) => policy.level(target.name, wanted) === "none" || policy.masks(target.name).has(wanted),
+              );
+              // The message names only what the client wrote (in its contract), never the field behind it.
+              if (refused) {
+                const what =
+                  name === "orderBy" ? `Ordering by ${String(value)}` : `Filtering by \`${written.join(".")}\``;
                 errors.push(
-                  new ForbiddenError(
-                    `Filtering or ordering ${target.name} by ${wanted} is not available to ${policy.department} (at ${node.name.value}.${name}).`,
-                  ),
+                  new ForbiddenError(`${what} is not available to ${policy.department} (at ${node.name.value}).`, {
+                    argumentPath: [node.alias?.value ?? node.name.value, ...written],
+                  }),
                 );
               }
             }
@@ -296,20 +307,4 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
 /** The wrapping mode: shield as graphql-middleware around every resolver (for comparison). */
 export function shieldedSchema(schema: GraphQLSchema, guard: PolicyGuard): GraphQLSchema {
   return applyMiddleware(schema, shield(guard.rules, guard.options));
-}
-
-const introspection = new WeakMap<DocumentNode, boolean>();
-
-/** Whether an operation asks for the schema itself (served from the department's contract). */
-export function isIntrospection(document: DocumentNode): boolean {
-  let found = introspection.get(document);
-  if (found !== undefined) return found;
-  found = false;
-  visit(document, {
-    Field(node: FieldNode) {
-      if (node.name.value === "__schema" || node.name.value === "__type") found = true;
-    },
-  });
-  introspection.set(document, found);
-  return found;
 }

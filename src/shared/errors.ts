@@ -19,8 +19,8 @@ export class BadUserInputError extends ClientError {
 }
 
 export class ForbiddenError extends ClientError {
-  constructor(message = "Not allowed for your department.") {
-    super(message, "FORBIDDEN");
+  constructor(message = "Not allowed for your department.", extensions: Record<string, unknown> = {}) {
+    super(message, "FORBIDDEN", extensions);
   }
 }
 

@@ -2,6 +2,7 @@ import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { BadUserInputError } from "./errors.js";
+import { textProblem } from "./text.js";
 
 @ArgsType()
 export class PageArgs {
@@ -95,7 +96,27 @@ export function encodeCursor(ordering: string, values: (string | number)[]): str
   return Buffer.from(JSON.stringify({ o: ordering, v: values } satisfies Cursor)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string, ordering: Ordering<unknown>): (string | number)[] {
+/**
+ * Whether a cursor's value can stand for a value of its column: a number for a numeric column (an
+ * integer for an integer one), an ISO date for a date, a short string otherwise — a cursor is the
+ * client's input, and a string where a number belongs must be refused here, not by PostgreSQL.
+ */
+function fitsColumn(value: unknown, column: AnyPgColumn): boolean {
+  if (column.dataType === "number") {
+    if (typeof value !== "number" || !Number.isFinite(value) || Math.abs(value) > 1e15) return false;
+    return !/Int|Serial/.test(column.columnType) || (Number.isInteger(value) && Math.abs(value) <= 2_147_483_647);
+  }
+  if (typeof value !== "string" || value.length > 200) return false;
+  if (/Date|Timestamp/.test(column.columnType)) return /^\d{4}-\d{2}-\d{2}([T ][0-9:.+Z-]{0,40})?$/.test(value);
+  if (/Numeric/.test(column.columnType)) return /^-?\d{1,20}(\.\d{1,10})?$/.test(value);
+  return textProblem(value) === null;
+}
+
+export function decodeCursor(
+  cursor: string,
+  ordering: Ordering<unknown>,
+  argument: "after" | "before" = "after",
+): (string | number)[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -109,13 +130,11 @@ export function decodeCursor(cursor: string, ordering: Ordering<unknown>): (stri
     c.o === ordering.name &&
     Array.isArray(c.v) &&
     c.v.length === ordering.columns.length &&
-    c.v.every(
-      (v) =>
-        (typeof v === "string" && v.length <= 200) ||
-        (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= 2_147_483_647),
-    );
+    c.v.every((v, i) => fitsColumn(v, ordering.columns[i]!));
   if (!valid) {
-    throw new BadUserInputError("Invalid cursor: pass a cursor from this list with the same ordering.");
+    throw new BadUserInputError("Invalid cursor: pass a cursor from this list with the same ordering.", {
+      argumentPath: [argument],
+    });
   }
   return c.v as (string | number)[];
 }
@@ -140,7 +159,10 @@ export function pageRequest(
     ["last", last],
   ] as const) {
     if (value != null && (value < 0 || value > maxPageSize)) {
-      throw new BadUserInputError(`\`${name}\` must be between 0 and ${maxPageSize}.`, { maxPageSize });
+      throw new BadUserInputError(`\`${name}\` must be between 0 and ${maxPageSize}.`, {
+        maxPageSize,
+        argumentPath: [name],
+      });
     }
   }
   if (first != null && last != null) throw new BadUserInputError("Pass `first` or `last`, not both.");
@@ -148,8 +170,8 @@ export function pageRequest(
   return {
     limit: (backwards ? last : first) ?? defaultSize,
     backwards,
-    after: args.after ? decodeCursor(args.after, ordering) : null,
-    before: args.before ? decodeCursor(args.before, ordering) : null,
+    after: args.after ? decodeCursor(args.after, ordering, "after") : null,
+    before: args.before ? decodeCursor(args.before, ordering, "before") : null,
   };
 }
 

@@ -70,10 +70,10 @@ describe("the policy file", () => {
       const codes = villages.data!.villages.nodes.map((v) => v.code);
       expect(codes.every((c) => c.startsWith("431221"))).toBe(true);
       const members = await app.graphql({ query: `{ members(first: 1) { nodes { name } } }` }, headers);
-      expect(members.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect(members.body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
       // Roads are not in its grant: unlisted means denied.
       const roads = await app.graphql({ query: `{ villages(first: 1) { nodes { hasHardenedRoad } } }` }, headers);
-      expect(roads.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect(roads.body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     } finally {
       await app.stop();
     }

@@ -105,10 +105,11 @@ describe("alertRaised subscription (graphql-ws)", () => {
     );
     const transport = await subscribe("TRANSPORT", "", `subscription { alertRaised { id } }`);
     await Promise.all([nosy.done, transport.done]);
-    expect(nosy.errors.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    // Outside its contract a field does not exist for the department: refused by validation.
+    expect(nosy.errors.map((e) => e.extensions?.code)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
     expect(nosy.errors[0]!.message).toContain("medicalExpenseOutOfPocket");
     expect(transport.errors.length).toBeGreaterThan(0);
-    expect(transport.errors.every((e) => e.extensions?.code === "FORBIDDEN")).toBe(true);
+    expect(transport.errors.every((e) => e.extensions?.code === "GRAPHQL_VALIDATION_FAILED")).toBe(true);
     await until(() => hub.size === 3, "three listening subscribers");
 
     const [member] = await database.rows<{ id: number; version: number; household_id: number }>(sql`
