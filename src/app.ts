@@ -29,6 +29,9 @@ import { log } from "./shared/log.js";
 import { readiness } from "./db/readiness.js";
 import { clientGone, statusOf, withinBounds } from "./request-bounds.js";
 import { serveSubscriptions } from "./subscriptions.js";
+import { createLimits } from "./operation/limits.js";
+import { capResponse } from "./operation/response-size.js";
+import { tokenLimitPlugin } from "./operation/token-limit.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -110,11 +113,14 @@ export async function createApp(config: Config, database: Database, options: App
     seconds: config.AUDIT_CHECKPOINT_SECONDS,
   });
   await audit.start();
+  const limits = createLimits(config);
 
   const apollo = new ApolloServer<Context>({
     gateway: executorGateway(executionSchema, options.execution ?? "jit", {
       async before(rc) {
         const ctx = rc.context as Context;
+        const overLimit = limits(rc.document, rc.operationName, rc.request.variables, schema, ctx.access.principal);
+        if (overLimit.length) return { errors: overLimit, data: null };
         if (isIntrospection(rc.document)) {
           const contract = contracts.get(ctx.access.principal.department)!;
           return execute({
@@ -153,7 +159,13 @@ export async function createApp(config: Config, database: Database, options: App
     formatError: formatDatabaseFailure,
     // main.ts owns shutdown: the database must close after the server, in that order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), maskUnexpectedErrors],
+    parseOptions: { maxTokens: config.MAX_TOKENS },
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      maskUnexpectedErrors,
+      tokenLimitPlugin(config.MAX_TOKENS),
+    ],
   });
   await apollo.start();
 
@@ -183,7 +195,7 @@ export async function createApp(config: Config, database: Database, options: App
       context: async () => context,
     });
     for (const [k, v] of ids) response.headers.set(k, v);
-    return response;
+    return capResponse(response, config.MAX_RESPONSE_BYTES);
   }
 
   const servePage = createPageHandler();
@@ -260,7 +272,16 @@ export async function createApp(config: Config, database: Database, options: App
     graphql,
     serveSubscriptions(server) {
       subscriptionServers.push(
-        serveSubscriptions(server, { config, database, schema: executionSchema, policy, guard, authenticator, audit }),
+        serveSubscriptions(server, {
+          config,
+          database,
+          schema: executionSchema,
+          policy,
+          guard,
+          authenticator,
+          audit,
+          limits,
+        }),
       );
     },
     stopSubscriptions,

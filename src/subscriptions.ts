@@ -16,6 +16,7 @@ import { alertHub } from "./modules/monitoring/alert.stream.js";
 import { UnauthenticatedError } from "./shared/errors.js";
 import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
+import { tokenLimitError, type LimitCheck } from "./operation/limits.js";
 
 export interface SubscriptionDeps {
   config: Config;
@@ -25,6 +26,7 @@ export interface SubscriptionDeps {
   guard: PolicyGuard;
   authenticator: Authenticator;
   audit: AuditWriter;
+  limits: LimitCheck;
 }
 
 interface ConnectionState {
@@ -88,13 +90,23 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         if (!state?.access) return [new UnauthenticatedError("Not authenticated.")];
         let document: DocumentNode;
         try {
-          document = documents.get(payload.query) ?? parse(payload.query);
+          document = documents.get(payload.query) ?? parse(payload.query, { maxTokens: deps.config.MAX_TOKENS });
         } catch (error) {
-          return [error as GraphQLError];
+          return [
+            tokenLimitError(error as GraphQLError, payload.query, deps.config.MAX_TOKENS) ?? (error as GraphQLError),
+          ];
         }
         const errors = validate(deps.schema, document);
         if (errors.length) return errors;
         if (documents.size < 1000) documents.set(payload.query, document);
+        const overLimit = deps.limits(
+          document,
+          payload.operationName,
+          payload.variables,
+          deps.schema,
+          state.access.principal,
+        );
+        if (overLimit.length) return overLimit;
         const operation = getOperationAST(document, payload.operationName ?? undefined);
         if (operation?.operation !== "subscription") {
           return [
