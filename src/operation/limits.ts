@@ -247,25 +247,28 @@ function declaredSize(field: GraphQLField<unknown, unknown>, args: Map<string, u
 
 /**
  * The parser stops at MAX_TOKENS with a syntax error; this answers it as TOKEN_LIMIT with the
- * document's token count (lexed without building anything), or returns null for any other error.
+ * document's token count, or returns null for any other error. The count is lexed without building
+ * anything and stops at four times the limit (then it is a lower bound), so that a flood of tokens
+ * costs no more to refuse than to parse.
  */
 export function tokenLimitError(error: { message: string }, source: string | undefined, limit: number) {
   // graphql 16 spells it "more that"; 17 "more than".
   if (!/Document contains more th(?:an|at) \d+ tokens/.test(error.message)) return null;
-  const measured = source === undefined ? limit + 1 : countTokens(source);
+  const cap = limit * 4;
+  const measured = source === undefined ? limit + 1 : countTokens(source, cap);
   return new LimitExceededError(
     "TOKEN_LIMIT",
-    `The document has ${measured} tokens; the server parses at most ${limit}.`,
+    `The document has ${measured >= cap ? "at least " : ""}${measured} tokens; the server parses at most ${limit}.`,
     limit,
     measured,
   );
 }
 
-function countTokens(text: string): number {
+function countTokens(text: string, cap: number): number {
   const lexer = new Lexer(new Source(text));
   let n = 0;
   try {
-    while (lexer.advance().kind !== TokenKind.EOF) n++;
+    while (n < cap && lexer.advance().kind !== TokenKind.EOF) n++;
   } catch {
     // A lexical error ends the count: what came before it is still the measure.
   }
