@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
+import { bombsSuite } from "./bombs.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
 import { loadExamples } from "../tests/helpers/examples.js";
@@ -15,8 +16,10 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *   permissions  a 200-household page with members with the policy off, on (registry owner and
  *                health), and on with graphql-shield wrapping every resolver (the "before");
  *   writes       batch writes: 5,000-record batches of schooling and of insurance updates
- *                (records/s, statements per batch), beside the same records as single mutations.
- * BENCH_SUITE=execution|permissions|writes runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *                (records/s, statements per batch), beside the same records as single mutations;
+ *   bombs        each kind of bomb (tests/helpers/bombs.ts) fired at a server: its peak memory and
+ *                /health latency meanwhile (bench/bombs.ts).
+ * BENCH_SUITE=execution|permissions|writes|bombs runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -44,9 +47,14 @@ interface Figures {
 
 const examples = new Map(loadExamples().map((e) => [e.name, e.query]));
 
-export async function startServer(port: number, execution: string, access = "document"): Promise<ChildProcess> {
+export async function startServer(
+  port: number,
+  execution: string,
+  access = "document",
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
-    env: { ...process.env, DATABASE_URL: url, JWT_SECRET: jwtSecret },
+    env: { ...process.env, DATABASE_URL: url, JWT_SECRET: jwtSecret, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -182,6 +190,7 @@ async function main() {
   if (suite === "all" || suite === "writes") {
     await writesSuite({ url, startServer, education: await headers("EDUCATION"), health });
   }
+  if (suite === "all" || suite === "bombs") await bombsSuite({ startServer, officer: registry });
 }
 
 main().catch((error: unknown) => {

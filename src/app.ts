@@ -33,6 +33,9 @@ import { readiness } from "./db/readiness.js";
 import { clientGone, statusOf, withinBounds } from "./request-bounds.js";
 import { serveSubscriptions } from "./subscriptions.js";
 import { createPipeline, type Admitted, type OperationRequest } from "./operation/pipeline.js";
+import { createLimits } from "./operation/limits.js";
+import { capResponse } from "./operation/response-size.js";
+import { tokenLimitPlugin } from "./operation/token-limit.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -114,6 +117,7 @@ export async function createApp(config: Config, database: Database, options: App
     seconds: config.AUDIT_CHECKPOINT_SECONDS,
   });
   await audit.start();
+  const limits = createLimits(config);
 
   const pipeline = createPipeline({
     schema,
@@ -121,6 +125,7 @@ export async function createApp(config: Config, database: Database, options: App
     policy,
     guard,
     audit,
+    limits,
     guardFields: options.guard !== "middleware",
   });
   const admitted = new WeakMap<object, Admitted>();
@@ -159,6 +164,7 @@ export async function createApp(config: Config, database: Database, options: App
     formatError: formatDatabaseFailure,
     // main.ts owns shutdown: the database must close after the server, in that order.
     stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: config.MAX_TOKENS },
     // Cache control would wrap every resolver of the schema (Apollo instruments the schema for any
     // plugin with `willResolveField`), graphql-jit's compiled code included; nothing here uses it.
     plugins: [
@@ -168,6 +174,7 @@ export async function createApp(config: Config, database: Database, options: App
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       maskUnexpectedErrors,
+      tokenLimitPlugin(config.MAX_TOKENS),
     ],
   });
   await apollo.start();
@@ -198,7 +205,7 @@ export async function createApp(config: Config, database: Database, options: App
       context: async () => context,
     });
     for (const [k, v] of ids) response.headers.set(k, v);
-    return response;
+    return capResponse(response, config.MAX_RESPONSE_BYTES);
   }
 
   const servePage = createPageHandler();

@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { parse, type GraphQLSchema } from "graphql";
+import { isObjectType, parse, type GraphQLSchema } from "graphql";
 import { buildSchema, createResolversMap, type PubSub } from "type-graphql";
 import type { Context } from "./context.js";
 import { resolvers } from "./modules/index.js";
 import { fromGlobalId } from "./shared/global-id.js";
 import { withLengthLimits } from "./shared/input-limits.js";
+import { LIST_SIZE } from "./shared/list-size.js";
 import { fetchNode, nodeTypes } from "./modules/node/node.types.js";
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
@@ -43,9 +44,31 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     };
   }
   map.Node = { __resolveType: (value: { __typename?: string }) => value.__typename };
-  return buildSubgraphSchema({
+  const subgraph = buildSubgraphSchema({
     // Every string input states its length limit in its description (src/shared/input-limits.ts).
     typeDefs: parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(withLengthLimits(schema))}`),
     resolvers: map as never,
   });
+  keepListSizes(schema, subgraph);
+  return subgraph;
+}
+
+/**
+ * The subgraph is rebuilt from printed SDL, which drops field `extensions`: the list sizes the
+ * modules declare (shared/list-size.ts) are carried over, and `_entities` is sized by its
+ * representations, for the cost estimate (operation/limits.ts).
+ */
+function keepListSizes(from: GraphQLSchema, to: GraphQLSchema): void {
+  for (const type of Object.values(from.getTypeMap())) {
+    const target = to.getType(type.name);
+    if (!isObjectType(type) || !isObjectType(target)) continue;
+    const fields = target.getFields();
+    for (const field of Object.values(type.getFields())) {
+      const size = field.extensions[LIST_SIZE];
+      if (size !== undefined && fields[field.name])
+        Object.assign(fields[field.name]!.extensions, { [LIST_SIZE]: size });
+    }
+  }
+  const entities = to.getQueryType()?.getFields()._entities;
+  if (entities) Object.assign(entities.extensions, { [LIST_SIZE]: { sizedBy: "representations" } });
 }

@@ -70,6 +70,27 @@ const schema = z.object({
   MEDICAL_EXPENSE_ALERT_OTHERS: z.coerce.number().min(0).default(20000),
   /** Largest request body accepted, bytes (a batch of 5,000 records is about 1 MB). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16_000_000),
+  /** Largest response body sent, bytes: a larger answer is refused with RESPONSE_TOO_LARGE. */
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(32_000_000),
+  /** Deepest nesting of fields in an operation, fragments expanded (DEPTH_LIMIT). */
+  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  /** Most aliases in an operation, fragments counted where spread (ALIAS_LIMIT). */
+  MAX_ALIASES: z.coerce.number().int().min(0).default(50),
+  /** Most top-level fields in an operation, aliases of one field counted apart (ROOT_FIELD_LIMIT). */
+  MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(30),
+  /** Most lexical tokens in a document; parsing stops past it (TOKEN_LIMIT). */
+  MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  /** Most directives in an operation (DIRECTIVE_LIMIT). */
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /**
+   * Estimated rows an operation may fetch (COST_LIMIT): the product of page sizes along each path,
+   * summed over the operation. Per principal: the public (and anyone unauthenticated)…
+   */
+  COST_LIMIT_PUBLIC: z.coerce.number().int().min(1).default(50_000),
+  /** …department officers (bearer tokens)… */
+  COST_LIMIT_OFFICER: z.coerce.number().int().min(1).default(500_000),
+  /** …and integrators (API keys) and the system principal. */
+  COST_LIMIT_INTEGRATOR: z.coerce.number().int().min(1).default(2_000_000),
   /** Records per batch write call. */
   MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
   /** PostgreSQL's statement_timeout for the server's statements, ms; 0 = none. PGlite cannot enforce it. */

@@ -16,6 +16,7 @@ import { UnauthenticatedError } from "./shared/errors.js";
 import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 import type { Pipeline } from "./operation/pipeline.js";
+import { tokenLimitError } from "./operation/limits.js";
 
 export interface SubscriptionDeps {
   config: Config;
@@ -89,9 +90,11 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         if (!state?.access) return [new UnauthenticatedError("Not authenticated.")];
         let document: DocumentNode;
         try {
-          document = documents.get(payload.query) ?? parse(payload.query);
+          document = documents.get(payload.query) ?? parse(payload.query, { maxTokens: deps.config.MAX_TOKENS });
         } catch (error) {
-          return [error as GraphQLError];
+          return [
+            tokenLimitError(error as GraphQLError, payload.query, deps.config.MAX_TOKENS) ?? (error as GraphQLError),
+          ];
         }
         if (documents.size < 1000) documents.set(payload.query, document);
         // The operation id is the client's: a correlation id, like X-Request-Id over HTTP.

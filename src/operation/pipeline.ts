@@ -1,3 +1,4 @@
+import type { LimitCheck } from "./limits.js";
 import {
   coerceInputValue,
   execute,
@@ -35,11 +36,12 @@ import { inputProblems } from "./input-checks.js";
  * The one path every operation takes, over HTTP and WebSocket alike (design: "no second path
  * around the policy"). In order, before anything runs:
  *
- *   1. validation against the department's own contract (plus the federation fields it may use),
+ *   1. the document limits (operation/limits.ts: depth, aliases, root fields, directives and the
+ *      estimated rows against the principal's budget), before validation walks a bomb;
+ *   2. validation against the department's own contract (plus the federation fields it may use),
  *      so an error can only name what the contract names — a field outside it is answered exactly
  *      as a field that does not exist (GRAPHQL_VALIDATION_FAILED);
- *   2. the operation is chosen (operationName) and cut out with its fragments: only it is checked;
- *   3. (the place for the document limits: depth, aliases, cost — see `admit`);
+ *   3. the operation is chosen (operationName) and cut out with its fragments: only it is checked;
  *   4. variables coerced against the contract (BAD_USER_INPUT naming only contract types);
  *   5. input checks on the coerced values (text, length, ids, cursors, representations);
  *   6. the policy guard: purpose, fields, and filters/orderings read from the coerced values.
@@ -72,6 +74,8 @@ export interface PipelineOptions {
   audit: AuditWriter;
   /** Whether the guard checks fields on the document (false when shield wraps every resolver). */
   guardFields: boolean;
+  /** The document limits (operation/limits.ts), checked first. */
+  limits?: LimitCheck;
 }
 
 export interface OperationRequest {
@@ -389,10 +393,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         errors,
         beforeExecution,
       });
-      // 1. Validation against the department's contract, first, before anything else.
+      // 1. Document limits (depth, aliases, root fields, directives, estimated rows): structural and
+      //    cheap, so a bomb is refused before validation (itself quadratic in aliases) walks it; the
+      //    estimate counts only fields of the department's contract and its messages name none.
+      const over = options.limits?.(
+        document,
+        operationName,
+        variables,
+        validationSchemas.get(department) ?? schema,
+        context.access.principal,
+      );
+      if (over?.length) return refused(over);
+      // 2. Validation against the department's contract, before anything else is read.
       const invalid = validationErrors(document, department);
       if (invalid.length) return refused(invalid);
-      // 2. The operation chosen by name.
+      // 3. The operation chosen by name.
       const operation = getOperationAST(document, operationName ?? undefined);
       if (!operation) {
         return refused([
@@ -404,7 +419,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         ]);
       }
       const chosen = selectedDocument(document, operation);
-      // 3. Document limits (depth, aliases, cost) belong here: on `chosen`, before any variable is read.
       // 4. Variables, coerced against the contract.
       const coerced = coerceVariables(validationSchemas.get(department)!, operation, variables ?? {});
       if ("errors" in coerced) return refused(coerced.errors);

@@ -54,3 +54,25 @@ export class ClientClosedRequestError extends ClientError {
     super("The client closed the connection before the answer was ready.", "CLIENT_CLOSED_REQUEST");
   }
 }
+
+/**
+ * An operation beyond one of the server's bounds (depth, aliases, root fields, tokens, directives,
+ * estimated cost), refused before it runs. The message gives the figure and the limit only: it
+ * never names a field, so it says nothing about what lies outside the caller's contract.
+ */
+export class LimitExceededError extends ClientError {
+  constructor(code: string, message: string, limit: number, measured: number) {
+    super(message, code, { limit, measured: Math.min(measured, Number.MAX_SAFE_INTEGER) });
+  }
+}
+
+/** The answer would be larger than MAX_RESPONSE_BYTES: ask for smaller pages or fewer fields. */
+export class ResponseTooLargeError extends ClientError {
+  constructor(limit: number, measured: number) {
+    super(
+      `The answer is ${measured} bytes, more than the ${limit} the server sends: ask for smaller pages or fewer fields.`,
+      "RESPONSE_TOO_LARGE",
+      { limit, measured },
+    );
+  }
+}

@@ -4,6 +4,9 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { BadUserInputError } from "./errors.js";
 import { textProblem } from "./text.js";
 
+/** Items in a page when the client names neither `first` nor `last` (the cost estimate counts the same). */
+export const DEFAULT_PAGE_SIZE = 50;
+
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: "Return the first N items after `after` (default 50)." })
@@ -151,7 +154,7 @@ export function pageRequest(
   args: PageArgs,
   ordering: Ordering<unknown>,
   maxPageSize: number,
-  defaultSize = 50,
+  defaultSize = DEFAULT_PAGE_SIZE,
 ): PageRequest {
   const { first, last } = args;
   for (const [name, value] of [

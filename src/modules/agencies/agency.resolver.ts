@@ -11,6 +11,7 @@ import { agencyById } from "./agency.loader.js";
 import { agencyCadres, agencyRegion, getAgency, listAgencies } from "./agency.service.js";
 import { Agency, AgencyConnection, type AgencyRow } from "./agency.type.js";
 import { Cadre } from "./cadre.type.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Agency)
 export class AgencyResolver {
@@ -29,6 +30,7 @@ export class AgencyResolver {
     return listAgencies(ctx, filter ?? {}, orderBy, args);
   }
 
+  @ListSize(50)
   @FieldResolver(() => [Village], {
     description: "The villages (in your scope) the agency is currently paired with (结对帮扶村).",
   })
@@ -36,6 +38,7 @@ export class AgencyResolver {
     return currentVillagesByAgency(ctx).load(agency.rowId);
   }
 
+  @ListSize(100)
   @FieldResolver(() => [VillageAssignment], {
     description: "Every pairing with a village in your scope, history included, latest first.",
   })

@@ -15,6 +15,7 @@ import { currentAgenciesByVillage } from "./agency.loader.js";
 import { Agency } from "./agency.type.js";
 import { cadreById, currentHelperByHousehold, firstSecretaryByVillage } from "./cadre.loader.js";
 import { Cadre } from "./cadre.type.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => CadreVillageAssignment)
 export class CadreVillageAssignmentResolver {
@@ -50,6 +51,7 @@ export class HouseholdHelperResolver {
     return currentHelperByHousehold(ctx).load(household.rowId);
   }
 
+  @ListSize(5)
   @FieldResolver(() => [HelperAssignment], { description: "Every helper assignment of the household, oldest first." })
   helpers(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
     return helperAssignmentsByHousehold(ctx).load(household.rowId);
@@ -59,11 +61,13 @@ export class HouseholdHelperResolver {
 /** Fields the agencies module adds to Village. */
 @Resolver(() => Village)
 export class VillageHelpResolver {
+  @ListSize(10)
   @FieldResolver(() => [Agency], { description: "The agencies currently paired with the village (帮扶单位)." })
   agencies(@Root() village: VillageRow, @Ctx() ctx: Context) {
     return currentAgenciesByVillage(ctx).load(village.rowId);
   }
 
+  @ListSize(20)
   @FieldResolver(() => [CadreVillageAssignment], {
     description: "The current resident work team (驻村工作队), first secretary included.",
   })

@@ -9,6 +9,7 @@ import { Agency } from "./agency.type.js";
 import { CadreFilter, CadreOrder } from "./cadre.input.js";
 import { cadreVillage, cadreVillageRole, getCadre, householdsHelped, listCadres } from "./cadre.service.js";
 import { Cadre, CadreConnection, type CadreRow } from "./cadre.type.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Cadre)
 export class CadreResolver {
@@ -32,6 +33,7 @@ export class CadreResolver {
     return agencyById(ctx).load(cadre.agencyId);
   }
 
+  @ListSize(50)
   @FieldResolver(() => [Household], {
     description: "The households (in your scope) the cadre currently helps as responsible helper (帮扶户).",
   })

@@ -5,6 +5,8 @@ import { Household, type HouseholdRow } from "../households/household.type.js";
 import { AuditFilter } from "./audit.input.js";
 import { householdAccessLog, listAudit } from "./audit.service.js";
 import { AuditEntry, AuditEntryConnection } from "./audit.type.js";
+import { MAX_ACCESS_LOG } from "./audit.loader.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => AuditEntry)
 export class AuditResolver {
@@ -22,6 +24,7 @@ export class AuditResolver {
 
 @Resolver(() => Household)
 export class HouseholdAccessLogResolver {
+  @ListSize(MAX_ACCESS_LOG)
   @FieldResolver(() => [AuditEntry], {
     description: "Who read this household's personal data, when and for what (newest first, at most 100).",
   })

@@ -24,6 +24,8 @@ import {
   type HouseholdRow,
 } from "./household.type.js";
 import { Member } from "./member.type.js";
+import { MAX_MEMBERS_PER_HOUSEHOLD } from "./household.service.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Household)
 export class HouseholdResolver {
@@ -52,6 +54,7 @@ export class HouseholdResolver {
     return listHouseholds(ctx, filter ?? {}, orderBy, args);
   }
 
+  @ListSize(MAX_MEMBERS_PER_HOUSEHOLD)
   @FieldResolver(() => [Member], { description: "The household's members (家庭成员), head first, then by birth date." })
   members(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
     return householdMembers(ctx, household);
@@ -67,6 +70,7 @@ export class HouseholdResolver {
     return householdVillage(ctx, household);
   }
 
+  @ListSize(20)
   @FieldResolver(() => [HouseholdIncome], { description: "Yearly incomes (家庭收入), newest year first." })
   incomes(
     @Root() household: HouseholdRow,
@@ -76,6 +80,7 @@ export class HouseholdResolver {
     return householdIncomes(ctx, household, year);
   }
 
+  @ListSize(100)
   @FieldResolver(() => [HouseholdEvent], {
     description: "Status and field changes (动态管理记录), in chronological order.",
   })

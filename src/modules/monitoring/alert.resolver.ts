@@ -23,6 +23,7 @@ import {
   RiskAlert,
   type AlertRow,
 } from "./alert.type.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => RiskAlert)
 export class AlertResolver {
@@ -89,6 +90,7 @@ export class AlertResolver {
     return alert.helperCadreId == null ? null : cadreById(ctx).load(alert.helperCadreId);
   }
 
+  @ListSize(20)
   @FieldResolver(() => [AlertEvent], { description: "Every step of its workflow, oldest first." })
   events(@Root() alert: AlertRow, @Ctx() ctx: Context) {
     return alertEventsByAlert(ctx).load(alert.rowId);
@@ -97,6 +99,7 @@ export class AlertResolver {
 
 @Resolver(() => Household)
 export class HouseholdAlertsResolver {
+  @ListSize(50)
   @FieldResolver(() => [RiskAlert], { description: "The household's risk alerts, newest first." })
   alerts(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
     return alertsByHousehold(ctx).load(household.rowId);

@@ -15,6 +15,7 @@ import {
   type AssetRow,
 } from "./asset.type.js";
 import { Project } from "./project.type.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Asset)
 export class AssetResolver {
@@ -48,6 +49,7 @@ export class AssetResolver {
     return assets.assetCustodian(asset);
   }
 
+  @ListSize(20)
   @FieldResolver(() => [AssetIncome], { description: "Yearly income and its distribution (收益分配), newest first." })
   incomes(@Root() asset: AssetRow, @Ctx() ctx: Context) {
     return assets.assetIncomes(ctx, asset);

@@ -9,6 +9,8 @@ import { Asset } from "./asset.type.js";
 import { ProjectFilter, ProjectOrder } from "./project.input.js";
 import * as projects from "./project.service.js";
 import { Project, ProjectConnection, ProjectFund, type ProjectRow } from "./project.type.js";
+import { MAX_ASSETS_PER_PROJECT } from "./asset.loader.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -27,6 +29,7 @@ export class ProjectResolver {
     return projects.listProjects(ctx, filter ?? {}, orderBy, args);
   }
 
+  @ListSize(10)
   @FieldResolver(() => [ProjectFund], { description: "Funds by source (资金来源)." })
   funds(@Root() project: ProjectRow, @Ctx() ctx: Context) {
     return projects.projectFunds(ctx, project);
@@ -42,6 +45,7 @@ export class ProjectResolver {
     return projects.leadAgency(ctx, project);
   }
 
+  @ListSize(20)
   @FieldResolver(() => [Agency], { description: "Co-operating agencies (协办单位), by name." })
   coAgencies(@Root() project: ProjectRow, @Ctx() ctx: Context) {
     return projects.coAgencies(ctx, project);
@@ -67,6 +71,7 @@ export class ProjectResolver {
     return projects.beneficiaryCount(ctx, project);
   }
 
+  @ListSize(MAX_ASSETS_PER_PROJECT)
   @FieldResolver(() => [Asset], { description: "Assets the project formed (形成资产), in id order, at most 500." })
   assets(@Root() project: ProjectRow, @Ctx() ctx: Context) {
     return projectAssets(ctx, project);

@@ -4,6 +4,8 @@ import { RegionFilterInput } from "./region.input.js";
 import { getRegion, getRegions } from "./region.service.js";
 import { regionByCode, regionChildren } from "./region.loader.js";
 import { Region, type RegionRow } from "./region.type.js";
+import { MAX_REGIONS } from "./region.service.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Region)
 export class RegionResolver {
@@ -12,6 +14,7 @@ export class RegionResolver {
     return getRegion(ctx, code);
   }
 
+  @ListSize(MAX_REGIONS)
   @Query(() => [Region], { description: "Regions (bounded list: at most 5,000), ordered by code." })
   regions(@Ctx() ctx: Context, @Arg("filter", () => RegionFilterInput, { nullable: true }) filter?: RegionFilterInput) {
     return getRegions(ctx, filter ?? {});
@@ -22,6 +25,7 @@ export class RegionResolver {
     return region.parentCode ? regionByCode(ctx).load(region.parentCode) : null;
   }
 
+  @ListSize(100)
   @FieldResolver(() => [Region], { description: "Direct children (e.g. a county's townships)." })
   children(@Root() region: RegionRow, @Ctx() ctx: Context) {
     return regionChildren(ctx).load(region.code);

@@ -7,6 +7,7 @@ import { VillageFilter, VillageOrder } from "./village.input.js";
 import { eventsByVillage, villagesByTownship } from "./village.loader.js";
 import { getVillage, listVillages } from "./village.service.js";
 import { Village, VillageConnection, VillageEvent, type VillageRow } from "./village.type.js";
+import { ListSize } from "../../shared/list-size.js";
 
 @Resolver(() => Village)
 export class VillageResolver {
@@ -25,6 +26,7 @@ export class VillageResolver {
     return listVillages(ctx, filter ?? {}, orderBy, args);
   }
 
+  @ListSize(100)
   @FieldResolver(() => [VillageEvent], {
     description: "Every change of a department-owned field of the village (roads, bus), oldest first.",
   })
@@ -50,6 +52,7 @@ export class VillageResolver {
 
 @Resolver(() => Region)
 export class RegionVillagesResolver {
+  @ListSize(50)
   @FieldResolver(() => [Village], { description: "A township's villages (empty for other levels)." })
   villages(@Root() region: RegionRow, @Ctx() ctx: Context) {
     return region.level === "TOWNSHIP" ? villagesByTownship(ctx).load(region.code) : [];
