@@ -38,7 +38,9 @@ import { Facts } from "../helpers/facts.js";
  * The filters come from the public contract (schema/contracts/PUBLIC.graphql). The policy lets the
  * public count households by region only; a second app, on a policy widened for this test, lets
  * it filter households by every field of the contract's HouseholdFilter, to show that the rounding
- * holds across every filter family, not only because the guard refuses most of them.
+ * holds for every filter family on its own (partitions, complements, ranges, overlaps), not only
+ * because the guard refuses most of them. Crossing two families is where rounding reaches its limit
+ * (see that test): that is why the policy refuses them to the public.
  */
 
 const contract = buildSchema(readFileSync("schema/contracts/PUBLIC.graphql", "utf8"));
@@ -51,6 +53,8 @@ type Filter = Record<string, unknown>;
 type Told = PublishedSet & { ids: string[]; asked: string };
 
 const BATCH = 10;
+/** The attacks send hundreds of requests and search: room for a loaded machine. */
+const ATTACK_TIMEOUT = 300_000;
 const PUBLIC: Record<string, string> = {};
 
 function isRange(field: GraphQLInputField) {
@@ -304,32 +308,36 @@ describe("differencing attacks on the public's counts", () => {
   });
 
   describe("with the policy as it is (households counted by region only)", () => {
-    it("no small village's count follows from its township, county and the other villages (every region prefix)", async () => {
-      const villages = await database.rows<{ code: string }>(sql`select code from villages order by code`);
-      // Every region a filter may name (province, city, county, township, village).
-      const prefixes = [...new Set(villages.flatMap((v) => [2, 4, 6, 9, 12].map((n) => v.code.slice(0, n))))];
-      const sets = await askByRegion(prefixes);
-      // The village list's householdCount is one more way to ask for each village's set.
-      const { data } = await request<{ villages: { nodes: { code: string; householdCount: number }[] } }>(
-        app,
-        { query: `{ villages(first: 1000) { nodes { code householdCount } } }` },
-        PUBLIC,
-      );
-      const byCode = new Map(sets.map((s, i) => [prefixes[i]!, s]));
-      for (const v of data!.villages.nodes) {
-        told.push({ ids: byCode.get(v.code)!.ids, published: v.householdCount, asked: `householdCount ${v.code}` });
-      }
-      const hidden = expectUndetermined(sets, "region prefixes");
-      expect(hidden).toBeGreaterThanOrEqual(5);
-      // Small enough to list every value the attacker cannot rule out, for the small villages.
-      const system = disclosureSystem(sets);
-      for (const code of ["431221950201", "431221950202", "431221950203", "431221950204"]) {
-        const set = byCode.get(code)!;
-        const values = candidateValues(system, setKey(set.ids));
-        expect(values, code).toContain(set.ids.length);
-        expect(values.length, `${code}: ${values.join(",")}`).toBeGreaterThanOrEqual(2);
-      }
-    });
+    it(
+      "no small village's count follows from its township, county and the other villages (every region prefix)",
+      { timeout: ATTACK_TIMEOUT },
+      async () => {
+        const villages = await database.rows<{ code: string }>(sql`select code from villages order by code`);
+        // Every region a filter may name (province, city, county, township, village).
+        const prefixes = [...new Set(villages.flatMap((v) => [2, 4, 6, 9, 12].map((n) => v.code.slice(0, n))))];
+        const sets = await askByRegion(prefixes);
+        // The village list's householdCount is one more way to ask for each village's set.
+        const { data } = await request<{ villages: { nodes: { code: string; householdCount: number }[] } }>(
+          app,
+          { query: `{ villages(first: 1000) { nodes { code householdCount } } }` },
+          PUBLIC,
+        );
+        const byCode = new Map(sets.map((s, i) => [prefixes[i]!, s]));
+        for (const v of data!.villages.nodes) {
+          told.push({ ids: byCode.get(v.code)!.ids, published: v.householdCount, asked: `householdCount ${v.code}` });
+        }
+        const hidden = expectUndetermined(sets, "region prefixes");
+        expect(hidden).toBeGreaterThanOrEqual(5);
+        // Small enough to list every value the attacker cannot rule out, for the small villages.
+        const system = disclosureSystem(sets);
+        for (const code of ["431221950201", "431221950202", "431221950203", "431221950204"]) {
+          const set = byCode.get(code)!;
+          const values = candidateValues(system, setKey(set.ids));
+          expect(values, code).toContain(set.ids.length);
+          expect(values.length, `${code}: ${values.join(",")}`).toBeGreaterThanOrEqual(2);
+        }
+      },
+    );
 
     it("asking for the same small village again and again, or by other prefixes of the same rows, tells one number", async () => {
       const again = await askByRegion(Array<string>(20).fill("431221950203"));
@@ -405,43 +413,76 @@ describe("differencing attacks on the public's counts", () => {
     }
 
     for (const field of filterFields.filter((f) => f.name !== "regionCode")) {
-      it(`${field.name}: total minus complement, partitions and ranges leave every small count open`, async () => {
-        const dimension = await dimensionSets(field);
-        expect(dimension.length, `no attack derived for ${field.name}`).toBeGreaterThan(0);
-        // Villages until three had small cells of this dimension (some dimensions have none anywhere).
-        let attacked = 0;
-        for (const village of villages) {
-          const filters = [{}, ...dimension].map((f) => ({ ...f, regionCode: village }));
-          const sets = await ask(wide, filters);
-          if (expectUndetermined(sets, `${field.name} in ${village}`) > 0) attacked += 1;
-          if (attacked === 3) break;
-        }
-      });
+      it(
+        `${field.name}: total minus complement, partitions and ranges leave every small count open`,
+        { timeout: ATTACK_TIMEOUT },
+        async () => {
+          const dimension = await dimensionSets(field);
+          expect(dimension.length, `no attack derived for ${field.name}`).toBeGreaterThan(0);
+          // Villages until three had small cells of this dimension (some dimensions have none anywhere).
+          let attacked = 0;
+          for (const village of villages) {
+            const filters = [{}, ...dimension].map((f) => ({ ...f, regionCode: village }));
+            const sets = await ask(wide, filters);
+            if (expectUndetermined(sets, `${field.name} in ${village}`) > 0) attacked += 1;
+            if (attacked === 3) break;
+          }
+        },
+      );
     }
 
-    it("overlapping filters (any cause against primary cause) and two dimensions crossed leave every small count open", async () => {
-      const causes = enumValues(filterFields.find((f) => f.name === "primaryCause")!);
-      const grades = enumValues(filterFields.find((f) => f.name === "housingGrade")!);
-      const attributes = enumValues(filterFields.find((f) => f.name === "attribute")!);
-      for (const village of villages.slice(0, 3)) {
-        const overlap: Filter[] = [{}];
-        for (const cause of causes) {
-          const others = causes.filter((c) => c !== cause);
-          overlap.push(
-            { anyCause: [cause] },
-            { primaryCause: [cause] },
-            { primaryCause: others },
-            { anyCause: [cause], primaryCause: others },
-            { anyCause: [cause], primaryCause: [cause] },
+    it(
+      "overlapping filters (any cause against primary cause) leave every small count open",
+      { timeout: ATTACK_TIMEOUT },
+      async () => {
+        const causes = enumValues(filterFields.find((f) => f.name === "primaryCause")!);
+        for (const village of villages.slice(0, 3)) {
+          const overlap: Filter[] = [{}];
+          for (const cause of causes) {
+            const others = causes.filter((c) => c !== cause);
+            overlap.push(
+              { anyCause: [cause] },
+              { primaryCause: [cause] },
+              { primaryCause: others },
+              { anyCause: [cause], primaryCause: others },
+              { anyCause: [cause], primaryCause: [cause] },
+            );
+          }
+          expectUndetermined(
+            await ask(
+              wide,
+              overlap.map((f) => ({ ...f, regionCode: village })),
+            ),
+            `causes in ${village}`,
           );
         }
-        expectUndetermined(
-          await ask(
-            wide,
-            overlap.map((f) => ({ ...f, regionCode: village })),
-          ),
-          `causes in ${village}`,
+      },
+    );
+
+    /**
+     * The limit of rounding: with every combination of two dimensions (15 × 7 overlapping counts per
+     * village), a hidden count is pinned when enough of them were rounded by the full 4, which happens
+     * for some rounding keys (README, Published counts). The policy therefore lets the
+     * public count households by region only: it refuses these filters.
+     */
+    it(
+      "crossing two dimensions can narrow a small count to one value, so the policy refuses the public such filters",
+      { timeout: ATTACK_TIMEOUT },
+      async () => {
+        const grades = enumValues(filterFields.find((f) => f.name === "housingGrade")!);
+        const attributes = enumValues(filterFields.find((f) => f.name === "attribute")!);
+        const refused = await request(
+          app,
+          {
+            query: `query($f: HouseholdFilter) { households(filter: $f) { totalCount } }`,
+            variables: { f: { housingGrade: grades.slice(0, 1), attribute: attributes.slice(0, 1) } },
+          },
+          PUBLIC,
         );
+        expect(refused.errors?.map((e) => e.extensions?.code)).toContain("FORBIDDEN");
+        expect(refused.data ?? null).toBeNull();
+        // On the widened policy the counts are still rounded and one per set (checked with all others below).
+        const village = villages[0]!;
         const crossed: Filter[] = [{}];
         for (let g = 1; g < 1 << grades.length; g += 1) {
           for (let a = 1; a < 1 << attributes.length; a += 1) {
@@ -451,17 +492,13 @@ describe("differencing attacks on the public's counts", () => {
             });
           }
         }
-        for (const grade of grades) crossed.push({ housingGrade: [grade] });
-        for (const attribute of attributes) crossed.push({ attribute: [attribute] });
-        expectUndetermined(
-          await ask(
-            wide,
-            crossed.map((f) => ({ ...f, regionCode: village })),
-          ),
-          `grade × attribute in ${village}`,
+        const sets = await ask(
+          wide,
+          crossed.map((f) => ({ ...f, regionCode: village })),
         );
-      }
-    });
+        expect(sets.every((set) => set.published % 5 === 0)).toBe(true);
+      },
+    );
 
     it("repeating a small count, or rephrasing its filter, gives the same number every time: there is no noise to average", async () => {
       const grades = enumValues(filterFields.find((f) => f.name === "housingGrade")!);
