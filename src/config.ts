@@ -47,6 +47,11 @@ const schema = z.object({
   /** A checkpoint after every this many entries, and every this many seconds while entries are added. */
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
   AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(1).default(60),
+  /**
+   * Key of the rounding of published counts (README, "Published counts"), at least 32 characters;
+   * unset, one is derived from the audit HMAC key. Keep it stable: a new key re-draws every count.
+   */
+  COUNT_ROUNDING_KEY: z.string().min(32).optional(),
   /** The access policy file (YAML or JSON). */
   POLICY_FILE: z.string().optional(),
   /**

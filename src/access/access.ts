@@ -3,7 +3,9 @@ import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { ForbiddenError } from "../shared/errors.js";
 import { underRegion } from "../shared/region-code.js";
 import type { DepartmentPolicy } from "./compile.js";
+import type { Config } from "../config.js";
 import { maskedColumn } from "./masks.js";
+import { countRoundingKey, roundedCount, type CountedRows } from "./published-count.js";
 import type { MaskForm } from "./policy.js";
 
 export interface Principal {
@@ -42,14 +44,23 @@ export interface Access {
   /** Row restrictions of the policy for a type (e.g. the public sees no household-owned asset). */
   rowCondition(type: string, table: PgTable): SQL | undefined;
   inScope(code: string): boolean;
-  /** Small-cell suppression: counts of 1 to (threshold - 1) become null for departments the policy names. */
-  suppressCount(count: number): number | null;
+  /**
+   * Whether counts of a type's rows are published rounded to this principal: the policy's
+   * `suppressCountsBelow` names its department and it cannot read the rows (it may only count
+   * them). Rows it can list it could count itself. The count's query then also fetches the rows'
+   * fingerprint (`rowSetFingerprint`).
+   */
+  roundsCountsOf(type: string): boolean;
+  /** A count of a type's rows as the principal receives it: exact, or rounded (published-count.ts). */
+  publishCount(type: string, counted: CountedRows, config: Config): number;
   /** Distinguishes caches and compiled plans per principal. */
   readonly cacheKey: string;
 }
 
 export function createAccess(principal: Principal, policy: DepartmentPolicy | null): Access {
   const region = principal.region;
+  const roundsCountsOf = (type: string) =>
+    Boolean(policy && policy.suppressCountsBelow > 1 && !policy.readable(type).has("id"));
   return {
     principal,
     policy,
@@ -77,9 +88,10 @@ export function createAccess(principal: Principal, policy: DepartmentPolicy | nu
       );
     },
     inScope: (code) => code.startsWith(region),
-    suppressCount(count) {
-      const threshold = policy?.suppressCountsBelow ?? 0;
-      return count > 0 && count < threshold ? null : count;
+    roundsCountsOf,
+    publishCount(type, counted, config) {
+      if (!policy || !roundsCountsOf(type)) return counted.rows;
+      return roundedCount(countRoundingKey(config), type, policy.suppressCountsBelow, counted);
     },
     cacheKey: `${principal.department}:${region}:${principal.id}`,
   };

@@ -52,6 +52,14 @@ function readHmacKey(config: Config, generate: boolean, generated: string[]): Bu
   return Buffer.from(key, "utf8");
 }
 
+/**
+ * The audit HMAC key alone, without generating one (other keys are derived from it, e.g. the
+ * rounding key of published counts); outside production the server has generated it at start-up.
+ */
+export function auditHmacKey(config: Config): Buffer {
+  return readHmacKey(config, false, []);
+}
+
 function readSigningKey(config: Config, generate: boolean, generated: string[]): KeyObject | null {
   let file = config.AUDIT_SIGNING_KEY_FILE;
   if (!file) {

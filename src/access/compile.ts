@@ -40,7 +40,7 @@ export interface DepartmentPolicy {
   canAggregate(type: string): boolean;
   /** Row restrictions: column → allowed values, per type. */
   rows(type: string): Readonly<Record<string, string[]>> | undefined;
-  /** Counts below this (but above zero) are suppressed for the department; 0 = none. */
+  /** Counts of rows the department cannot read are published rounded to a multiple of this; 0 = exact. */
   readonly suppressCountsBelow: number;
   /** Whether a field is personal data (audited) and whether it needs a declared purpose. */
   rule(type: string, field: string): FieldRule | undefined;

@@ -1,10 +1,13 @@
-import { and, count, type SQL } from "drizzle-orm";
+import { and, count, getTableColumns, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../context.js";
 import { keyset, pageRequest, toConnection, type Connection, type Ordering, type PageArgs } from "./pagination.js";
+import { rowSetFingerprint } from "./row-set.js";
 
 /** A table's connection, declared once: what it selects, how its rows leave, the orders a client may name. */
 export interface ListingSpec<Row> {
+  /** The GraphQL type of the rows (whether their count is published rounded depends on it). */
+  type: string;
   table: PgTable;
   /** The columns the principal may fetch. */
   columns: (ctx: Context) => Record<string, AnyPgColumn>;
@@ -30,6 +33,7 @@ export function defineListing<Row>(spec: ListingSpec<Row>): Listing<Row> {
     ...spec,
     page: (ctx, where, order, args) =>
       queryPage(ctx, {
+        type: spec.type,
         table: spec.table,
         columns: spec.columns(ctx),
         where,
@@ -41,6 +45,7 @@ export function defineListing<Row>(spec: ListingSpec<Row>): Listing<Row> {
 }
 
 interface PageQuery<Row> {
+  type: string;
   table: PgTable;
   columns: Record<string, AnyPgColumn>;
   /** Scope and filter conditions (undefined entries are ignored). */
@@ -52,7 +57,8 @@ interface PageQuery<Row> {
 
 /**
  * One keyset page: `limit + 1` rows in a stable order (never OFFSET), and a `count(*)` over the
- * same conditions only if the client selects `totalCount`.
+ * same conditions only if the client selects `totalCount` — the one place every connection's count
+ * leaves, exact or rounded as the principal's access says (with the rows' fingerprint then).
  */
 async function queryPage<Row>(ctx: Context, q: PageQuery<Row>): Promise<Connection<Row>> {
   const page = pageRequest(q.args, q.ordering as Ordering<unknown>, ctx.config.MAX_PAGE_SIZE);
@@ -73,7 +79,19 @@ async function queryPage<Row>(ctx: Context, q: PageQuery<Row>): Promise<Connecti
   const mapped = q.map(rows);
   if (extra) mapped.push(extra as Row);
   return toConnection(mapped, page, q.ordering, async () => {
-    const [result] = await ctx.db.select({ n: count() }).from(q.table).where(condition);
-    return ctx.access.suppressCount(Number(result?.n ?? 0));
+    if (!ctx.access.roundsCountsOf(q.type)) {
+      const [result] = await ctx.db.select({ n: count() }).from(q.table).where(condition);
+      return Number(result?.n ?? 0);
+    }
+    const id = (getTableColumns(q.table) as Record<string, AnyPgColumn>).id!;
+    const [result] = await ctx.db
+      .select({ n: count(), fingerprint: rowSetFingerprint(id) })
+      .from(q.table)
+      .where(condition);
+    return ctx.access.publishCount(
+      q.type,
+      { rows: Number(result?.n ?? 0), fingerprint: result?.fingerprint ?? "0" },
+      ctx.config,
+    );
   });
 }

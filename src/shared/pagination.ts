@@ -74,7 +74,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     @Field(() => Int, {
       nullable: true,
       description:
-        "How many items match the filter in all (counted only when asked for); null where a small count (1–4) is suppressed for your department.",
+        "How many items match the filter in all (counted only when asked for). Where your department may count these items but not read them, a multiple of 5 (rounded so that no small count can be derived; README, Published counts).",
     })
     totalCount!: number | null;
   }

@@ -29,6 +29,7 @@ function conditions(filter: AgencyFilter): (SQL | undefined)[] {
 }
 
 const agencyListing = defineListing<AgencyRow>({
+  type: "Agency",
   table: agencies,
   columns: agencyColumns,
   orderings: [

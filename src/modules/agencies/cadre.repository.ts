@@ -40,6 +40,7 @@ function conditions(ctx: Context, filter: CadreConditions): (SQL | undefined)[] 
 }
 
 const cadreListing = defineListing<CadreRow>({
+  type: "Cadre",
   table: cadres,
   columns,
   orderings: [

@@ -16,6 +16,7 @@ function map(rows: Record<string, unknown>[]): AuditRow[] {
 }
 
 const auditListing = defineListing<AuditRow>({
+  type: "AuditEntry",
   table: auditLog,
   columns: () => getTableColumns(auditLog),
   orderings: [{ name: "NEWEST", direction: "desc", columns: [auditLog.id], key: (r) => [r.rowId] }],

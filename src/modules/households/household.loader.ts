@@ -14,10 +14,10 @@ export const householdById = defineLoader(async (ctx: Context, ids: readonly num
   byKey(ids, await findHouseholdsByIds(ctx, ids), (h) => h.rowId),
 );
 
-/** In-scope household count per village code (one grouped count for a whole page of villages). */
+/** In-scope household count per village code, with the rows' fingerprint (one grouped count for a page of villages). */
 export const householdCountByVillage = defineLoader(async (ctx: Context, codes: readonly string[]) => {
   const counts = byKey(codes, await countHouseholdsByVillages(ctx, codes), (c) => c.villageCode);
-  return counts.map((c) => c?.n ?? 0);
+  return counts.map((c) => c ?? { rows: 0, fingerprint: "0" });
 });
 
 export const incomesByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>

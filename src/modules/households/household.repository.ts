@@ -1,10 +1,11 @@
-import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, type SQL } from "drizzle-orm";
+import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { selectableColumns, visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { householdEvents, householdIncomes, households } from "../../db/schema.js";
 import { defineListing } from "../../shared/page-query.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
+import { rowSetFingerprint } from "../../shared/row-set.js";
 import { noteRows } from "../../access/audit.js";
 import { isoTimestamps, withGlobalIds } from "../../shared/rows.js";
 import type { HouseholdFilter } from "./household.input.js";
@@ -58,6 +59,7 @@ export function householdConditions(ctx: Context, filter: HouseholdFilter, villa
 
 /** Households as every connection of them pages: also the ones with unmet guarantees (monitoring). */
 export const householdListing = defineListing<HouseholdRow>({
+  type: "Household",
   table: households,
   columns,
   orderings: [
@@ -100,13 +102,15 @@ export async function findHouseholdsByIds(ctx: Context, ids: readonly number[]):
 export async function countHouseholdsByVillages(
   ctx: Context,
   codes: readonly string[],
-): Promise<{ villageCode: string; n: number }[]> {
+): Promise<{ villageCode: string; rows: number; fingerprint: string }[]> {
+  // The fingerprint only where the count is published rounded (it reads every row's id).
+  const fingerprint = ctx.access.roundsCountsOf("Household") ? rowSetFingerprint(households.id) : sql<string>`'0'`;
   const rows = await ctx.db
-    .select({ villageCode: households.villageCode, n: count() })
+    .select({ villageCode: households.villageCode, n: count(), fingerprint })
     .from(households)
     .where(and(inArray(households.villageCode, [...codes]), ctx.access.scope(households.villageCode)))
     .groupBy(households.villageCode);
-  return rows.map((r) => ({ villageCode: r.villageCode, n: Number(r.n) }));
+  return rows.map((r) => ({ villageCode: r.villageCode, rows: Number(r.n), fingerprint: r.fingerprint }));
 }
 
 /** The ids among `ids` of households in the caller's scope, as a subquery for child tables. */

@@ -110,7 +110,7 @@ export class VillageHouseholdsResolver {
   @FieldResolver(() => Int, {
     nullable: true,
     description:
-      "How many registered households of the village you can see (建档立卡户数); null where a small count is suppressed for your department.",
+      "How many registered households of the village you can see (建档立卡户数); a multiple of 5 where your department may not read households (rounded so that no small count can be derived; README, Published counts).",
   })
   householdCount(@Root() village: VillageRow, @Ctx() ctx: Context) {
     return villageHouseholdCount(ctx, village);

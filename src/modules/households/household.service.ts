@@ -90,7 +90,7 @@ export function listVillageHouseholds(
 }
 
 export async function villageHouseholdCount(ctx: Context, village: VillageRow): Promise<number | null> {
-  return ctx.access.suppressCount(await householdCountByVillage(ctx).load(village.code));
+  return ctx.access.publishCount("Household", await householdCountByVillage(ctx).load(village.code), ctx.config);
 }
 
 export async function householdMembers(ctx: Context, household: HouseholdRow): Promise<MemberRow[]> {

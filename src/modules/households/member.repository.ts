@@ -64,6 +64,7 @@ export function memberConditions(ctx: Context, filter: MemberFilter, born: Birth
 }
 
 const memberListing = defineListing<MemberRow>({
+  type: "Member",
   table: members,
   columns,
   orderings: [

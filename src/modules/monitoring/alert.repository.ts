@@ -174,6 +174,7 @@ const toAlertRows = (rows: Record<string, unknown>[]) => {
 const inScope = (ctx: Context) => ctx.access.scope(riskAlerts.villageCode);
 
 const alertListing = defineListing<AlertRow>({
+  type: "RiskAlert",
   table: riskAlerts,
   columns: alertColumns,
   orderings: [

@@ -53,6 +53,7 @@ function conditions(ctx: Context, f: AssetConditions): (SQL | undefined)[] {
 }
 
 const assetListing = defineListing<AssetRow>({
+  type: "Asset",
   table: assets,
   columns,
   orderings: [

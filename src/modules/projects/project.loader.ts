@@ -42,8 +42,9 @@ export const beneficiaryIdsByProject = defineVariantLoader(
     ),
 );
 
+/** In-scope beneficiary households per project, with their fingerprint. */
 export const beneficiaryCountByProject = defineLoader(async (ctx: Context, ids: readonly number[]) =>
-  byKey(ids, await countBeneficiaries(ctx, ids), (r) => r.projectId).map((r) => r?.n ?? 0),
+  byKey(ids, await countBeneficiaries(ctx, ids), (r) => r.projectId).map((r) => r ?? { rows: 0, fingerprint: "0" }),
 );
 
 export const projectsByVillage = defineLoader(async (ctx: Context, villageIds: readonly number[]) =>

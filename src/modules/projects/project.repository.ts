@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { selectableColumns } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import {
@@ -12,6 +12,7 @@ import {
 import { defineListing } from "../../shared/page-query.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
+import { rowSetFingerprint } from "../../shared/row-set.js";
 import { withGlobalIds } from "../../shared/rows.js";
 import type { AgencyRow } from "../agencies/agency.type.js";
 import { firstOfEachGroup, rankInGroup } from "../../shared/ranked.js";
@@ -59,6 +60,7 @@ function conditions(ctx: Context, f: ProjectConditions): (SQL | undefined)[] {
 }
 
 const projectListing = defineListing<ProjectRow>({
+  type: "Project",
   table: projects,
   columns: projectColumns,
   orderings: [
@@ -196,13 +198,17 @@ export async function findBeneficiaryIds(
 export async function countBeneficiaries(
   ctx: Context,
   projectIds: readonly number[],
-): Promise<{ projectId: number; n: number }[]> {
+): Promise<{ projectId: number; rows: number; fingerprint: string }[]> {
+  // The fingerprint (of the households) only where the count is published rounded.
+  const fingerprint = ctx.access.roundsCountsOf("Household")
+    ? rowSetFingerprint(projectBeneficiaries.householdId)
+    : sql<string>`'0'`;
   const rows = await ctx.db
-    .select({ projectId: projectBeneficiaries.projectId, n: count() })
+    .select({ projectId: projectBeneficiaries.projectId, n: count(), fingerprint })
     .from(projectBeneficiaries)
     .innerJoin(projects, eq(projects.id, projectBeneficiaries.projectId))
     .innerJoin(households, eq(households.id, projectBeneficiaries.householdId))
     .where(beneficiaryScope(ctx, projectIds))
     .groupBy(projectBeneficiaries.projectId);
-  return rows.map((r) => ({ projectId: r.projectId, n: Number(r.n) }));
+  return rows.map((r) => ({ projectId: r.projectId, rows: Number(r.n), fingerprint: r.fingerprint }));
 }

@@ -66,7 +66,10 @@ export class ProjectResolver {
     return projects.beneficiaries(ctx, project, first);
   }
 
-  @FieldResolver(() => Int, { description: "How many beneficiary households (受益户数) are in your scope." })
+  @FieldResolver(() => Int, {
+    description:
+      "How many beneficiary households (受益户数) are in your scope; a multiple of 5 where your department may not read households (README, Published counts).",
+  })
   beneficiaryCount(@Root() project: ProjectRow, @Ctx() ctx: Context) {
     return projects.beneficiaryCount(ctx, project);
   }

@@ -85,8 +85,9 @@ export async function beneficiaries(ctx: Context, project: ProjectRow, first: nu
   return rows.filter((r): r is HouseholdRow => r !== null && !(r instanceof Error));
 }
 
-export function beneficiaryCount(ctx: Context, project: ProjectRow): Promise<number> {
-  return beneficiaryCountByProject(ctx).load(project.rowId);
+/** A count of households: published rounded where the principal cannot read households (the public). */
+export async function beneficiaryCount(ctx: Context, project: ProjectRow): Promise<number> {
+  return ctx.access.publishCount("Household", await beneficiaryCountByProject(ctx).load(project.rowId), ctx.config);
 }
 
 export async function projectVillage(ctx: Context, project: ProjectRow): Promise<VillageRow | null> {

@@ -32,6 +32,7 @@ export function villageConditions(ctx: Context, filter: VillageFilter): (SQL | u
 }
 
 const villageListing = defineListing<VillageRow>({
+  type: "Village",
   table: villages,
   columns,
   orderings: [
