@@ -55,6 +55,8 @@ const database = await openConfiguredDatabase(config).catch((error: unknown) =>
 // Ctrl-C or a kill: stop between two batches and close the database properly (PGlite's folder
 // survives only a clean close). What was loaded stays, marked unfinished: `npm start` refuses it.
 const interrupt = new AbortController();
+/** Whether rows may have been written: a failure after that leaves a marked, partial load. */
+let loading = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (interrupt.signal.aborted) return;
@@ -95,6 +97,7 @@ try {
         )
       : null;
     let started = false;
+    loading = true;
     const result = await seedDatabase(database, {
       tier: opts.tier,
       seed: opts.seed,
@@ -132,12 +135,13 @@ try {
 } catch (error) {
   await database.close().catch(() => {});
   const again = `npm run seed -- --tier ${opts.tier}${opts.seed === DEFAULT_SEED ? "" : ` --seed ${opts.seed}`} --reset`;
-  if (interrupt.signal.aborted) {
+  if (interrupt.signal.aborted && loading) {
     process.stderr.write(
       `Seeding interrupted: ${target} holds a partial load, marked unfinished (npm start refuses it). Replace it with: ${again}\n`,
     );
     process.exit(130);
   }
+  if (!loading) exitWithFailure(error, "Seeding failed", target);
   // A load cut short by a failure is marked unfinished like an interrupted one.
   exitWithFailure(
     new UserFacingError(`${failureSentence(error, "Seeding failed", target)} To start over: ${again}`, {
