@@ -41,7 +41,7 @@ describe.skipIf(onPostgres)("one process per embedded database folder (PGlite on
       await holder.close();
     }
     expect(existsSync(lockFileOf(dataDir))).toBe(false);
-  }, 240_000);
+  }, 600_000);
 
   it("refuses a second open in the same process too", async () => {
     const dataDir = folder();
@@ -53,7 +53,7 @@ describe.skipIf(onPostgres)("one process per embedded database folder (PGlite on
     }
     const again = await openDatabase({ dataDir });
     await again.close();
-  });
+  }, 300_000);
 
   it("takes over the lock of a process that died without releasing it", async () => {
     const dataDir = folder();
@@ -66,7 +66,7 @@ describe.skipIf(onPostgres)("one process per embedded database folder (PGlite on
     expect(JSON.parse(readFileSync(lockFileOf(dataDir), "utf8"))).toMatchObject({ pid: process.pid });
     await database.close();
     expect(existsSync(lockFileOf(dataDir))).toBe(false);
-  });
+  }, 300_000);
 });
 
 function sqlCount(table: string) {
