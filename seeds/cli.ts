@@ -10,8 +10,9 @@ import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config.js";
 import { describeDatabase, openConfiguredDatabase } from "../src/db/open.js";
 import { migrate } from "../src/db/migrate.js";
+import { exitWithFailure, failureSentence, UserFacingError } from "../src/shared/fatal.js";
 import { TIERS, type Tier } from "./plan.js";
-import { DEFAULT_SEED, isEmpty, seedDatabase } from "./index.js";
+import { DEFAULT_SEED, isEmpty, repairCommand, seedDatabase, unfinishedSeed } from "./index.js";
 
 const program = new Command()
   .name("seed")
@@ -40,9 +41,29 @@ const program = new Command()
   .parse();
 
 const opts = program.opts<{ tier: Tier; seed: number; reset: boolean }>();
-const config = loadConfig();
-const database = await openConfiguredDatabase(config);
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  exitWithFailure(error, "Cannot seed");
+}
 const target = describeDatabase(config);
+const database = await openConfiguredDatabase(config).catch((error: unknown) =>
+  exitWithFailure(error, "Cannot seed", target),
+);
+
+// Ctrl-C or a kill: stop between two batches and close the database properly (PGlite's folder
+// survives only a clean close). What was loaded stays, marked unfinished: `npm start` refuses it.
+const interrupt = new AbortController();
+/** Whether rows may have been written: a failure after that leaves a marked, partial load. */
+let loading = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupt.signal.aborted) return;
+    process.stderr.write(`\n${signal}: stopping after the current batch …\n`);
+    interrupt.abort(new UserFacingError(signal));
+  });
+}
 
 try {
   if (opts.reset) {
@@ -52,8 +73,16 @@ try {
     await database.rows(sql.raw("CREATE SCHEMA public"));
   }
   await migrate(database);
-  if (!(await isEmpty(database))) {
-    process.stderr.write(`Refusing to seed: ${target} already holds data. Re-run with --reset to replace it.\n`);
+  const unfinished = await unfinishedSeed(database);
+  if (unfinished) {
+    process.stderr.write(
+      `Refusing to seed: ${target} holds an unfinished load of tier ${unfinished.tier} (started ${unfinished.startedAt}). Replace it with: ${repairCommand(unfinished)}\n`,
+    );
+    process.exitCode = 1;
+  } else if (!(await isEmpty(database))) {
+    process.stderr.write(
+      `Refusing to seed: ${target} already holds data. Replace it with: npm run seed -- --tier ${opts.tier} --reset\n`,
+    );
     process.exitCode = 1;
   } else {
     const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
@@ -68,11 +97,19 @@ try {
         )
       : null;
     let started = false;
+    loading = true;
     const result = await seedDatabase(database, {
       tier: opts.tier,
       seed: opts.seed,
+      signal: interrupt.signal,
       onProgress: (p) => {
-        if (!bar) return;
+        if (!bar) {
+          // Without a terminal (CI, a log file): one line per table written.
+          process.stderr.write(
+            `[${p.scopeIndex}/${p.scopes}] ${p.scope} ${p.table}: ${p.rows.toLocaleString("en-US")} rows (${p.totalRows.toLocaleString("en-US")} in all)\n`,
+          );
+          return;
+        }
         if (!started) {
           bar.start(p.scopes, 0, { scope: "", table: "", rows: 0 });
           started = true;
@@ -95,6 +132,22 @@ try {
       `Seeded tier ${opts.tier} (seed ${opts.seed}) into ${target} in ${(result.ms / 1000).toFixed(1)} s\n`,
     );
   }
-} finally {
-  await database.close();
+} catch (error) {
+  await database.close().catch(() => {});
+  const again = `npm run seed -- --tier ${opts.tier}${opts.seed === DEFAULT_SEED ? "" : ` --seed ${opts.seed}`} --reset`;
+  if (interrupt.signal.aborted && loading) {
+    process.stderr.write(
+      `Seeding interrupted: ${target} holds a partial load, marked unfinished (npm start refuses it). Replace it with: ${again}\n`,
+    );
+    process.exit(130);
+  }
+  if (!loading) exitWithFailure(error, "Seeding failed", target);
+  // A load cut short by a failure is marked unfinished like an interrupted one.
+  exitWithFailure(
+    new UserFacingError(`${failureSentence(error, "Seeding failed", target)} To start over: ${again}`, {
+      cause: error,
+    }),
+    "Seeding failed",
+  );
 }
+await database.close();

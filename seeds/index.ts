@@ -34,6 +34,8 @@ export interface SeedOptions {
   seed?: number;
   chunkRows?: number;
   onProgress?: (progress: SeedProgress) => void;
+  /** Stops between batches once aborted (Ctrl-C): the load is left partial, and marked so. */
+  signal?: AbortSignal;
 }
 
 export interface SeedResult {
@@ -47,6 +49,9 @@ export interface SeedResult {
  */
 export async function seedDatabase(database: Database, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
+  // Written (and committed) before the first row, cleared after the last: a load cut short by
+  // Ctrl-C, a kill or a crash leaves the marker, and `npm start` refuses to serve the partial data.
+  await markSeedStarted(database, options.tier, options.seed ?? DEFAULT_SEED);
   const counts: Record<string, number> = Object.fromEntries(TABLE_ORDER.map((t) => [t, 0]));
   const scopes = scopeCount(options.tier);
   let scopeIndex = 0;
@@ -57,6 +62,7 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
       scopeIndex++;
       lastScope = batch.scope;
     }
+    options.signal?.throwIfAborted();
     await copyBatch(database, batch, options.chunkRows ?? DEFAULT_CHUNK_ROWS);
     counts[batch.table] = (counts[batch.table] ?? 0) + batch.rows.length;
     totalRows += batch.rows.length;
@@ -71,6 +77,7 @@ export async function seedDatabase(database: Database, options: SeedOptions): Pr
   }
   await resetSequences(database);
   await database.rows(sql.raw("ANALYZE"));
+  await database.rows(sql.raw(`DROP TABLE ${MARKER}`));
   return { counts, ms: Math.round(performance.now() - started) };
 }
 
@@ -84,4 +91,43 @@ export async function isEmpty(database: Database): Promise<boolean> {
     sql.raw(`SELECT NOT EXISTS (SELECT 1 FROM regions) AND NOT EXISTS (SELECT 1 FROM agencies) AS empty`),
   );
   return row?.empty === true;
+}
+
+/**
+ * The marker of a seed load under way: a table of its own, outside the migrations (a --reset drops
+ * it with the rest of the public schema). Present after a load = the load did not finish.
+ */
+const MARKER = "seed_in_progress";
+
+export interface UnfinishedSeed {
+  tier: string;
+  seed: number;
+  startedAt: string;
+}
+
+async function markSeedStarted(database: Database, tier: string, seed: number): Promise<void> {
+  await database.rows(
+    sql.raw(
+      `CREATE TABLE IF NOT EXISTS ${MARKER} (tier text NOT NULL, seed integer NOT NULL, started_at timestamptz NOT NULL DEFAULT now())`,
+    ),
+  );
+  await database.rows(sql`INSERT INTO ${sql.raw(MARKER)} (tier, seed) VALUES (${tier}, ${seed})`);
+}
+
+/** The seed load that was started and never finished, if any (see seedDatabase). */
+export async function unfinishedSeed(database: Database): Promise<UnfinishedSeed | null> {
+  const [exists] = await database.rows<{ marker: string | null }>(
+    sql.raw(`SELECT to_regclass('public.${MARKER}')::text AS marker`),
+  );
+  if (!exists?.marker) return null;
+  const [row] = await database.rows<{ tier: string; seed: number; started_at: string | Date }>(
+    sql.raw(`SELECT tier, seed, started_at FROM ${MARKER} ORDER BY started_at LIMIT 1`),
+  );
+  if (!row) return null;
+  return { tier: row.tier, seed: row.seed, startedAt: new Date(row.started_at).toISOString() };
+}
+
+/** The command that replaces a partial load with a whole one. */
+export function repairCommand(unfinished: UnfinishedSeed): string {
+  return `npm run seed -- --tier ${unfinished.tier}${unfinished.seed === DEFAULT_SEED ? "" : ` --seed ${unfinished.seed}`} --reset`;
 }

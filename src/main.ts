@@ -1,16 +1,20 @@
 import "reflect-metadata";
 import { createServer } from "node:http";
-import { isEmpty, seedDatabase } from "../seeds/index.js";
+import { isEmpty, repairCommand, seedDatabase, unfinishedSeed } from "../seeds/index.js";
 import { loadAuditKeys, type AuditKeys } from "./access/audit-keys.js";
 import { createApp } from "./app.js";
-import { ConfigError, isLoopback, loadConfig, usesDevelopmentSecret, type Config } from "./config.js";
+import { isLoopback, loadConfig, usesDevelopmentSecret, type Config } from "./config.js";
 import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
 import { ensureBundle } from "./graphiql/bundle.js";
 import { forLog } from "./shared/error-masking.js";
+import { exitWithFailure, UserFacingError } from "./shared/fatal.js";
 import { log, setLogLevel } from "./shared/log.js";
 
 const SAMPLE_QUERY = `{ villages(first: 3, filter: { regionCode: "431221" }) { totalCount nodes { name povertyStatus township { name } } } }`;
+
+/** Where the database is, once known: named in a failure's sentence. */
+let where: string | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,9 +28,17 @@ async function main(): Promise<void> {
   );
   const auditKeys = loadAuditKeys(config);
   warnAboutDevelopmentCredentials(config, auditKeys);
+  where = describeDatabase(config);
   const database = await openConfiguredDatabase(config);
-  const where = describeDatabase(config);
   await migrate(database);
+  // A seed load that never finished: its data is partial, and serving it would answer wrongly.
+  const unfinished = await unfinishedSeed(database);
+  if (unfinished) {
+    await database.close();
+    throw new UserFacingError(
+      `Refusing to serve ${where}: it holds an unfinished seed load (tier ${unfinished.tier}, started ${unfinished.startedAt}, interrupted before the end). Replace it with: ${repairCommand(unfinished)}`,
+    );
+  }
   if (config.AUTO_SEED === "demo" && (await isEmpty(database))) {
     log("info", "empty database: loading the demo tier", { where });
     const { counts, ms } = await seedDatabase(database, { tier: "demo" });
@@ -34,18 +46,28 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config, database, { auditKeys });
   const server = createServer(app.handle);
-  app.serveSubscriptions(server);
-  server.listen(config.PORT, config.HOST, () => {
-    const url = `http://localhost:${config.PORT}/graphql`;
-    process.stdout.write(
-      `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
-        `Query page (GraphiQL): http://localhost:${config.PORT}/\n` +
-        `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
-        `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
-    );
-    // Built when missing or stale, once GraphQL is served: neither waits for the other.
-    void ensureBundle((level, message, fields) => log(level, message, fields));
+  // Listening first: a port in use fails here, before WebSocket handlers are attached to the server.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await app.stop().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
   });
+  app.serveSubscriptions(server);
+  const url = `http://localhost:${config.PORT}/graphql`;
+  process.stdout.write(
+    `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
+      `Query page (GraphiQL): http://localhost:${config.PORT}/\n` +
+      `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
+      `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
+  );
+  // Built when missing or stale, once GraphQL is served: neither waits for the other.
+  void ensureBundle((level, message, fields) => log(level, message, fields));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -90,14 +112,4 @@ function warnAboutDevelopmentCredentials(config: Config, keys: AuditKeys): void 
   process.stderr.write(`${bar}\n${lines.map((l) => `!! WARNING: ${l}`).join("\n")}\n${bar}\n`);
 }
 
-main().catch((error: unknown) => {
-  // A configuration the server cannot start with is one sentence for the operator, not a stack.
-  const text =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`${text}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFailure(error, "Xiangcun Graph cannot start", where));

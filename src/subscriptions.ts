@@ -49,12 +49,12 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
   const documents = new Map<string, DocumentNode>();
   const states = new WeakMap<object, ConnectionState>();
 
-  /** The principal's access, or null when the credentials are (no longer) valid. */
-  async function authenticate(header: (name: string) => string | undefined): Promise<Access | null> {
+  /** The principal's access, or why the credentials are not (or no longer) valid. */
+  async function authenticate(header: (name: string) => string | undefined): Promise<Access | UnauthenticatedError> {
     try {
       return await accessFor(deps.authenticator, deps.policy, header);
     } catch (error) {
-      if (error instanceof UnauthenticatedError) return null;
+      if (error instanceof UnauthenticatedError) return error;
       throw error;
     }
   }
@@ -75,7 +75,11 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         };
         try {
           const access = await authenticate(header);
-          if (!access) return false;
+          if (access instanceof UnauthenticatedError) {
+            // 4401 with the reason (expired, invalid, revoked): the client knows to get new credentials.
+            closeUnauthenticated(ctx.extra.socket, access.message);
+            return false;
+          }
           const purpose = parsePurpose(header("x-purpose"));
           states.set(ctx, { access, purpose, header });
           return true;
@@ -132,9 +136,13 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
         const context = args.contextValue as Context;
         // Credentials expire and API keys are revoked: checked again before anything is sent.
         const state = states.get(ctx);
-        const still = state?.header ? await authenticate(state.header).catch(() => null) : null;
-        if (!still) {
-          ctx.extra.socket.close(4403, "Forbidden");
+        const still = state?.header
+          ? await authenticate(state.header).catch(
+              () => new UnauthenticatedError("The credentials could not be checked."),
+            )
+          : new UnauthenticatedError("Not authenticated.");
+        if (still instanceof UnauthenticatedError) {
+          closeUnauthenticated(ctx.extra.socket, still.message);
           return {
             errors: [{ message: "The credentials are no longer valid.", extensions: { code: "UNAUTHENTICATED" } }],
           };
@@ -168,6 +176,13 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     await alertHub(deps.database).close();
   };
+}
+
+/** Closes with 4401 (Unauthorized) and the reason, cut to the 123 bytes a close frame allows. */
+function closeUnauthenticated(socket: { close(code: number, reason: string): void }, reason: string): void {
+  let text = reason;
+  while (Buffer.byteLength(text) > 123) text = `${text.slice(0, text.length - 2)}…`;
+  socket.close(4401, text);
 }
 
 /** As over HTTP: an error not raised on purpose leaves as INTERNAL_SERVER_ERROR, its detail only in the log. */

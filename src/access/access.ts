@@ -128,7 +128,8 @@ export function selectableColumns<T extends PgTable>(
 
 /**
  * The old and new values of a recorded change (history event, alert trigger) as the principal may
- * see them: JSON text when it may read the field they belong to (`Type.field`), withheld otherwise.
+ * see them when it may read the field they belong to (`Type.field`), withheld otherwise: a text value
+ * as itself (`DROPPED_OUT`, not `"DROPPED_OUT"`), a number, list or object as JSON text.
  */
 export function visibleChange(
   access: Access,
@@ -138,7 +139,8 @@ export function visibleChange(
 ): { oldValue: string | null; newValue: string | null; valuesWithheld: boolean } {
   const [type, name] = field ? field.split(".") : [];
   const valuesWithheld = Boolean(field) && !(type && name && access.canSeeValue(type, name));
-  const json = (v: unknown) => (valuesWithheld || v === undefined || v === null ? null : JSON.stringify(v));
+  const json = (v: unknown) =>
+    valuesWithheld || v === undefined || v === null ? null : typeof v === "string" ? v : JSON.stringify(v);
   return { oldValue: json(oldValue), newValue: json(newValue), valuesWithheld };
 }
 

@@ -6,13 +6,17 @@ import { DEVELOPMENT_JWT_SECRET, isLoopback, usesDevelopmentSecret, type Config 
 import { formatDuration } from "../shared/duration.js";
 import type { Database } from "../db/client.js";
 import { apiKeys } from "../db/schema.js";
+import { outsideRequests } from "../db/request-scope.js";
 import { UnauthenticatedError } from "../shared/errors.js";
+import { log } from "../shared/log.js";
 import { createAccess, type Access, type Principal } from "./access.js";
 import type { CompiledPolicy } from "./compile.js";
 
 export const ANONYMOUS: Principal = { id: "anonymous", department: "PUBLIC", region: "", via: "anonymous" };
 
 const CLOCK_SKEW_SECONDS = 60;
+/** `api_keys.last_used_at` is written at most this often per key (it answers "is this key still used?"). */
+const LAST_USED_EVERY_MS = 60_000;
 
 const REGION = /^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$/;
 
@@ -129,12 +133,33 @@ export async function createAuthenticator(
     }
   }
 
+  /** When each key's last use was last written: at most once a minute per key. */
+  const lastUseWritten = new Map<number, number>();
+  /** Records a key's use after the request's own work, never delaying or failing the request. */
+  function noteUse(id: number): void {
+    const now = Date.now();
+    if (now - (lastUseWritten.get(id) ?? 0) < LAST_USED_EVERY_MS) return;
+    lastUseWritten.set(id, now);
+    setImmediate(() =>
+      outsideRequests(() =>
+        database.db
+          .update(apiKeys)
+          .set({ lastUsedAt: new Date(now) })
+          .where(eq(apiKeys.id, id))
+          .catch((error: unknown) =>
+            log("warn", "could not record an API key's last use", { keyId: id, error: String(error) }),
+          ),
+      ),
+    );
+  }
+
   async function fromApiKey(value: string): Promise<Principal> {
     const [row] = await database.db
       .select({ id: apiKeys.id, name: apiKeys.name, department: apiKeys.department, region: apiKeys.region })
       .from(apiKeys)
       .where(and(eq(apiKeys.keyHash, hashApiKey(value)), isNull(apiKeys.revokedAt)));
     if (!row || !known.has(row.department)) throw new UnauthenticatedError("The API key is invalid or revoked.");
+    noteUse(row.id);
     return { id: `api-key:${row.id}`, department: row.department, region: row.region, name: row.name, via: "api-key" };
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { projectRoot } from "../shared/project-root.js";
 
 export const LEVELS = ["none", "masked", "read", "own"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -38,7 +39,7 @@ const policySchema = z
 
 export type PolicyFile = z.infer<typeof policySchema>;
 
-export const defaultPolicyPath = fileURLToPath(new URL("./policy.yaml", import.meta.url));
+export const defaultPolicyPath = join(projectRoot, "src", "access", "policy.yaml");
 
 export class PolicyError extends Error {
   constructor(problems: string[]) {

@@ -3,7 +3,8 @@ import { Command } from "commander";
 import { loadAuditKeys } from "../access/audit-keys.js";
 import { verifyAuditChain } from "../access/audit-verify.js";
 import { ConfigError, loadConfig } from "../config.js";
-import { openConfiguredDatabase } from "../db/open.js";
+import { describeDatabase, openConfiguredDatabase } from "../db/open.js";
+import { exitWithFailure } from "../shared/fatal.js";
 
 /**
  * `npm run audit:verify`: recomputes the audit chain with the HMAC key and holds it against the
@@ -22,8 +23,7 @@ function anchorFrom(env: NodeJS.ProcessEnv) {
     return { config, anchor: loadAuditKeys(config, { generate: false }) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
+    exitWithFailure(error, "Cannot verify the audit", undefined, 2);
   }
 }
 
@@ -32,7 +32,11 @@ const { config, anchor } = anchorFrom({
   ...(options.checkpoints && { AUDIT_CHECKPOINT_DIR: options.checkpoints }),
   ...(options.verifyKey && { AUDIT_VERIFY_KEY_FILE: options.verifyKey }),
 });
-const database = await openConfiguredDatabase(config);
+const where = describeDatabase(config);
+// Exit 2: it could not verify (the database is unreachable, held by another process…), which is not tampering.
+const database = await openConfiguredDatabase(config).catch((error: unknown) =>
+  exitWithFailure(error, "Cannot verify the audit", where, 2),
+);
 try {
   const report = await verifyAuditChain(database, anchor);
   const out: string[] = [];
@@ -61,6 +65,8 @@ try {
   out.push(report.ok ? "Audit log intact." : "Audit log NOT intact.");
   process.stdout.write(`${out.join("\n")}\n`);
   if (!report.ok) process.exitCode = 1;
-} finally {
-  await database.close();
+} catch (error) {
+  await database.close().catch(() => {});
+  exitWithFailure(error, "Cannot verify the audit", where, 2);
 }
+await database.close();

@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { Availability } from "./availability.js";
+import { lockFolder } from "./folder-lock.js";
 import { postgresProbe, trackedPglite, trackedPostgres } from "./statement-tracking.js";
 import { runInScope } from "./request-scope.js";
 import * as schema from "./schema.js";
@@ -158,7 +159,15 @@ async function openPostgres(
 
 async function openPglite(dataDir: string | undefined, statements: Statements, logger: Logger): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // One process per folder (folder-lock.ts): a second one is refused here, before PGlite touches it.
+  const unlock = dataDir ? lockFolder(dataDir) : () => {};
+  let client: PGlite;
+  try {
+    client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite(trackedPglite(client), { schema, logger }) as unknown as Drizzle;
   return {
     driver: "pglite",
@@ -185,6 +194,7 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
     scope: (signal, work) => runInScope(signal, () => work(signal)),
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { projectRoot } from "../shared/project-root.js";
 
 /**
  * The query page's assets: GraphiQL, React and Monaco's workers bundled by esbuild from
@@ -10,8 +10,8 @@ import { gzipSync } from "node:zlib";
  * Built by `npm run build:graphiql`, or by `npm start` when missing or stale (after `npm install`
  * changed a package or the client code changed): nothing to remember, whatever the install path.
  */
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const clientFolder = fileURLToPath(new URL("./client/", import.meta.url));
+const root = projectRoot;
+const clientFolder = join(root, "src", "graphiql", "client");
 export const bundleFolder = join(root, "dist", "static", "graphiql");
 const STAMP = "build.json";
 
@@ -27,7 +27,8 @@ function inputsHash(): string {
   const hash = createHash("sha256");
   const sources = readdirSync(clientFolder).sort();
   for (const name of sources) hash.update(name).update(readFileSync(join(clientFolder, name)));
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  // This file's source, also when it runs compiled from dist/ (the same inputs, the same bundle).
+  hash.update(readFileSync(join(root, "src", "graphiql", "bundle.ts")));
   const lock = join(root, "package-lock.json");
   if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest("hex");

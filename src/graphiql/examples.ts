@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Kind, parse } from "graphql";
+import { projectRoot } from "../shared/project-root.js";
 
 /** One operation users actually send, from schema/examples/ (tests, benches and the query page use them). */
 export interface Example {
@@ -15,7 +16,7 @@ export interface Example {
   query: string;
 }
 
-export const examplesFolder = fileURLToPath(new URL("../../schema/examples/", import.meta.url));
+export const examplesFolder = join(projectRoot, "schema", "examples");
 
 const KINDS = { query: "query", mutation: "mutation", subscription: "subscription" } as const;
 const DEPARTMENT_LINE = /^#\s*department:\s*([A-Z_]+)\s*$/m;

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { createClient, type Client } from "graphql-ws";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { App } from "../../src/app.js";
@@ -9,7 +10,7 @@ import { newApiKey } from "../../src/access/authenticate.js";
 import { apiKeys } from "../../src/db/schema.js";
 import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
-import { authHeaders, createTestApp, tokenFor } from "../helpers/app.js";
+import { authHeaders, createTestApp, testConfig, tokenFor } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 interface Received {
@@ -41,14 +42,16 @@ describe("alertRaised subscription (graphql-ws)", () => {
     await database?.dispose();
   });
 
-  function connect(connectionParams: Record<string, string>, onClosed?: (code: number) => void) {
+  function connect(connectionParams: Record<string, string>, onClosed?: (code: number, reason: string) => void) {
     const client = createClient({
       url,
       webSocketImpl: WebSocket,
       connectionParams,
       retryAttempts: 0,
       lazy: true,
-      on: { closed: (event) => onClosed?.((event as { code: number }).code) },
+      on: {
+        closed: (event) => onClosed?.((event as { code: number }).code, String((event as { reason?: unknown }).reason)),
+      },
     });
     clients.push(client);
     return client;
@@ -205,20 +208,43 @@ describe("alertRaised subscription (graphql-ws)", () => {
     );
     expect(body.data?.recordSchooling).toEqual({ ok: true });
     await until(() => closedWith !== 0, "the socket closed");
-    expect(closedWith).toBe(4403);
+    expect(closedWith).toBe(4401);
     expect(JSON.stringify(events)).not.toContain("SCHOOL_DROPOUT");
   });
 
-  it("refuses bad credentials at connection, and queries over the socket", async () => {
-    let closedWith = 0;
-    const bad = connect({ authorization: "Bearer not-a-token" }, (code) => (closedWith = code));
+  /** Connects with `params`, subscribes, and resolves with how the socket closed. */
+  async function closeOf(params: Record<string, string>): Promise<{ code: number; reason: string }> {
+    let closed = { code: 0, reason: "" };
+    const client = connect(params, (code, reason) => (closed = { code, reason }));
     await new Promise<void>((resolve) =>
-      bad.subscribe(
+      client.subscribe(
         { query: `subscription { alertRaised { id } }` },
         { next: () => {}, error: () => resolve(), complete: resolve },
       ),
     );
-    expect(closedWith).toBe(4403);
+    return closed;
+  }
+
+  it("refuses bad credentials at connection with 4401 and the reason, and queries over the socket", async () => {
+    expect(await closeOf({ authorization: "Bearer not-a-token" })).toEqual({
+      code: 4401,
+      reason: "The token is invalid.",
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ department: "HEALTH", region: "431221" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("expired-officer")
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(new TextEncoder().encode(testConfig.JWT_SECRET!));
+    expect(await closeOf({ authorization: `Bearer ${expired}` })).toEqual({
+      code: 4401,
+      reason: "The token has expired.",
+    });
+    expect(await closeOf({ "x-api-key": "xg_00000000_unknown" })).toEqual({
+      code: 4401,
+      reason: "The API key is invalid or revoked.",
+    });
 
     const token = await tokenFor("RURAL_REVITALIZATION", "");
     const client = connect({ authorization: `Bearer ${token}` });
@@ -237,5 +263,51 @@ describe("alertRaised subscription (graphql-ws)", () => {
       ),
     );
     expect(errors.map((e) => e.extensions?.code)).toEqual(["BAD_REQUEST"]);
+  });
+
+  it("answers a region outside the subscriber's scope with an error, not silence", async () => {
+    const outside = await subscribe("HEALTH", "431221", `subscription { alertRaised(regionCode: "431202") { id } }`);
+    await outside.done;
+    expect(outside.errors.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    expect(outside.errors[0]!.message).toBe(
+      "Region 431202 is outside your scope (431221): you would never receive an alert from it. Subscribe to 431221 or a region under it.",
+    );
+  });
+
+  it("sends a text value of the trigger as the value itself", async () => {
+    const hub = alertHub(database);
+    const listening = hub.size;
+    const registry = await subscribe(
+      "RURAL_REVITALIZATION",
+      "431221",
+      `subscription { alertRaised(regionCode: "431221") { signal trigger { field oldValue newValue } } }`,
+    );
+    await until(() => hub.size === listening + 1, "the registry owner listening");
+    const [member] = await database.rows<{ id: number; version: number }>(sql`
+      SELECT m.id, m.version FROM members m JOIN households h ON h.id = m.household_id
+      WHERE h.village_code LIKE '431221%' AND m.schooling_status = 'IN_SCHOOL'
+        AND m.birth_date BETWEEN (current_date - interval '12 years') AND (current_date - interval '8 years')
+        AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
+      ORDER BY m.id DESC LIMIT 1`);
+    const { body } = await app.graphql(
+      {
+        query: `mutation($input: RecordSchoolingInput!) { recordSchooling(input: $input) { ok } }`,
+        variables: {
+          input: {
+            memberId: toGlobalId("Member", member!.id),
+            version: member!.version,
+            schoolingStatus: "DROPPED_OUT",
+            reason: "家访核实",
+          },
+        },
+      },
+      await authHeaders("EDUCATION", "431221"),
+    );
+    expect(body.data?.recordSchooling).toEqual({ ok: true });
+    await until(() => registry.events.length === 1, "the dropout alert");
+    expect(registry.events[0]).toEqual({
+      signal: "SCHOOL_DROPOUT",
+      trigger: { field: "Member.schoolingStatus", oldValue: "IN_SCHOOL", newValue: "DROPPED_OUT" },
+    });
   });
 });

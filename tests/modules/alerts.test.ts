@@ -157,7 +157,7 @@ describe("risk alerts", () => {
     expect(alerts.map((a) => [a.signal, a.department, a.member?.id])).toEqual([
       ["SCHOOL_DROPOUT", "EDUCATION", child.id],
     ]);
-    expect(alerts[0]!.trigger).toMatchObject({ oldValue: '"IN_SCHOOL"', newValue: '"DROPPED_OUT"' });
+    expect(alerts[0]!.trigger).toMatchObject({ oldValue: "IN_SCHOOL", newValue: "DROPPED_OUT" });
     expect(await alertsOf(teenager.householdId)).toEqual([]);
   });
 
@@ -187,7 +187,7 @@ describe("risk alerts", () => {
     expect((await assess(safe!, "B")).data?.recordHousingAssessment.ok).toBe(true);
     const alerts = await alertsOf(unsafe!.id);
     expect(alerts.map((a) => [a.signal, a.department, a.trigger.newValue])).toEqual([
-      ["UNSAFE_HOUSING", "HOUSING", '"D"'],
+      ["UNSAFE_HOUSING", "HOUSING", "D"],
     ]);
     expect(await alertsOf(safe!.id)).toEqual([]);
   });
@@ -206,7 +206,7 @@ describe("risk alerts", () => {
       signal: "GUARANTEE_UNMET",
       guaranteeItem: "BASIC_MEDICAL_CARE",
       department: "HEALTH",
-      trigger: { field: "Member.hasBasicMedicalInsurance", oldValue: '"MET"', newValue: '"UNMET"' },
+      trigger: { field: "Member.hasBasicMedicalInsurance", oldValue: "MET", newValue: "UNMET" },
     });
     expect(alert!.trigger.basis).toMatch(/without basic medical insurance/);
   });

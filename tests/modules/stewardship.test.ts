@@ -62,8 +62,8 @@ describe("department stewardship", () => {
     expect(events.at(-1)).toMatchObject({
       kind: "FIELD_CHANGED",
       field: "Member.schoolingStatus",
-      oldValue: JSON.stringify("IN_SCHOOL"),
-      newValue: JSON.stringify("DROPPED_OUT"),
+      oldValue: "IN_SCHOOL",
+      newValue: "DROPPED_OUT",
       reason: "家访核实：外出务工",
       department: "EDUCATION",
       recordedBy: "test-education",

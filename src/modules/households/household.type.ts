@@ -140,13 +140,15 @@ export class HouseholdEvent {
 
   @Field(() => String, {
     nullable: true,
-    description: "The value before, as JSON text; null when withheld (see `valuesWithheld`).",
+    description:
+      "The value before (text as itself; a number, list or object as JSON); null when withheld (see `valuesWithheld`).",
   })
   oldValue!: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: "The value after, as JSON text; null when withheld (see `valuesWithheld`).",
+    description:
+      "The value after (text as itself; a number, list or object as JSON); null when withheld (see `valuesWithheld`).",
   })
   newValue!: string | null;
 

@@ -9,10 +9,9 @@ import { memberById } from "../households/member.loader.js";
 import { Member } from "../households/member.type.js";
 import { runOwnedWrite } from "../../writes/owned-write.js";
 import { AlertWriteResult } from "./alert.target.js";
-import { assertRegionPrefix } from "../../shared/region-code.js";
 import { alertEventsByAlert, alertsByHousehold } from "./alert.loader.js";
 import { alertStream } from "./alert.stream.js";
-import { advanceAlert, ageDays, alertTrigger, listAlerts } from "./alert.service.js";
+import { advanceAlert, ageDays, alertTrigger, assertRegionWithinScope, listAlerts } from "./alert.service.js";
 import {
   AdvanceAlertInput,
   AlertConnection,
@@ -51,7 +50,10 @@ export class AlertResolver {
       "Each risk alert raised in your region (or under `regionCode`), as its write commits — over graphql-ws on /graphql.",
     subscribe: ({ args, context }) => {
       const { regionCode } = args as { regionCode?: string | null };
-      return alertStream(context as Context, regionCode ? assertRegionPrefix(regionCode) : null);
+      return alertStream(
+        context as Context,
+        regionCode ? assertRegionWithinScope(context as Context, regionCode) : null,
+      );
     },
   })
   alertRaised(

@@ -1,6 +1,6 @@
 import { visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { BadUserInputError } from "../../shared/errors.js";
+import { BadUserInputError, ForbiddenError } from "../../shared/errors.js";
 import { decodeId } from "../../shared/global-id.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
@@ -39,6 +39,21 @@ export function listAlerts(
     order,
     args,
   );
+}
+
+/**
+ * A subscription's region, which must overlap the subscriber's scope: one wholly outside it would
+ * be accepted and then stay silent forever, so it is refused instead.
+ */
+export function assertRegionWithinScope(ctx: Context, regionCode: string): string {
+  const code = assertRegionPrefix(regionCode);
+  const scope = ctx.access.principal.region;
+  if (!code.startsWith(scope) && !scope.startsWith(code)) {
+    throw new ForbiddenError(
+      `Region ${code} is outside your scope (${scope}): you would never receive an alert from it. Subscribe to ${scope} or a region under it.`,
+    );
+  }
+  return code;
 }
 
 /** The triggering data, its values withheld from whoever may not read the field they belong to. */

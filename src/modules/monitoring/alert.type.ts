@@ -54,10 +54,16 @@ export class AlertTrigger {
   @Field(() => String, { description: "The field whose change raised it, e.g. Member.medicalExpenseOutOfPocket." })
   field!: string;
 
-  @Field(() => String, { nullable: true, description: "Its value before, as JSON text; null when withheld." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Its value before (text as itself; a number, list or object as JSON); null when withheld.",
+  })
   oldValue!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Its value after, as JSON text; null when withheld." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Its value after (text as itself; a number, list or object as JSON); null when withheld.",
+  })
   newValue!: string | null;
 
   @Field(() => Float, { nullable: true, description: "The threshold crossed (yuan), for MEDICAL_EXPENSE." })

@@ -93,10 +93,16 @@ export class VillageEvent {
   @Field(() => String, { description: "The field changed, e.g. Village.hasBusService." })
   field!: string;
 
-  @Field(() => String, { nullable: true, description: "The value before, as JSON text; null when withheld." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The value before (text as itself; a number, list or object as JSON); null when withheld.",
+  })
   oldValue!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The value after, as JSON text; null when withheld." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The value after (text as itself; a number, list or object as JSON); null when withheld.",
+  })
   newValue!: string | null;
 
   @Field(() => Boolean, { description: "True when the field's values are not yours to see." })
