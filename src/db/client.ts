@@ -8,7 +8,8 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { Availability } from "./availability.js";
 import { postgresProbe, trackedPglite, trackedPostgres } from "./statement-tracking.js";
-import { runInScope } from "./request-scope.js";
+import { countStatement, runInScope } from "./request-scope.js";
+import { poolConnections } from "../observability/metrics.js";
 import * as schema from "./schema.js";
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -75,6 +76,7 @@ function countingLogger(statements: Statements): Logger {
         return;
       }
       statements.count += 1;
+      countStatement();
       statements.log?.push(query);
     },
   };
@@ -109,6 +111,7 @@ async function openPostgres(
     backoff: reconnectDelay,
     connection: options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {},
   });
+  poolConnections.set({ driver: "postgres" }, options.max ?? 10);
   const probe = postgresProbe(url);
   const availability = new Availability(probe.run);
   const db = drizzlePostgres(trackedPostgres(client, availability), { schema, logger }) as unknown as Drizzle;
@@ -159,6 +162,7 @@ async function openPostgres(
 async function openPglite(dataDir: string | undefined, statements: Statements, logger: Logger): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  poolConnections.set({ driver: "pglite" }, 1);
   const db = drizzlePglite(trackedPglite(client), { schema, logger }) as unknown as Drizzle;
   return {
     driver: "pglite",

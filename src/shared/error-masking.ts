@@ -28,6 +28,42 @@ export function forLog(text: string): string {
     .slice(0, 2000);
 }
 
+/** A PostgreSQL error's parts that name no value: its code, its message with quoted values withheld, the objects involved. */
+export interface DatabaseCause {
+  pgCode: string;
+  pgMessage: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+}
+
+/**
+ * The PostgreSQL error under `error` (drizzle wraps the driver's, which carries the SQLSTATE), for
+ * the log. The message keeps identifiers but not values: `invalid input syntax for type integer:
+ * "…"` and `Key (…)=(…)` quote the offending value, and DETAIL (which repeats it) is left out.
+ */
+export function databaseCause(error: unknown): DatabaseCause | undefined {
+  for (
+    let e = error as Record<string, unknown> | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (typeof e.code !== "string" || !/^[0-9A-Z]{5}$/.test(e.code) || typeof e.message !== "string") continue;
+    const name = (...keys: string[]) => keys.map((k) => e![k]).find((v): v is string => typeof v === "string");
+    return {
+      pgCode: e.code,
+      pgMessage: e.message
+        .replace(/: "(?:[^"]|"")*"/g, ': "(withheld)"')
+        .replace(/\(([^()]*)\)=\([^)]*\)/g, "($1)=(withheld)")
+        .slice(0, 500),
+      constraint: name("constraint_name", "constraint"),
+      table: name("table_name", "table"),
+      column: name("column_name", "column"),
+    };
+  }
+  return undefined;
+}
+
 /**
  * A statement that failed because the database is gone or out of time reaches the client as
  * SERVICE_UNAVAILABLE or DEADLINE_EXCEEDED (retry later), not as our fault (Apollo's formatError).
@@ -49,6 +85,7 @@ export function logIfUnexpected(error: GraphQLError, requestId: string): void {
     requestId,
     path: error.path,
     error: forLog(cause.message),
+    ...databaseCause(cause),
     stack: forLog(cause.stack ?? ""),
   });
 }

@@ -1,14 +1,31 @@
-type Level = "debug" | "info" | "warn" | "error";
-const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+import { pino, stdTimeFunctions } from "pino";
 
-let threshold = ORDER.info;
+type Level = "debug" | "info" | "warn" | "error";
+
+/**
+ * One JSON line per event on stderr (pino, written synchronously so that a line logged just before
+ * the process exits is not lost): `time`, `level` by name, `message`, then the fields. Callers pass
+ * ids and codes, never personal values.
+ */
+const logger = pino(
+  {
+    level: "info",
+    messageKey: "message",
+    base: undefined,
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  pino.destination({ dest: 2, sync: true }),
+);
 
 export function setLogLevel(level: Level | "silent"): void {
-  threshold = ORDER[level];
+  logger.level = level;
 }
 
-/** One JSON line per event on stderr; callers pass ids and codes, never personal values. */
+export function logLevel(): Level | "silent" {
+  return logger.level as Level | "silent";
+}
+
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  if (ORDER[level] < threshold) return;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+  logger[level](fields, message);
 }
