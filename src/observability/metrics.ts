@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
  * `operationLabel` (at most MAX_OPERATIONS distinct names, the rest counted as `other`).
  */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: "xg_process_" });
+collectDefaultMetrics({ register: registry, prefix: "xg_" });
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

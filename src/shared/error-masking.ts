@@ -37,6 +37,20 @@ export interface DatabaseCause {
   column?: string;
 }
 
+/** Words after which PostgreSQL quotes a name (of a constraint, a table …), not a value. */
+const NAMED =
+  /\b(constraint|relation|column|table|index|type|function|schema|database|role|sequence|trigger|view|extension|operator|cursor|statement|savepoint|channel|parameter)\s*$/i;
+
+/** A PostgreSQL message with every quoted value withheld (names of objects kept): `value "…" is out of range`. */
+function withholdValues(message: string): string {
+  return message
+    .replace(/"(?:[^"]|"")*"/g, (quoted, offset: number) =>
+      NAMED.test(message.slice(Math.max(0, offset - 20), offset)) ? quoted : '"(withheld)"',
+    )
+    .replace(/\(([^()]*)\)=\([^)]*\)/g, "($1)=(withheld)")
+    .slice(0, 500);
+}
+
 /**
  * The PostgreSQL error under `error` (drizzle wraps the driver's, which carries the SQLSTATE), for
  * the log. The message keeps identifiers but not values: `invalid input syntax for type integer:
@@ -52,10 +66,7 @@ export function databaseCause(error: unknown): DatabaseCause | undefined {
     const name = (...keys: string[]) => keys.map((k) => e![k]).find((v): v is string => typeof v === "string");
     return {
       pgCode: e.code,
-      pgMessage: e.message
-        .replace(/: "(?:[^"]|"")*"/g, ': "(withheld)"')
-        .replace(/\(([^()]*)\)=\([^)]*\)/g, "($1)=(withheld)")
-        .slice(0, 500),
+      pgMessage: withholdValues(e.message),
       constraint: name("constraint_name", "constraint"),
       table: name("table_name", "table"),
       column: name("column_name", "column"),

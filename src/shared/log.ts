@@ -7,19 +7,22 @@ type Level = "debug" | "info" | "warn" | "error";
  * the process exits is not lost): `time`, `level` by name, `message`, then the fields. Callers pass
  * ids and codes, never personal values.
  */
-const logger = pino(
-  {
-    level: "info",
-    messageKey: "message",
-    base: undefined,
-    timestamp: stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  },
-  pino.destination({ dest: 2, sync: true }),
-);
+const options = {
+  messageKey: "message",
+  base: undefined,
+  timestamp: stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) },
+};
+const stderr = pino.destination({ dest: 2, sync: true });
+let logger = pino({ ...options, level: "info" }, stderr);
 
 export function setLogLevel(level: Level | "silent"): void {
   logger.level = level;
+}
+
+/** Sends the log lines to `destination` instead of stderr (null: back to stderr), e.g. to read them in a test. */
+export function logTo(destination: { write(line: string): void } | null): void {
+  logger = pino({ ...options, level: logger.level }, destination ?? stderr);
 }
 
 export function logLevel(): Level | "silent" {
