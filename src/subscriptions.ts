@@ -16,6 +16,8 @@ import { alertHub } from "./modules/monitoring/alert.stream.js";
 import { UnauthenticatedError } from "./shared/errors.js";
 import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
+import { OperationNotRegisteredError } from "./http/http.errors.js";
+import { enforceSafelist } from "./operations/safelist.js";
 
 export interface SubscriptionDeps {
   config: Config;
@@ -86,6 +88,17 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
       async onSubscribe(ctx, id, payload) {
         const state = states.get(ctx);
         if (!state?.access) return [new UnauthenticatedError("Not authenticated.")];
+        // A key bound to registered operations subscribes with one of them only (by exact document).
+        try {
+          await enforceSafelist(deps.database.db, state.access.principal, {
+            method: "POST",
+            body: { query: payload.query },
+            search: "",
+          });
+        } catch (error) {
+          if (error instanceof OperationNotRegisteredError) return [error];
+          throw error;
+        }
         let document: DocumentNode;
         try {
           document = documents.get(payload.query) ?? parse(payload.query);
