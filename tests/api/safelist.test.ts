@@ -173,5 +173,5 @@ describe("npm run operations", () => {
     const unknownKey = await operations("register", join(dir, "page.graphql"), "--key", "9999");
     expect(unknownKey.code).toBe(1);
     expect(unknownKey.stderr.trim()).toBe("There is no API key 9999.");
-  }, 300_000);
+  }, 600_000);
 });

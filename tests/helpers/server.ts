@@ -19,7 +19,8 @@ export interface RunningServer {
  */
 export async function serve(database: Database, env: Record<string, string> = {}): Promise<RunningServer> {
   const app = await createApp(configWithKeys({ JWT_SECRET: testConfig.JWT_SECRET!, ...env }), database);
-  const server: Server = createServer(app.handle);
+  // Longer than a test's pauses: a kept-alive connection closed by the server as the client reuses it resets the request.
+  const server: Server = createServer({ keepAliveTimeout: 120_000 }, app.handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     app,
