@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import {
@@ -10,7 +10,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
-import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Access } from "./access/access.js";
 import { accessFor, createAuthenticator } from "./access/authenticate.js";
 import { compilePolicy, type CompiledPolicy } from "./access/compile.js";
@@ -27,7 +27,7 @@ import { correlationId as clientRequestId, createContext, type Context } from ".
 import type { Database } from "./db/client.js";
 import { executorGateway, type ExecutionMode } from "./executor.js";
 import { createPageHandler } from "./graphiql/page.js";
-import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
+import { databaseCause, forLog, formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 import { readiness } from "./db/readiness.js";
 import { clientGone, statusOf, withinBounds } from "./request-bounds.js";
@@ -36,6 +36,13 @@ import { createPipeline, type Admitted, type OperationRequest } from "./operatio
 import { createLimits } from "./operation/limits.js";
 import { capResponse } from "./operation/response-size.js";
 import { tokenLimitPlugin } from "./operation/token-limit.js";
+import { createCors } from "./http/cors.js";
+import { OperationNotRegisteredError, RateLimitedError } from "./http/http.errors.js";
+import { createRateLimits, type RateLimited } from "./http/rate-limit.js";
+import { statementCounter } from "./db/request-scope.js";
+import { registry } from "./observability/metrics.js";
+import { recordRefusal, recordRequest, statedOperation, type RequestRecord } from "./observability/requests.js";
+import { enforceSafelist } from "./operations/safelist.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -68,7 +75,7 @@ export interface App {
   /** Each department's contract schema: what introspection returns to its principals. */
   contracts: Map<string, GraphQLSchema>;
   apollo: ApolloServer<Context>;
-  /** The Node HTTP listener: /graphql, /health and the query page (GraphiQL) at / with its assets. */
+  /** The Node HTTP listener: /graphql, /health, /ready, /metrics and the query page (GraphiQL) at / with its assets. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Runs one operation through the full HTTP pipeline, without a socket (tests, tools). */
   graphql(body: GraphQLBody, headers?: Record<string, string>): Promise<{ status: number; body: GraphQLResponseBody }>;
@@ -83,6 +90,27 @@ export interface GraphQLResponseBody {
   data?: Record<string, unknown> | null;
   errors?: GraphQLFormattedError[];
 }
+
+/** Requests in flight, by their context: what the observing plugin learns of each (observability/requests.ts). */
+const records = new WeakMap<Context, RequestRecord>();
+
+/** Notes each executed request's operation name (as Apollo resolved it) and outcome code for its log line and metrics. */
+const observeRequests: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operationName, contextValue }) {
+        const record = records.get(contextValue);
+        if (record && operationName) record.operation = operationName;
+      },
+      async willSendResponse({ response, contextValue }) {
+        const record = records.get(contextValue);
+        if (!record || response.body.kind !== "single") return;
+        const code = response.body.singleResult.errors?.[0]?.extensions?.code;
+        record.outcome = typeof code === "string" ? code : "OK";
+      },
+    };
+  },
+};
 
 /** Anything not raised on purpose leaves the server masked, its detail only in the log (error-masking.ts). */
 const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
@@ -175,20 +203,54 @@ export async function createApp(config: Config, database: Database, options: App
       ApolloServerPluginSchemaReportingDisabled(),
       maskUnexpectedErrors,
       tokenLimitPlugin(config.MAX_TOKENS),
+      observeRequests,
     ],
   });
   await apollo.start();
 
-  async function run(method: string, headers: HeaderMap, search: string, body: unknown, client?: AbortSignal) {
+  const rateLimits = createRateLimits(config);
+
+  /**
+   * One request through the pipeline. `address` is the client's (rate limits); requests made in
+   * process (`graphql()`: tests, tools) have none and are not limited.
+   */
+  async function run(
+    method: string,
+    headers: HeaderMap,
+    search: string,
+    body: unknown,
+    client?: AbortSignal,
+    address?: string,
+  ) {
+    const started = performance.now();
     // Our own id goes into the log and the audit; the client's is kept beside it, never in its place.
-    const requestId = randomUUID();
-    return withinBounds(database, config.REQUEST_DEADLINE_MS, client, requestId, () =>
-      runBounded(requestId, method, headers, search, body),
+    const record: RequestRecord = {
+      requestId: randomUUID(),
+      correlationId: clientRequestId(headers.get("x-request-id")),
+      principal: null,
+      operation: statedOperation(body, search),
+      outcome: null,
+      limit: null,
+      statements: () => 0,
+    };
+    const response = await withinBounds(database, config.REQUEST_DEADLINE_MS, client, record.requestId, () =>
+      runBounded(record, method, headers, search, body, address),
     );
+    if (record.correlationId) response.headers.set("x-correlation-id", record.correlationId);
+    recordRequest(record, response, (performance.now() - started) / 1000);
+    return response;
   }
 
-  async function runBounded(requestId: string, method: string, headers: HeaderMap, search: string, body: unknown) {
-    const correlationId = clientRequestId(headers.get("x-request-id"));
+  async function runBounded(
+    record: RequestRecord,
+    method: string,
+    headers: HeaderMap,
+    search: string,
+    body: unknown,
+    address: string | undefined,
+  ) {
+    const { requestId, correlationId } = record;
+    record.statements = statementCounter();
     const ids = new HeaderMap([["x-request-id", requestId]]);
     if (correlationId) ids.set("x-correlation-id", correlationId);
     let access: Access;
@@ -196,12 +258,25 @@ export async function createApp(config: Config, database: Database, options: App
       access = await accessFor(authenticator, policy, (name) => headers.get(name), options.unrestricted);
     } catch (error) {
       if (!(error instanceof UnauthenticatedError)) throw error;
-      return unauthenticated(error, ids);
+      // Failed credentials count against the address, as the public's do: guessing keys is limited too.
+      const limited = address === undefined ? null : await rateLimits.charge(null, address);
+      return limited ? tooManyRequests(record, limited, ids) : unauthenticated(error, ids);
+    }
+    record.principal = access.principal;
+    const limited = address === undefined ? null : await rateLimits.charge(access.principal, address);
+    if (limited) return tooManyRequests(record, limited, ids);
+    let request = { method, body, search };
+    try {
+      request = await enforceSafelist(database.db, access.principal, request);
+    } catch (error) {
+      if (!(error instanceof OperationNotRegisteredError)) throw error;
+      return refused(403, error, ids);
     }
     const purpose = parsePurpose(headers.get("x-purpose"));
     const context = createContext(config, database, access, requestId, { purpose, correlationId });
+    records.set(context, record);
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search, body },
+      httpGraphQLRequest: { method: request.method, headers, search: request.search, body: request.body },
       context: async () => context,
     });
     for (const [k, v] of ids) response.headers.set(k, v);
@@ -209,9 +284,38 @@ export async function createApp(config: Config, database: Database, options: App
   }
 
   const servePage = createPageHandler();
+  const cors = createCors(config.CORS_ORIGINS);
+  const metricsToken = config.METRICS_TOKEN ? Buffer.from(`Bearer ${config.METRICS_TOKEN}`) : null;
+
+  function serveMetrics(req: IncomingMessage, res: ServerResponse): void {
+    const given = Buffer.from(req.headers.authorization ?? "");
+    if (metricsToken && (given.length !== metricsToken.length || !timingSafeEqual(given, metricsToken))) {
+      res
+        .writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="metrics"' })
+        .end("METRICS_TOKEN required\n");
+      return;
+    }
+    void registry.metrics().then(
+      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
+      (error: unknown) => {
+        log("error", "metrics collection failed", { error: String(error) });
+        res.writeHead(500, { "content-type": "text/plain" }).end("metrics collection failed\n");
+      },
+    );
+  }
+
+  /** The client's address: the socket's, or behind a trusted reverse proxy the first X-Forwarded-For entry. */
+  function clientAddress(req: IncomingMessage): string {
+    const forwarded = config.TRUST_PROXY ? req.headers["x-forwarded-for"] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    return first || req.socket.remoteAddress || "unknown";
+  }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://localhost");
+    // Preflights are answered here (204), for allowed origins with the CORS headers, for others without.
+    if (cors.apply(req, res)) return;
+    if (url.pathname === "/metrics") return serveMetrics(req, res);
     if (url.pathname === "/health") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
       return;
@@ -237,7 +341,7 @@ export async function createApp(config: Config, database: Database, options: App
         }
         let body: unknown = raw;
         if (raw && (headers.get("content-type") ?? "").includes("json")) body = JSON.parse(raw);
-        const response = await run(req.method ?? "GET", headers, url.search, body, gone);
+        const response = await run(req.method ?? "GET", headers, url.search, body, gone, clientAddress(req));
         for (const [k, v] of response.headers) res.setHeader(k, v);
         res.statusCode = response.status ?? 200;
         if (response.body.kind === "complete") {
@@ -254,7 +358,13 @@ export async function createApp(config: Config, database: Database, options: App
             : error instanceof SyntaxError
               ? [400, "Malformed JSON body."]
               : [500, "Internal server error."];
-        if (status === 500) log("error", "http handler failed", { error: String(error) });
+        if (status === 500)
+          log("error", "http handler failed", { error: forLog(String(error)), ...databaseCause(error) });
+        else
+          recordRefusal(
+            status === 413 ? "body_size" : "malformed",
+            status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
+          );
         if (!res.headersSent) res.writeHead(status, { "content-type": "application/json" });
         const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
         res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
@@ -298,6 +408,7 @@ export async function createApp(config: Config, database: Database, options: App
       await stopSubscriptions();
       await apollo.stop();
       await audit.stop();
+      await rateLimits.close();
     },
   };
 }
@@ -311,6 +422,21 @@ function unauthenticated(error: UnauthenticatedError, ids: HeaderMap) {
   ]);
   const body = { errors: [{ message: error.message, extensions: { code: "UNAUTHENTICATED" } }] };
   return { status: 401, headers, body: { kind: "complete" as const, string: JSON.stringify(body) } };
+}
+
+/** Over a rate limit: 429, Retry-After, and the typed RATE_LIMITED error saying which limit. */
+function tooManyRequests(record: RequestRecord, limited: RateLimited, ids: HeaderMap) {
+  record.limit = `rate_${limited.kind}`;
+  const response = refused(429, new RateLimitedError(limited.retryAfterSeconds, limited.kind), ids);
+  response.headers.set("retry-after", String(limited.retryAfterSeconds));
+  return response;
+}
+
+/** A request refused before execution, with its typed error. */
+function refused(status: number, error: GraphQLError, ids: HeaderMap) {
+  const headers = new HeaderMap([["content-type", "application/json; charset=utf-8"], ...ids]);
+  const body = { errors: [{ message: error.message, extensions: error.extensions }] };
+  return { status, headers, body: { kind: "complete" as const, string: JSON.stringify(body) } };
 }
 
 class BodyTooLarge extends Error {

@@ -1,6 +1,23 @@
 import { z } from "zod";
 import { parseDuration } from "./shared/duration.js";
 
+/** `<points>/<window>` (`300/1m`, `20/10s`) or `off`: null = no limit. */
+function rateLimit(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      if (text === "off" || text === "0") return null;
+      const match = /^(\d+)\/(.+)$/.exec(text);
+      const seconds = match ? parseDuration(match[2]!) : undefined;
+      if (!match || !seconds || Number(match[1]) < 1) {
+        ctx.addIssue({ code: "custom", message: "expected <requests>/<window> such as 300/1m or 20/10s, or off" });
+        return z.NEVER;
+      }
+      return { points: Number(match[1]), seconds };
+    });
+}
+
 const schema = z.object({
   /** PostgreSQL connection string; unset = embedded PGlite in `PGLITE_DIR`. */
   DATABASE_URL: z.string().url().optional(),
@@ -102,6 +119,32 @@ const schema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
   /** Longest a request may take: past it, DEADLINE_EXCEEDED (HTTP 504) and its statements cancelled, ms. */
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).default(30_000),
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, anyone who reaches the port. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Browser origins allowed to call the API (CORS), comma-separated, e.g. `https://portal.example.cn`; `*` = any; unset = none. */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((text) =>
+      text
+        .split(",")
+        .map((o) => o.trim().replace(/\/$/, ""))
+        .filter(Boolean),
+    ),
+  /**
+   * Rate limits per principal, `<requests>/<window>` (e.g. `300/1m`) or `off`: unauthenticated
+   * callers by client address, bearer tokens by subject, API keys by key.
+   */
+  RATE_LIMIT_PUBLIC: rateLimit("300/1m"),
+  RATE_LIMIT_TOKEN: rateLimit("6000/1m"),
+  RATE_LIMIT_API_KEY: rateLimit("6000/1m"),
+  /** Where the limits' counters live: `memory` (this process) or `postgres` (shared by every process on DATABASE_URL). */
+  RATE_LIMIT_STORE: z.enum(["memory", "postgres"]).default("memory"),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (its first entry). */
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type Config = Omit<z.infer<typeof schema>, "HOST"> & { HOST: string };

@@ -11,7 +11,7 @@ export function clientGone(res: ServerResponse): AbortSignal {
   res.on("close", () => res.writableFinished || gone.abort(new ClientGoneError()));
   return gone.signal;
 }
-import { forLog } from "./shared/error-masking.js";
+import { databaseCause, forLog } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
 
 /**
@@ -41,7 +41,12 @@ export function withinBounds(
           .then(resolve, (error: unknown) => {
             const failure = databaseFailure(error);
             if (!failure) return reject(error);
-            log("warn", "request failed on the database", { requestId, failure, error: forLog(String(error)) });
+            log("warn", "request failed on the database", {
+              requestId,
+              failure,
+              error: forLog(String(error)),
+              ...databaseCause(error),
+            });
             resolve(stoppedResponse(failureError(failure), requestId));
           })
           .finally(() => stopped.removeEventListener("abort", stop));

@@ -17,6 +17,8 @@ import { formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/er
 import { log } from "./shared/log.js";
 import type { Pipeline } from "./operation/pipeline.js";
 import { tokenLimitError } from "./operation/limits.js";
+import { OperationNotRegisteredError } from "./http/http.errors.js";
+import { enforceSafelist } from "./operations/safelist.js";
 
 export interface SubscriptionDeps {
   config: Config;
@@ -92,6 +94,17 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
       async onSubscribe(ctx, id, payload) {
         const state = states.get(ctx);
         if (!state?.access) return [new UnauthenticatedError("Not authenticated.")];
+        // A key bound to registered operations subscribes with one of them only (by exact document).
+        try {
+          await enforceSafelist(deps.database.db, state.access.principal, {
+            method: "POST",
+            body: { query: payload.query },
+            search: "",
+          });
+        } catch (error) {
+          if (error instanceof OperationNotRegisteredError) return [error];
+          throw error;
+        }
         let document: DocumentNode;
         try {
           document = documents.get(payload.query) ?? parse(payload.query, { maxTokens: deps.config.MAX_TOKENS });

@@ -15,6 +15,7 @@ import {
 import type { Context } from "../context.js";
 import type { Database, Drizzle } from "../db/client.js";
 import { outsideRequests } from "../db/request-scope.js";
+import { auditBatchEntries, auditFlushFailures, auditFlushLag } from "../observability/metrics.js";
 import { auditLog } from "../db/schema.js";
 import { extendChain, GENESIS, type EntryContent } from "./audit-chain.js";
 import { CheckpointSchedule } from "./audit-checkpoint.js";
@@ -143,7 +144,7 @@ const AUDIT_LOCK = 7_340_001;
  * (audit-chain.ts), and signed checkpoints are written outside the database as it grows.
  */
 export class AuditWriter {
-  private queue: { entry: EntryContent; done: (error?: unknown) => void }[] = [];
+  private queue: { entry: EntryContent; queued: number; done: (error?: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private checkpoints: CheckpointSchedule | null = null;
 
@@ -230,7 +231,7 @@ export class AuditWriter {
       correlationId: input.correlationId,
     };
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entry, done: (error) => (error ? reject(error) : resolve()) });
+      this.queue.push({ entry, queued: performance.now(), done: (error) => (error ? reject(error) : resolve()) });
       // The batch carries other requests' entries: it must not be cancelled with this one's.
       this.flushing ??= outsideRequests(() => this.flush());
     });
@@ -260,9 +261,15 @@ export class AuditWriter {
             const ids = await tx.insert(auditLog).values(chained.entries).returning({ id: auditLog.id });
             return { ...chained.head, lastId: ids[ids.length - 1]!.id };
           });
-          for (const { done } of batch) done();
+          const committed = performance.now();
+          auditBatchEntries.observe(batch.length);
+          for (const { done, queued } of batch) {
+            auditFlushLag.observe((committed - queued) / 1000);
+            done();
+          }
           this.checkpoints?.advanced({ entries: appended.entries, lastId: appended.lastId, head: appended.hash });
         } catch (error) {
+          auditFlushFailures.inc();
           for (const { done } of batch) done(error);
         }
       }

@@ -9,7 +9,8 @@ import postgres from "postgres";
 import { Availability } from "./availability.js";
 import { lockFolder } from "./folder-lock.js";
 import { postgresProbe, trackedPglite, trackedPostgres } from "./statement-tracking.js";
-import { runInScope } from "./request-scope.js";
+import { countStatement, runInScope } from "./request-scope.js";
+import { poolConnections } from "../observability/metrics.js";
 import * as schema from "./schema.js";
 
 export type Drizzle = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -76,6 +77,7 @@ function countingLogger(statements: Statements): Logger {
         return;
       }
       statements.count += 1;
+      countStatement();
       statements.log?.push(query);
     },
   };
@@ -110,6 +112,7 @@ async function openPostgres(
     backoff: reconnectDelay,
     connection: options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {},
   });
+  poolConnections.set({ driver: "postgres" }, options.max ?? 10);
   const probe = postgresProbe(url);
   const availability = new Availability(probe.run);
   const db = drizzlePostgres(trackedPostgres(client, availability), { schema, logger }) as unknown as Drizzle;
@@ -168,6 +171,7 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
     unlock();
     throw error;
   }
+  poolConnections.set({ driver: "pglite" }, 1);
   const db = drizzlePglite(trackedPglite(client), { schema, logger }) as unknown as Drizzle;
   return {
     driver: "pglite",

@@ -11,6 +11,8 @@ interface Scope {
   readonly signal: AbortSignal;
   /** How to cancel each statement still running (registered by the driver that can cancel). */
   readonly running: Set<() => void>;
+  /** Statements the request issued (read audit appends not included): for its log line and metrics. */
+  statements: number;
 }
 
 const storage = new AsyncLocalStorage<Scope>();
@@ -24,7 +26,7 @@ export class ClientGoneError extends Error {
 }
 
 export function runInScope<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  const scope: Scope = { signal, running: new Set() };
+  const scope: Scope = { signal, running: new Set(), statements: 0 };
   const cancelAll = () => {
     for (const cancel of scope.running) cancel();
     scope.running.clear();
@@ -65,4 +67,16 @@ export function trackStatement(settled: PromiseLike<unknown>, cancel: () => void
   scope.running.add(cancel);
   const forget = () => scope.running.delete(cancel);
   settled.then(forget, forget);
+}
+
+/** Counts a statement against the current request, if any (called as drizzle issues it). */
+export function countStatement(): void {
+  const scope = storage.getStore();
+  if (scope) scope.statements += 1;
+}
+
+/** Reads how many statements the current request has issued, now or later (0 outside a request). */
+export function statementCounter(): () => number {
+  const scope = storage.getStore();
+  return () => scope?.statements ?? 0;
 }

@@ -4,6 +4,7 @@ import { ServiceUnavailableError } from "../shared/errors.js";
 import type { Availability, ProbeResult } from "./availability.js";
 import { databaseFailure } from "./failures.js";
 import { refuseIfStopped, trackStatement } from "./request-scope.js";
+import { statementsInFlight } from "../observability/metrics.js";
 
 /**
  * The drivers as drizzle sees them, with every statement passing through here first: refused if
@@ -26,12 +27,17 @@ export function trackedPostgres(client: Sql, availability: Availability): Sql {
     const refused = refusal();
     if (refused) return rejectedQuery(refused);
     const query = start();
+    statementsInFlight.inc({ driver: "postgres" });
     // Promise.prototype.then, not the query's own: that one would start the query before drizzle
     // has set its result mode (`.values()`).
     const settled = Promise.prototype.then.call(
       query,
-      () => availability.answered(),
+      () => {
+        statementsInFlight.dec({ driver: "postgres" });
+        availability.answered();
+      },
       (error: unknown) => {
+        statementsInFlight.dec({ driver: "postgres" });
         if (databaseFailure(error) === "unavailable") availability.suspect();
       },
     );
@@ -87,7 +93,13 @@ export function trackedPglite(client: PGlite): PGlite {
           } catch (error) {
             return Promise.reject(error);
           }
-          if (property === "query") return method.apply(object, args);
+          if (property === "query") {
+            statementsInFlight.inc({ driver: "pglite" });
+            const done = () => statementsInFlight.dec({ driver: "pglite" });
+            const result = method.apply(object, args) as Promise<unknown>;
+            result.then(done, done);
+            return result;
+          }
           const work = args.shift() as (tx: object) => unknown;
           return method.call(object, (tx: object) => work(wrap(tx)), ...args);
         };

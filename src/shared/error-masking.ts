@@ -28,6 +28,53 @@ export function forLog(text: string): string {
     .slice(0, 2000);
 }
 
+/** A PostgreSQL error's parts that name no value: its code, its message with quoted values withheld, the objects involved. */
+export interface DatabaseCause {
+  pgCode: string;
+  pgMessage: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+}
+
+/** Words after which PostgreSQL quotes a name (of a constraint, a table …), not a value. */
+const NAMED =
+  /\b(constraint|relation|column|table|index|type|function|schema|database|role|sequence|trigger|view|extension|operator|cursor|statement|savepoint|channel|parameter)\s*$/i;
+
+/** A PostgreSQL message with every quoted value withheld (names of objects kept): `value "…" is out of range`. */
+function withholdValues(message: string): string {
+  return message
+    .replace(/"(?:[^"]|"")*"/g, (quoted, offset: number) =>
+      NAMED.test(message.slice(Math.max(0, offset - 20), offset)) ? quoted : '"(withheld)"',
+    )
+    .replace(/\(([^()]*)\)=\([^)]*\)/g, "($1)=(withheld)")
+    .slice(0, 500);
+}
+
+/**
+ * The PostgreSQL error under `error` (drizzle wraps the driver's, which carries the SQLSTATE), for
+ * the log. The message keeps identifiers but not values: `invalid input syntax for type integer:
+ * "…"` and `Key (…)=(…)` quote the offending value, and DETAIL (which repeats it) is left out.
+ */
+export function databaseCause(error: unknown): DatabaseCause | undefined {
+  for (
+    let e = error as Record<string, unknown> | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (typeof e.code !== "string" || !/^[0-9A-Z]{5}$/.test(e.code) || typeof e.message !== "string") continue;
+    const name = (...keys: string[]) => keys.map((k) => e![k]).find((v): v is string => typeof v === "string");
+    return {
+      pgCode: e.code,
+      pgMessage: withholdValues(e.message),
+      constraint: name("constraint_name", "constraint"),
+      table: name("table_name", "table"),
+      column: name("column_name", "column"),
+    };
+  }
+  return undefined;
+}
+
 /**
  * A statement that failed because the database is gone or out of time reaches the client as
  * SERVICE_UNAVAILABLE or DEADLINE_EXCEEDED (retry later), not as our fault (Apollo's formatError).
@@ -49,6 +96,7 @@ export function logIfUnexpected(error: GraphQLError, requestId: string): void {
     requestId,
     path: error.path,
     error: forLog(cause.message),
+    ...databaseCause(cause),
     stack: forLog(cause.stack ?? ""),
   });
 }

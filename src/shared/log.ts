@@ -1,14 +1,34 @@
-type Level = "debug" | "info" | "warn" | "error";
-const ORDER: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+import { pino, stdTimeFunctions } from "pino";
 
-let threshold = ORDER.info;
+type Level = "debug" | "info" | "warn" | "error";
+
+/**
+ * One JSON line per event on stderr (pino, written synchronously so that a line logged just before
+ * the process exits is not lost): `time`, `level` by name, `message`, then the fields. Callers pass
+ * ids and codes, never personal values.
+ */
+const options = {
+  messageKey: "message",
+  base: undefined,
+  timestamp: stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) },
+};
+const stderr = pino.destination({ dest: 2, sync: true });
+let logger = pino({ ...options, level: "info" }, stderr);
 
 export function setLogLevel(level: Level | "silent"): void {
-  threshold = ORDER[level];
+  logger.level = level;
 }
 
-/** One JSON line per event on stderr; callers pass ids and codes, never personal values. */
+/** Sends the log lines to `destination` instead of stderr (null: back to stderr), e.g. to read them in a test. */
+export function logTo(destination: { write(line: string): void } | null): void {
+  logger = pino({ ...options, level: logger.level }, destination ?? stderr);
+}
+
+export function logLevel(): Level | "silent" {
+  return logger.level as Level | "silent";
+}
+
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  if (ORDER[level] < threshold) return;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+  logger[level](fields, message);
 }

@@ -8,6 +8,8 @@ import WebSocket from "ws";
 import type { App } from "../../src/app.js";
 import { newApiKey } from "../../src/access/authenticate.js";
 import { apiKeys } from "../../src/db/schema.js";
+import { registerOperation } from "../../src/operations/operation.repository.js";
+import { operationId } from "../../src/operations/safelist.js";
 import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp, testConfig, tokenFor } from "../helpers/app.js";
@@ -165,6 +167,37 @@ describe("alertRaised subscription (graphql-ws)", () => {
     expect(byDepartment.get("HOUSING")).toMatchObject({ household_ids: [member!.household_id] });
     expect(byDepartment.get("HOUSING")!.fields).toContain("AlertTrigger.field");
     expect(byDepartment.get("HOUSING")!.fields).not.toContain("AlertTrigger.newValue");
+  });
+
+  it("lets an integrator's key bound to registered operations subscribe with those only", async () => {
+    const { key, prefix, hash } = newApiKey();
+    const [row] = await database.db
+      .insert(apiKeys)
+      .values({ name: "监测平台", prefix, keyHash: hash, department: "RURAL_REVITALIZATION", region: "431221" })
+      .returning({ id: apiKeys.id });
+    const registered = `subscription Registered { alertRaised { id } }`;
+    await registerOperation(database.db, {
+      apiKeyId: row!.id,
+      operationId: operationId(registered),
+      name: "Registered",
+      document: registered,
+    });
+    const client = connect({ "x-api-key": key });
+    const refused = await new Promise<unknown[]>((resolve) =>
+      client.subscribe(
+        { query: `subscription Other { alertRaised { id signal } }` },
+        {
+          next: () => {},
+          error: (error) => resolve(Array.isArray(error) ? error : [error]),
+          complete: () => resolve([]),
+        },
+      ),
+    );
+    expect(refused).toMatchObject([{ extensions: { code: "OPERATION_NOT_REGISTERED" } }]);
+    const hub = alertHub(database);
+    const listening = hub.size;
+    client.subscribe({ query: registered }, { next: () => {}, error: () => {}, complete: () => {} });
+    await until(() => hub.size === listening + 1, "the registered subscription listening");
   });
 
   it("stops delivering to an integrator whose API key is revoked mid-subscription", async () => {

@@ -1,6 +1,7 @@
 import type { Context } from "../../context.js";
 import type { Database } from "../../db/client.js";
 import { log } from "../../shared/log.js";
+import { alertNotificationLag } from "../../observability/metrics.js";
 import { outsideRequests } from "../../db/request-scope.js";
 import { databaseFailure } from "../../db/failures.js";
 import { alertById } from "./alert.loader.js";
@@ -155,7 +156,11 @@ export async function alertStream(ctx: Context, regionCode: string | null): Prom
           if (row instanceof Error) {
             if (databaseFailure(row)) again.push(ids[i]!);
             else log("error", "alert subscription failed to load an alert", { error: String(row) });
-          } else if (row && (!regionCode || row.villageCode.startsWith(regionCode))) ready.push(row);
+          } else if (row && (!regionCode || row.villageCode.startsWith(regionCode))) {
+            ready.push(row);
+            const raised = Date.parse(row.raisedAt);
+            if (Number.isFinite(raised)) alertNotificationLag.observe(Math.max(0, Date.now() - raised) / 1000);
+          }
         });
         wake?.();
         // Heard but not readable while the database was away: read again, not lost to the outage.
