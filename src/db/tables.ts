@@ -93,10 +93,7 @@ export const villages = pgTable(
     check("villages_code_in_township", sql`left(code, 9) = left(township_code, 9)`),
     check("villages_exit_year", sql`(poverty_status = 'EXITED') = (exit_year IS NOT NULL)`),
     check("villages_population", sql`registered_population >= 0 AND registered_households >= 0`),
-    check(
-      "villages_poor_population",
-      sql`registered_poor_population >= 0 AND registered_poor_households >= 0`,
-    ),
+    check("villages_poor_population", sql`registered_poor_population >= 0 AND registered_poor_households >= 0`),
     check("villages_distance", sql`distance_to_township_km IS NULL OR distance_to_township_km >= 0`),
   ],
 );

@@ -116,6 +116,12 @@ describe("department stewardship", () => {
     const stewards: Record<string, string> = {
       recordSchooling: "EDUCATION",
       recordHealth: "HEALTH",
+      recordMedicalInsurance: "MEDICAL_INSURANCE",
+      recordEmployment: "HUMAN_RESOURCES",
+      recordPension: "HUMAN_RESOURCES",
+      recordDisability: "DISABLED_PERSONS_FEDERATION",
+      recordDrinkingWater: "WATER_RESOURCES",
+      recordVillageWater: "WATER_RESOURCES",
       recordAssistance: "CIVIL_AFFAIRS",
       recordHousingAssessment: "HOUSING",
       recordVillageRoad: "TRANSPORT",
@@ -123,6 +129,12 @@ describe("department stewardship", () => {
       advanceAlert: "RURAL_REVITALIZATION",
       recordSchoolingBatch: "EDUCATION",
       recordHealthBatch: "HEALTH",
+      recordMedicalInsuranceBatch: "MEDICAL_INSURANCE",
+      recordEmploymentBatch: "HUMAN_RESOURCES",
+      recordPensionBatch: "HUMAN_RESOURCES",
+      recordDisabilityBatch: "DISABLED_PERSONS_FEDERATION",
+      recordDrinkingWaterBatch: "WATER_RESOURCES",
+      recordVillageWaterBatch: "WATER_RESOURCES",
       recordAssistanceBatch: "CIVIL_AFFAIRS",
       recordHousingAssessmentBatch: "HOUSING",
       recordVillageRoadBatch: "TRANSPORT",
@@ -194,11 +206,11 @@ describe("department stewardship", () => {
 
   it("tells a year before the registry began from one in the future", async () => {
     const member = await schoolAgeMember();
-    const headers = await as("HEALTH");
+    const headers = await as("MEDICAL_INSURANCE");
     const health = (year: number) =>
       mutate(
-        "recordHealth",
-        "RecordHealthInput",
+        "recordMedicalInsurance",
+        "RecordMedicalInsuranceInput",
         {
           memberId: member.id,
           version: member.version,

@@ -143,7 +143,7 @@ export async function registryFiguresUnder(ctx: Context, prefixes: readonly stri
         WHERE ${villageRange} AND ${villageScope})`,
       registeredPoor: sql<number>`(SELECT coalesce(sum(${villages.registeredPoorPopulation}), 0)::int FROM ${villages}
         WHERE ${villageRange} AND ${villageScope})`,
-      poorMembers: sql<number>`(SELECT count(*)::int FROM ${members} JOIN ${households} ON ${households.id} = ${members.householdId}
+      poorMembers: sql<number>`(SELECT count(*)::int FROM ${members} JOIN ${households} ON "households"."id" = "members"."household_id"
         WHERE ${memberRange} AND ${memberScope} AND ${inArray(households.status, POOR_STATUSES)})`,
     })
     .from(sql`(VALUES ${list}) AS p(prefix)`);

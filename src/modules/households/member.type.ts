@@ -136,7 +136,8 @@ export class Member {
   insuranceSubsidyCategory!: string | null;
 
   @Field(() => Float, {
-    description: "Medical expense reimbursed in the expense year, yuan (基本医保、大病保险、医疗救助报销). Medical insurance.",
+    description:
+      "Medical expense reimbursed in the expense year, yuan (基本医保、大病保险、医疗救助报销). Medical insurance.",
   })
   medicalExpenseReimbursed!: number;
 

@@ -151,7 +151,8 @@ export function housingSafety(h: GuaranteeHouseholdFacts | null): GuaranteeItem 
   }
   if (!h?.housingGrade)
     return { status: GuaranteeStatus.UNKNOWN, basis: "housing not assessed", suppliedBy, year: null };
-  if (!unsafeGrade) return { status: GuaranteeStatus.MET, basis: `grade ${h.housingGrade}`, suppliedBy, year: assessedYear };
+  if (!unsafeGrade)
+    return { status: GuaranteeStatus.MET, basis: `grade ${h.housingGrade}`, suppliedBy, year: assessedYear };
   return {
     status: GuaranteeStatus.UNMET,
     basis: unsafeSinceRenovation

@@ -188,7 +188,9 @@ export class RecordDisabilityInput {
   reason!: string;
 }
 
-@InputType("RecordDrinkingWaterInput", { description: "Water resources records whether a household's drinking water is safe." })
+@InputType("RecordDrinkingWaterInput", {
+  description: "Water resources records whether a household's drinking water is safe.",
+})
 export class RecordDrinkingWaterInput {
   @Field(() => ID, { description: "The household." })
   householdId!: string;
@@ -272,7 +274,10 @@ export class RecordHousingAssessmentInput {
   })
   housingPriority?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "True to record that the household is in no priority category." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "True to record that the household is in no priority category.",
+  })
   clearHousingPriority?: boolean | null;
 
   @Field(() => String, { description: "Why (recorded in the household's history)." })
