@@ -146,7 +146,10 @@ describe("a rural revitalization officer reads a household's 两不愁三保障"
   it("an uninsured member makes basic medical care UNMET, with the count", async () => {
     const household = await t.facts.household({ members: [{ age: 55 }, { age: 53 }, { age: 20 }] });
     const hid = household.rowId;
-    expect((await guaranteesOf(hid)).basicMedicalCare).toMatchObject({ status: "MET", suppliedBy: "MEDICAL_INSURANCE" });
+    expect((await guaranteesOf(hid)).basicMedicalCare).toMatchObject({
+      status: "MET",
+      suppliedBy: "MEDICAL_INSURANCE",
+    });
 
     await t.database.rows(
       sql`UPDATE members SET has_basic_medical_insurance = false WHERE id = ${household.members[0]!.rowId}`,
