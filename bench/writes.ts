@@ -6,7 +6,7 @@ import { toGlobalId } from "../src/shared/global-id.js";
  * Batch write throughput at the city tier: BENCH_BATCHES (default 4) batches of 5,000 records for
  * each kind, one after another (an integrator's import), beside 500 of the same records sent as
  * single mutations from 8 concurrent clients. Every record really changes a value (a school name
- * carrying the run's stamp; pension insurance flipped), so each is locked, versioned, updated and
+ * carrying the run's stamp; family-doctor contract flipped), so each is locked, versioned, updated and
  * recorded in the history; neither kind raises alerts, which the rules tests cover.
  */
 interface Deps {
@@ -23,7 +23,7 @@ const PORT = 4121;
 interface Member {
   id: number;
   version: number;
-  pension: boolean;
+  doctor: boolean;
 }
 
 async function call(headers: Record<string, string>, query: string, variables: object) {
@@ -51,10 +51,10 @@ export async function writesSuite(deps: Deps): Promise<void> {
   const stamp = Date.now().toString(36);
   const need = BATCH * batches;
   const pupils = await sql<Member[]>`
-    SELECT id, version, has_pension_insurance AS pension FROM members
+    SELECT id, version, has_family_doctor_contract AS doctor FROM members
     WHERE schooling_status = 'IN_SCHOOL' ORDER BY id LIMIT ${need}`;
   const adults = await sql<Member[]>`
-    SELECT id, version, has_pension_insurance AS pension FROM members
+    SELECT id, version, has_family_doctor_contract AS doctor FROM members
     WHERE schooling_status <> 'IN_SCHOOL' ORDER BY id LIMIT ${need + 500}`;
   const [eventsBefore] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM household_events`;
   const server = await deps.startServer(PORT, "jit");
@@ -81,15 +81,15 @@ export async function writesSuite(deps: Deps): Promise<void> {
         }),
       },
       {
-        name: "insurance (recordHealthBatch, HEALTH)",
+        name: "family doctors (recordHealthBatch, HEALTH)",
         headers: deps.health,
         query: HEALTH,
         members: adults.slice(0, need),
         record: (m: Member) => ({
           memberId: toGlobalId("Member", m.id),
           version: m.version,
-          hasPensionInsurance: !m.pension,
-          reason: "参保数据季度同步",
+          hasFamilyDoctorContract: !m.doctor,
+          reason: "家庭医生签约季度同步",
         }),
       },
     ];
@@ -129,7 +129,7 @@ export async function writesSuite(deps: Deps): Promise<void> {
             input: {
               memberId: toGlobalId("Member", m.id),
               version: m.version,
-              hasPensionInsurance: !m.pension,
+              hasFamilyDoctorContract: !m.doctor,
               reason: "逐条同步",
             },
           });
@@ -139,7 +139,7 @@ export async function writesSuite(deps: Deps): Promise<void> {
     const single = performance.now() - started;
     const perRecord = ((await statements()) - before) / singles.length;
     rows.push(
-      `| insurance, single recordHealth × 8 clients | 500 × 1 | 500 | ${((500 / single) * 1000).toFixed(0)} | — | ${perRecord.toFixed(1)} per record |`,
+      `| family doctors, single recordHealth × 8 clients | 500 × 1 | 500 | ${((500 / single) * 1000).toFixed(0)} | — | ${perRecord.toFixed(1)} per record |`,
     );
   } finally {
     server.kill("SIGTERM");

@@ -373,8 +373,7 @@ export function countyScope(
       townshipCode: townships[vd.township]!.code,
       povertyStatus: vd.status,
       exitYear: vd.exitYear,
-      registeredPopulation: vd.population,
-      registeredHouseholds: vd.households,
+      ...registeredCounts(seed, vd),
       hasHardenedRoad: hardened,
       hasBusService: hardened && rng.chance(0.82),
       distanceToTownshipKm: Math.round(rng.logNormal(6, 0.7) * 10) / 10,
@@ -391,4 +390,23 @@ export function countyScope(
     });
   }
   return out;
+}
+
+/** People per household of a village (户均人口), for 户籍户数 from 户籍人口. */
+const PEOPLE_PER_HOUSEHOLD = 3.3;
+
+/**
+ * 户籍人口 and 户籍户数 beside the registered-poor counts: the registry holds a share of a village's
+ * people (larger in a poor village), drawn from a stream of its own so the other values stay as they were.
+ */
+function registeredCounts(seed: number, vd: { code: string; poor: boolean; population: number; households: number }) {
+  const rng = new Random(seed, `registered:${vd.code}`);
+  const share = vd.poor ? 0.22 + rng.next() * 0.16 : 0.08 + rng.next() * 0.1;
+  const population = vd.population ? Math.round(vd.population / share) : rng.int(400, 2000);
+  return {
+    registeredPopulation: population,
+    registeredHouseholds: Math.max(vd.households, Math.round(population / PEOPLE_PER_HOUSEHOLD)),
+    registeredPoorPopulation: vd.population,
+    registeredPoorHouseholds: vd.households,
+  };
 }

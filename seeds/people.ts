@@ -290,6 +290,10 @@ export function writeMember(rng: Random, push: Push, m: MemberInput): void {
   const expenseCents = yuan(Math.min(200_000, Math.round(expense)));
   const lowIncome = m.attribute === "LOW_INCOME_ASSURED" && rng.chance(0.95);
   const extreme = m.attribute === "EXTREME_POVERTY_SUPPORTED";
+  // The stewards added later (人社, 医保, 残联) derive from the values above and the member's id, drawing
+  // nothing from the generator's stream: every value generated before them stays as it was.
+  const spread = Math.imul(m.id, 2654435761) >>> 0;
+  const severe = disabilityGrade !== null && disabilityGrade <= 2;
   push("members", {
     id: m.id,
     householdId: m.householdId,
@@ -304,16 +308,25 @@ export function writeMember(rng: Random, push: Push, m: MemberInput): void {
     schoolingStatus: schooling,
     school,
     healthStatus: health,
+    schoolingExemptionEvidence: null,
     disabilityType,
     disabilityGrade,
+    hasDisabilityCertificate: disabilityType !== null,
+    receivesDisabilityLivingAllowance: disabilityType !== null && (lowIncome || extreme),
+    receivesDisabilityNursingAllowance: severe,
     labourCapacity: labour,
     employment,
     employmentPlace: place,
     employmentMonths: months,
+    hasVocationalTraining: (labour === "NORMAL" || labour === "WEAK") && spread % 100 < 35,
+    hasPublicWelfareJob: employment === "PUBLIC_WELFARE_POST",
     hasBasicMedicalInsurance: basic,
     hasSeriousIllnessInsurance: serious,
+    insuranceSubsidyCategory: basic ? (extreme ? "FULL" : lowIncome ? "FIXED" : "FORMERLY_POOR") : null,
     hasPensionInsurance: pension,
+    pensionPremiumPaidByGovernment: pension && (lowIncome || extreme || severe),
     hasFamilyDoctorContract: doctor,
+    medicalExpenseReimbursed: money(expenseCents * 3),
     medicalExpenseOutOfPocket: money(expenseCents),
     medicalExpenseYear: expenseCents > 0 ? 2023 : null,
     receivesLowIncomeAllowance: lowIncome,

@@ -41,9 +41,13 @@ type Row = [
   poorWeight: number,
 ];
 
-/** Huaihua's 13 county-level units; village counts are plausible, not official. */
+/**
+ * Huaihua's 13 county-level units; village counts are plausible, not official. Seed 002 gives the
+ * figures kept here: all 13 are 武陵山片区 contiguous-area counties and 10 are key counties (which 10
+ * it does not say: the nine rural counties plus 洪江市 here).
+ */
 const HUAIHUA: Row[] = [
-  ["431202", "鹤城区", 120, false, false, false, null, 0.3],
+  ["431202", "鹤城区", 120, false, true, false, null, 0.3],
   ["431221", "中方县", 180, false, true, false, 2018, 0.8],
   ["431222", "沅陵县", 300, true, true, false, 2019, 1.2],
   ["431223", "辰溪县", 250, true, true, false, 2019, 1.1],
@@ -54,8 +58,8 @@ const HUAIHUA: Row[] = [
   ["431228", "芷江侗族自治县", 200, true, true, false, 2018, 1.1],
   ["431229", "靖州苗族侗族自治县", 140, true, true, false, 2018, 1.1],
   ["431230", "通道侗族自治县", 160, true, true, true, 2019, 1.3],
-  ["431281", "洪江市", 200, false, true, false, 2019, 0.9],
-  ["431271", "洪江区", 20, false, false, false, null, 0.3],
+  ["431281", "洪江市", 200, true, true, false, 2019, 0.9],
+  ["431271", "洪江区", 20, false, true, false, null, 0.3],
 ];
 
 /** Splits `total` across weights with the largest-remainder method (deterministic ties by index). */

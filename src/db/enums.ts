@@ -67,6 +67,14 @@ export const schoolingStatus = pgEnum("schooling_status", [
   "DROPPED_OUT",
   "NOT_OF_SCHOOL_AGE",
   "GRADUATED",
+  "HOME_TAUGHT",
+  "EXEMPT_FOR_HEALTH",
+]);
+export const insuranceSubsidyCategory = pgEnum("insurance_subsidy_category", [
+  "FULL",
+  "FIXED",
+  "FORMERLY_POOR",
+  "NONE",
 ]);
 export const healthStatus = pgEnum("health_status", ["HEALTHY", "CHRONIC_ILLNESS", "SERIOUS_ILLNESS", "DISABLED"]);
 export const disabilityType = pgEnum("disability_type", [

@@ -60,8 +60,12 @@ export const villages = pgTable(
       .references(() => regions.code),
     povertyStatus: e.villagePovertyStatus("poverty_status").notNull(),
     exitYear: smallint("exit_year"),
+    // 户籍人口 and 户籍户数: everyone registered in the village, poor or not.
     registeredPopulation: integer("registered_population").notNull().default(0),
     registeredHouseholds: integer("registered_households").notNull().default(0),
+    // 建档立卡: the registered-poor households and people counted at identification.
+    registeredPoorPopulation: integer("registered_poor_population").notNull().default(0),
+    registeredPoorHouseholds: integer("registered_poor_households").notNull().default(0),
     // transport
     hasHardenedRoad: boolean("has_hardened_road").notNull().default(false),
     hasBusService: boolean("has_bus_service").notNull().default(false),
@@ -89,6 +93,7 @@ export const villages = pgTable(
     check("villages_code_in_township", sql`left(code, 9) = left(township_code, 9)`),
     check("villages_exit_year", sql`(poverty_status = 'EXITED') = (exit_year IS NOT NULL)`),
     check("villages_population", sql`registered_population >= 0 AND registered_households >= 0`),
+    check("villages_poor_population", sql`registered_poor_population >= 0 AND registered_poor_households >= 0`),
     check("villages_distance", sql`distance_to_township_km IS NULL OR distance_to_township_km >= 0`),
   ],
 );
@@ -242,21 +247,32 @@ export const members = pgTable(
     educationLevel: e.educationLevel("education_level").notNull(),
     schoolingStatus: e.schoolingStatus("schooling_status").notNull(),
     school: text("school"),
+    // What shows a school-age child exempt (送教上门 / 因身体原因不具备学习条件): a document or decision.
+    schoolingExemptionEvidence: text("schooling_exemption_evidence"),
     // health (health)
     healthStatus: e.healthStatus("health_status").notNull(),
-    // disability (civil affairs)
+    hasFamilyDoctorContract: boolean("has_family_doctor_contract").notNull().default(false),
+    // disability (disabled persons' federation)
     disabilityType: e.disabilityType("disability_type"),
     disabilityGrade: smallint("disability_grade"),
-    // labour (rural revitalization)
+    hasDisabilityCertificate: boolean("has_disability_certificate").notNull().default(false),
+    receivesDisabilityLivingAllowance: boolean("receives_disability_living_allowance").notNull().default(false),
+    receivesDisabilityNursingAllowance: boolean("receives_disability_nursing_allowance").notNull().default(false),
+    // labour capacity (rural revitalization)
     labourCapacity: e.labourCapacity("labour_capacity").notNull(),
+    // employment, training, public-welfare jobs and pensions (human resources)
     employment: e.employmentKind("employment").notNull(),
     employmentPlace: text("employment_place"),
     employmentMonths: smallint("employment_months").notNull().default(0),
-    // insurance and medical expense (health)
+    hasVocationalTraining: boolean("has_vocational_training").notNull().default(false),
+    hasPublicWelfareJob: boolean("has_public_welfare_job").notNull().default(false),
+    hasPensionInsurance: boolean("has_pension_insurance").notNull().default(false),
+    pensionPremiumPaidByGovernment: boolean("pension_premium_paid_by_government").notNull().default(false),
+    // insurance, reimbursement and out-of-pocket expense (medical insurance)
     hasBasicMedicalInsurance: boolean("has_basic_medical_insurance").notNull().default(false),
     hasSeriousIllnessInsurance: boolean("has_serious_illness_insurance").notNull().default(false),
-    hasPensionInsurance: boolean("has_pension_insurance").notNull().default(false),
-    hasFamilyDoctorContract: boolean("has_family_doctor_contract").notNull().default(false),
+    insuranceSubsidyCategory: e.insuranceSubsidyCategory("insurance_subsidy_category"),
+    medicalExpenseReimbursed: money("medical_expense_reimbursed").notNull().default(0),
     medicalExpenseOutOfPocket: money("medical_expense_out_of_pocket").notNull().default(0),
     medicalExpenseYear: smallint("medical_expense_year"),
     // assistance (civil affairs)
@@ -284,7 +300,11 @@ export const members = pgTable(
     check("members_disability_grade", sql`disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4`),
     check("members_disability", sql`(disability_type IS NULL) = (disability_grade IS NULL)`),
     check("members_employment_months", sql`employment_months BETWEEN 0 AND 12`),
-    check("members_medical_expense", sql`medical_expense_out_of_pocket >= 0`),
+    check("members_medical_expense", sql`medical_expense_out_of_pocket >= 0 AND medical_expense_reimbursed >= 0`),
+    check(
+      "members_schooling_exemption",
+      sql`schooling_status::text NOT IN ('HOME_TAUGHT', 'EXEMPT_FOR_HEALTH') OR schooling_exemption_evidence IS NOT NULL`,
+    ),
   ],
 );
 

@@ -170,6 +170,23 @@ export const SchoolingStatus = graphqlEnum(
     DROPPED_OUT: "辍学 Dropped out.",
     NOT_OF_SCHOOL_AGE: "非在校年龄 Not of school age.",
     GRADUATED: "已毕业/离校 Graduated or left school.",
+    HOME_TAUGHT: "送教上门 Taught at home by a school (exempt from attendance; not a dropout).",
+    EXEMPT_FOR_HEALTH: "因身体原因不具备学习条件 Exempt: physically unable to attend school (not a dropout).",
+  },
+);
+
+/** Schooling statuses that exempt a school-age child from attendance: never a dropout, need evidence. */
+export const SCHOOLING_EXEMPTIONS: readonly string[] = ["HOME_TAUGHT", "EXEMPT_FOR_HEALTH"];
+
+export const InsuranceSubsidyCategory = graphqlEnum(
+  db.insuranceSubsidyCategory,
+  "InsuranceSubsidyCategory",
+  "Premium subsidy for basic medical insurance (城乡居民医保分类资助参保), recorded by medical insurance.",
+  {
+    FULL: "全额资助 Premium paid in full (农村特困人员).",
+    FIXED: "定额资助 Fixed subsidy (低保对象).",
+    FORMERLY_POOR: "脱贫人口资助 Subsidy for people lifted out of poverty (transition period).",
+    NONE: "不资助 No subsidy.",
   },
 );
 

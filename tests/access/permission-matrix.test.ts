@@ -330,7 +330,7 @@ describe("the permission matrix", () => {
       ORDER BY m.id LIMIT 1`);
     const { body } = await app.graphql(
       {
-        query: `mutation($input: RecordHealthInput!) { recordHealth(input: $input) { ok } }`,
+        query: `mutation($input: RecordMedicalInsuranceInput!) { recordMedicalInsurance(input: $input) { ok } }`,
         variables: {
           input: {
             memberId: toGlobalId("Member", member!.id),
@@ -340,9 +340,9 @@ describe("the permission matrix", () => {
           },
         },
       },
-      await authHeaders("HEALTH"),
+      await authHeaders("MEDICAL_INSURANCE"),
     );
-    expect(body.data?.recordHealth).toEqual({ ok: true });
+    expect(body.data?.recordMedicalInsurance).toEqual({ ok: true });
     const [alerts] = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM risk_alerts`);
     expect(alerts!.n).toBe(1);
   });
@@ -425,6 +425,23 @@ describe("the permission matrix", () => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it("offers every department exactly the mutations of the groups it owns, and every department some", async () => {
+    const mutations = Object.keys(app.schema.getMutationType()!.getFields());
+    for (const department of app.policy.departments) {
+      const policy = app.policy.forDepartment(department)!;
+      const owned = mutations.filter((m) => policy.level("Mutation", m) === "own").sort();
+      const { body } = await app.graphql(
+        { query: `{ __schema { mutationType { fields { name } } } }` },
+        headers.get(department),
+      );
+      const schema = body.data?.__schema as { mutationType: { fields: { name: string }[] } | null } | undefined;
+      const offered = (schema?.mutationType?.fields ?? []).map((f) => f.name).sort();
+      expect(offered, department).toEqual(owned);
+      // Each steward writes: a department listed in the policy (the public aside) owns at least one write.
+      if (department !== "PUBLIC") expect(owned.length, department).toBeGreaterThan(0);
+    }
   });
 
   it("keeps lists non-empty where a department may read, so the matrix reads real values", async () => {

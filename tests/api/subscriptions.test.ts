@@ -123,7 +123,7 @@ describe("alertRaised subscription (graphql-ws)", () => {
       ORDER BY m.id LIMIT 1`);
     const { body } = await app.graphql(
       {
-        query: `mutation($input: RecordHealthInput!) { recordHealth(input: $input) { ok } }`,
+        query: `mutation($input: RecordMedicalInsuranceInput!) { recordMedicalInsurance(input: $input) { ok } }`,
         variables: {
           input: {
             memberId: toGlobalId("Member", member!.id),
@@ -134,15 +134,15 @@ describe("alertRaised subscription (graphql-ws)", () => {
           },
         },
       },
-      await authHeaders("HEALTH", "431221"),
+      await authHeaders("MEDICAL_INSURANCE", "431221"),
     );
-    expect(body.data?.recordHealth).toEqual({ ok: true });
+    expect(body.data?.recordMedicalInsurance).toEqual({ ok: true });
 
     await until(() => registry.events.length === 1 && housing.events.length === 1, "both subscribers in scope");
     expect(registry.errors).toEqual([]);
     expect(registry.events[0]).toMatchObject({
       signal: "MEDICAL_EXPENSE",
-      department: "HEALTH",
+      department: "MEDICAL_INSURANCE",
       household: { id: toGlobalId("Household", member!.household_id) },
       member: { id: toGlobalId("Member", member!.id) },
       trigger: { field: "Member.medicalExpenseOutOfPocket", newValue: "12000", threshold: 5000, valuesWithheld: false },

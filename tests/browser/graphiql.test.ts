@@ -162,12 +162,12 @@ describe.skipIf(skip)(`${skipped}the query page (GraphiQL) in Chromium`, () => {
     await expect.poll(() => hub.size).toBe(listening + 1);
 
     const { body } = await app.graphql(
-      { query: example("record-health") },
-      { authorization: `Bearer ${await tokenFor("HEALTH", "431221")}` },
+      { query: example("record-medical-insurance") },
+      { authorization: `Bearer ${await tokenFor("MEDICAL_INSURANCE", "431221")}` },
     );
-    expect(body.data).toMatchObject({ recordHealth: { ok: true } });
+    expect(body.data).toMatchObject({ recordMedicalInsurance: { ok: true } });
     await expect.poll(() => editorValue("response.json")).toContain("MEDICAL_EXPENSE");
-    expect(await editorValue("response.json")).toContain('"department": "HEALTH"');
+    expect(await editorValue("response.json")).toContain('"department": "MEDICAL_INSURANCE"');
     await page.screenshot({ path: `${screenshots}graphiql-subscription.png` });
     expect(outside).toEqual([]);
     expect(problems).toEqual([]);

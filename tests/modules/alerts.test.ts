@@ -49,9 +49,9 @@ describe("risk alerts", () => {
     return { id: member.id, version: member.version, householdId: household.rowId };
   }
 
-  async function recordHealth(input: object, department = "HEALTH") {
-    return gql<{ recordHealth: { ok: boolean; error: { code: string } | null } }>(
-      `mutation($input: RecordHealthInput!) { recordHealth(input: $input) { ok error { code } } }`,
+  async function recordMedicalInsurance(input: object, department = "MEDICAL_INSURANCE") {
+    return gql<{ recordMedicalInsurance: { ok: boolean; error: { code: string } | null } }>(
+      `mutation($input: RecordMedicalInsuranceInput!) { recordMedicalInsurance(input: $input) { ok error { code } } }`,
       { input },
       await as(department),
     );
@@ -75,30 +75,30 @@ describe("risk alerts", () => {
       helper: true,
       members: [{ age: 52, medicalExpense: { amount: 300, year: thisYear } }],
     });
-    const below = await recordHealth({
+    const below = await recordMedicalInsurance({
       memberId: member.id,
       version: member.version,
       medicalExpenseOutOfPocket: 4999,
       medicalExpenseYear: thisYear,
       reason: "住院结算",
     });
-    expect(below.data?.recordHealth.ok).toBe(true);
+    expect(below.data?.recordMedicalInsurance.ok).toBe(true);
     expect(await alertsOf(member.householdId)).toEqual([]);
 
-    const crossed = await recordHealth({
+    const crossed = await recordMedicalInsurance({
       memberId: member.id,
       version: member.version + 1,
       medicalExpenseOutOfPocket: 5200,
       medicalExpenseYear: thisYear,
       reason: "二次住院结算",
     });
-    expect(crossed.data?.recordHealth.ok).toBe(true);
+    expect(crossed.data?.recordMedicalInsurance.ok).toBe(true);
     const [alert, ...more] = await alertsOf(member.householdId);
     expect(more).toEqual([]);
     expect(alert).toMatchObject({
       signal: "MEDICAL_EXPENSE",
       status: "OPEN",
-      department: "HEALTH",
+      department: "MEDICAL_INSURANCE",
       member: { id: member.id },
       trigger: {
         field: "Member.medicalExpenseOutOfPocket",
@@ -107,7 +107,7 @@ describe("risk alerts", () => {
         threshold: 5000,
         valuesWithheld: false,
       },
-      events: [{ fromStatus: null, toStatus: "OPEN", department: "HEALTH" }],
+      events: [{ fromStatus: null, toStatus: "OPEN", department: "MEDICAL_INSURANCE" }],
     });
     // The household's helper at the time, for the follow-up visit.
     const [helper] = await t.database.rows<{ cadre_id: number }>(
@@ -122,7 +122,7 @@ describe("risk alerts", () => {
     expect(entry!.household_ids).toContain(member.householdId);
 
     // More expense while the alert is being worked: no second alert for the same thing.
-    await recordHealth({
+    await recordMedicalInsurance({
       memberId: member.id,
       version: member.version + 2,
       medicalExpenseOutOfPocket: 9000,
@@ -135,9 +135,9 @@ describe("risk alerts", () => {
   it("uses the 20,000-yuan threshold for households monitored as marginal, not formerly poor", async () => {
     const member = await memberOf({ monitoringType: "MARGINAL", members: [{ age: 47 }] });
     const input = { memberId: member.id, medicalExpenseYear: thisYear, reason: "住院结算" };
-    await recordHealth({ ...input, version: member.version, medicalExpenseOutOfPocket: 8000 });
+    await recordMedicalInsurance({ ...input, version: member.version, medicalExpenseOutOfPocket: 8000 });
     expect(await alertsOf(member.householdId)).toEqual([]);
-    await recordHealth({ ...input, version: member.version + 1, medicalExpenseOutOfPocket: 21000 });
+    await recordMedicalInsurance({ ...input, version: member.version + 1, medicalExpenseOutOfPocket: 21000 });
     const alerts = await alertsOf(member.householdId);
     expect(alerts.map((a) => [a.signal, a.trigger.threshold])).toEqual([["MEDICAL_EXPENSE", 20000]]);
   });
@@ -194,18 +194,18 @@ describe("risk alerts", () => {
 
   it("raises a guarantee alert when a write turns basic medical care UNMET", async () => {
     const member = await memberOf({ members: [{ age: 60, hasBasicMedicalInsurance: true }, { age: 58 }] });
-    const body = await recordHealth({
+    const body = await recordMedicalInsurance({
       memberId: member.id,
       version: member.version,
       hasBasicMedicalInsurance: false,
       reason: "断缴核查",
     });
-    expect(body.data?.recordHealth.ok).toBe(true);
+    expect(body.data?.recordMedicalInsurance.ok).toBe(true);
     const [alert] = await alertsOf(member.householdId);
     expect(alert).toMatchObject({
       signal: "GUARANTEE_UNMET",
       guaranteeItem: "BASIC_MEDICAL_CARE",
-      department: "HEALTH",
+      department: "MEDICAL_INSURANCE",
       trigger: { field: "Member.hasBasicMedicalInsurance", oldValue: "MET", newValue: "UNMET" },
     });
     expect(alert!.trigger.basis).toMatch(/without basic medical insurance/);
@@ -215,7 +215,7 @@ describe("risk alerts", () => {
     const household = await t.facts.household({ region: "431221", members: [{ age: 41 }, { age: 39 }] });
     const results = await Promise.all(
       household.members.map((m) =>
-        recordHealth({
+        recordMedicalInsurance({
           memberId: m.id,
           version: m.version,
           hasBasicMedicalInsurance: false,
@@ -223,21 +223,21 @@ describe("risk alerts", () => {
         }),
       ),
     );
-    expect(results.map((r) => r.data?.recordHealth.ok)).toEqual([true, true]);
+    expect(results.map((r) => r.data?.recordMedicalInsurance.ok)).toEqual([true, true]);
     const alerts = await alertsOf(household.rowId);
     expect(alerts.map((a) => [a.signal, a.guaranteeItem])).toEqual([["GUARANTEE_UNMET", "BASIC_MEDICAL_CARE"]]);
   });
 
   it("raises nothing when the write is not applied (a stale version)", async () => {
     const member = await memberOf({ status: "EXITED", members: [{ age: 66 }] });
-    const body = await recordHealth({
+    const body = await recordMedicalInsurance({
       memberId: member.id,
       version: member.version + 5,
       medicalExpenseOutOfPocket: 50000,
       medicalExpenseYear: thisYear,
       reason: "住院结算",
     });
-    expect(body.data?.recordHealth).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+    expect(body.data?.recordMedicalInsurance).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
     expect(await alertsOf(member.householdId)).toEqual([]);
   });
 

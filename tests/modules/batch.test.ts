@@ -216,8 +216,8 @@ describe("batch writes", () => {
         AND NOT EXISTS (SELECT 1 FROM members o WHERE o.household_id = h.id AND NOT o.has_basic_medical_insurance)
       ORDER BY h.id, m.id LIMIT 3`);
     const body = await batch(
-      "recordHealthBatch",
-      "RecordHealthBatchInput",
+      "recordMedicalInsuranceBatch",
+      "RecordMedicalInsuranceBatchInput",
       {
         records: households.map((h) => ({
           memberId: toGlobalId("Member", h.member_id),
@@ -226,9 +226,9 @@ describe("batch writes", () => {
           reason: "医保断缴名单",
         })),
       },
-      await authHeaders("HEALTH", "431221"),
+      await authHeaders("MEDICAL_INSURANCE", "431221"),
     );
-    expect(body.data!.recordHealthBatch!.applied).toBe(3);
+    expect(body.data!.recordMedicalInsuranceBatch!.applied).toBe(3);
     const alerts = await database.rows<{ household_id: number; guarantee_item: string }>(sql`
       SELECT household_id, guarantee_item FROM risk_alerts
       WHERE household_id IN ${sql.raw(`(${households.map((h) => h.household_id).join(",")})`)} ORDER BY household_id`);

@@ -146,7 +146,10 @@ describe("a rural revitalization officer reads a household's 两不愁三保障"
   it("an uninsured member makes basic medical care UNMET, with the count", async () => {
     const household = await t.facts.household({ members: [{ age: 55 }, { age: 53 }, { age: 20 }] });
     const hid = household.rowId;
-    expect((await guaranteesOf(hid)).basicMedicalCare).toMatchObject({ status: "MET", suppliedBy: "HEALTH" });
+    expect((await guaranteesOf(hid)).basicMedicalCare).toMatchObject({
+      status: "MET",
+      suppliedBy: "MEDICAL_INSURANCE",
+    });
 
     await t.database.rows(
       sql`UPDATE members SET has_basic_medical_insurance = false WHERE id = ${household.members[0]!.rowId}`,
@@ -192,6 +195,85 @@ describe("a rural revitalization officer reads a household's 两不愁三保障"
     expect((await guaranteesOf(id)).housingSafety.status).toBe("UNKNOWN");
   });
 
+  it("housing safety follows the latest assessment: a renovated house graded D afterwards is UNMET again", async () => {
+    const household = await t.facts.household({
+      region: "431221",
+      housing: {
+        housingGrade: "D",
+        housingAssessedOn: "2017-04-20",
+        housingRenovated: true,
+        housingRenovationYear: 2018,
+      },
+    });
+    expect((await guaranteesOf(household.rowId)).housingSafety).toMatchObject({
+      status: "MET",
+      basis: "grade D, renovated in 2018",
+    });
+    const housing = await authHeaders("HOUSING", "431221");
+    const assess = async (version: number, input: object) => {
+      const { recordHousingAssessment } = await t.data<{ recordHousingAssessment: { ok: boolean } }>(
+        `mutation($input: RecordHousingAssessmentInput!) { recordHousingAssessment(input: $input) { ok } }`,
+        { input: { householdId: household.id, version, ...input } },
+        housing,
+      );
+      expect(recordHousingAssessment.ok).toBe(true);
+    };
+    // The housing officer's 2024 survey finds the renovated house dangerous again.
+    await assess(household.version, {
+      housingGrade: "D",
+      housingAssessedOn: "2024-04-10",
+      reason: "2024年农房安全排查",
+    });
+    expect((await guaranteesOf(household.rowId)).housingSafety).toEqual({
+      status: "UNMET",
+      basis: "grade D assessed 2024-04-10, after the renovation in 2018",
+      suppliedBy: "HOUSING",
+      year: 2024,
+    });
+    const unmet = await t.data<{ householdsWithUnmetGuarantees: { nodes: { id: string }[] } }>(
+      `{ householdsWithUnmetGuarantees(regionCode: "431221", item: HOUSING_SAFETY, first: 500) { nodes { id } } }`,
+    );
+    expect(unmet.householdsWithUnmetGuarantees.nodes.map((n) => n.id)).toContain(household.id);
+    const { household: alerted } = await t.data<{ household: { alerts: { signal: string }[] } }>(
+      `query($id: ID!) { household(id: $id) { alerts { signal } } }`,
+      { id: household.id },
+    );
+    expect(alerted.alerts.map((a) => a.signal)).toEqual(["UNSAFE_HOUSING"]);
+
+    // Renovated again the same year: safe again.
+    await assess(household.version + 1, {
+      housingRenovated: true,
+      housingRenovationYear: 2024,
+      reason: "再次改造竣工",
+    });
+    expect((await guaranteesOf(household.rowId)).housingSafety).toMatchObject({ status: "MET" });
+    const after = await t.data<{ householdsWithUnmetGuarantees: { nodes: { id: string }[] } }>(
+      `{ householdsWithUnmetGuarantees(regionCode: "431221", item: HOUSING_SAFETY, first: 500) { nodes { id } } }`,
+    );
+    expect(after.householdsWithUnmetGuarantees.nodes.map((n) => n.id)).not.toContain(household.id);
+  });
+
+  it("a child exempt from school for physical reasons meets compulsory education and is no dropout", async () => {
+    const household = await t.facts.household({
+      members: [{ age: 41 }, { age: 11, schoolingStatus: "DROPPED_OUT" }],
+    });
+    const child = household.members[1]!;
+    expect((await guaranteesOf(household.rowId)).compulsoryEducation.status).toBe("UNMET");
+    await t.database.rows(
+      sql`UPDATE members SET schooling_status = 'EXEMPT_FOR_HEALTH', schooling_exemption_evidence = '医学鉴定：不具备学习条件'
+          WHERE id = ${child.rowId}`,
+    );
+    expect((await guaranteesOf(household.rowId)).compulsoryEducation).toMatchObject({
+      status: "MET",
+      basis: "none of 1 member aged 6–15 dropped out; 1 exempt (送教上门 / 因身体原因)",
+      suppliedBy: "EDUCATION",
+    });
+    const unmet = await t.data<{ householdsWithUnmetGuarantees: { nodes: { id: string }[] } }>(
+      `{ householdsWithUnmetGuarantees(item: COMPULSORY_EDUCATION, first: 500) { nodes { id } } }`,
+    );
+    expect(unmet.householdsWithUnmetGuarantees.nodes.map((n) => n.id)).not.toContain(household.id);
+  });
+
   it("safe drinking water follows the household's assessment", async () => {
     const { rowId: id } = await t.facts.household();
     for (const [value, status] of [
@@ -200,7 +282,7 @@ describe("a rural revitalization officer reads a household's 两不愁三保障"
       [null, "UNKNOWN"],
     ] as const) {
       await t.database.rows(sql`UPDATE households SET drinking_water_safe = ${value} WHERE id = ${id}`);
-      expect((await guaranteesOf(id)).safeDrinkingWater).toMatchObject({ status, suppliedBy: "RURAL_REVITALIZATION" });
+      expect((await guaranteesOf(id)).safeDrinkingWater).toMatchObject({ status, suppliedBy: "WATER_RESOURCES" });
     }
   });
 });

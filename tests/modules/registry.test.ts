@@ -256,32 +256,42 @@ describe("the registry owner's writes", () => {
       const labour = await mutate(
         "recordLabour",
         "RecordLabourInput",
+        { memberId: head.id, version: 1, labourCapacity: "WEAK", reason: "劳动能力评定" },
+        registry,
+        "version labourCapacity",
+      );
+      expect(labour.result).toMatchObject({ ok: true, record: { version: 2, labourCapacity: "WEAK" } });
+      // Employment is human resources' (农村劳动力实名制): the registry owner reads it, 人社 records it.
+      const humanResources = await authHeaders("HUMAN_RESOURCES");
+      const work = await mutate(
+        "recordEmployment",
+        "RecordEmploymentInput",
         {
           memberId: head.id,
-          version: 1,
+          version: 2,
           employment: "MIGRANT_OUT_OF_PROVINCE",
           employmentPlace: "广东东莞",
           employmentMonths: 10,
           reason: "务工登记",
         },
-        registry,
+        humanResources,
         "version employment employmentPlace employmentMonths",
       );
-      expect(labour.result).toMatchObject({
+      expect(work.result).toMatchObject({
         ok: true,
         record: {
-          version: 2,
+          version: 3,
           employment: "MIGRANT_OUT_OF_PROVINCE",
           employmentPlace: "广东东莞",
           employmentMonths: 10,
         },
       });
-      const tooLong = await mutate("recordLabour", "RecordLabourInput", {
-        memberId: head.id,
-        version: 2,
-        employmentMonths: 13,
-        reason: "务工登记",
-      });
+      const tooLong = await mutate(
+        "recordEmployment",
+        "RecordEmploymentInput",
+        { memberId: head.id, version: 3, employmentMonths: 13, reason: "务工登记" },
+        humanResources,
+      );
       expect(tooLong.result!.inputErrors).toEqual([
         expect.objectContaining({ path: ["input", "employmentMonths"], code: "OUT_OF_RANGE" }),
       ]);

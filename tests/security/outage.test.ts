@@ -276,12 +276,12 @@ describe.skipIf(!onPostgres)(
 interface Member {
   id: number;
   version: number;
-  has_pension_insurance: boolean;
+  has_family_doctor_contract: boolean;
 }
 
 async function someMember(database: Database): Promise<Member> {
   const [member] = await database.rows<Member>(sql`
-    SELECT m.id, m.version, m.has_pension_insurance FROM members m JOIN households h ON h.id = m.household_id
+    SELECT m.id, m.version, m.has_family_doctor_contract FROM members m JOIN households h ON h.id = m.household_id
     WHERE h.village_code LIKE '431221%' ORDER BY m.id DESC LIMIT 1`);
   return member!;
 }
@@ -290,8 +290,8 @@ async function someMember(database: Database): Promise<Member> {
 const changeOf = (member: Member) => ({
   memberId: toGlobalId("Member", member.id),
   version: member.version,
-  hasPensionInsurance: !member.has_pension_insurance,
-  reason: "参保登记",
+  hasFamilyDoctorContract: !member.has_family_doctor_contract,
+  reason: "家庭医生签约",
 });
 
 async function versionOf(database: Database, memberId: number): Promise<number> {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isValidIdNumber, parseIdNumber } from "../../src/shared/id-number.js";
 import { generate, type TableBatch, TABLE_COLUMNS } from "../../seeds/generate.js";
 import { csvField, toCsv } from "../../seeds/load.js";
+import { tierPlan } from "../../seeds/plan.js";
 
 function collect(seed?: number): Map<string, TableBatch["rows"]> {
   const tables = new Map<string, TableBatch["rows"]>();
@@ -32,6 +33,32 @@ describe("seed generator", () => {
     const other = hashes(collect(7));
     expect(other.members).not.toBe(first.members);
     expect(other.households).not.toBe(first.households);
+  });
+
+  it("marks the city's counties as seed 002 counts them: 13 contiguous-area counties, 10 key counties", () => {
+    const counties = tierPlan("city").counties;
+    expect(counties).toHaveLength(13);
+    expect(counties.filter((c) => c.isContiguousAreaCounty)).toHaveLength(13);
+    expect(counties.filter((c) => c.isKeyCounty)).toHaveLength(10);
+    expect(counties.reduce((n, c) => n + c.poorVillages, 0)).toBe(1237);
+  });
+
+  it("gives each village a registered population (户籍人口) beyond its registered poor", () => {
+    const villages = demo.get("villages")!;
+    const [population, poor, households, poorHouseholds] = [
+      "registered_population",
+      "registered_poor_population",
+      "registered_households",
+      "registered_poor_households",
+    ].map((name) => col("villages", name));
+    for (const v of villages) {
+      expect(Number(v[population!])).toBeGreaterThan(Number(v[poor!]));
+      expect(Number(v[households!])).toBeGreaterThanOrEqual(Number(v[poorHouseholds!]));
+    }
+    const sum = (i: number) => villages.reduce((n, v) => n + Number(v[i]), 0);
+    const share = sum(poor!) / sum(population!);
+    expect(share).toBeGreaterThan(0.1);
+    expect(share).toBeLessThan(0.35);
   });
 
   it("produces the demo tier's scale", () => {

@@ -43,8 +43,9 @@ describe("loading the demo tier into PGlite", () => {
     expect(rows.map((r) => r.status)).toContain("EXITED");
     const [mismatch] = await database.rows<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM villages v
-      WHERE registered_households <> (SELECT count(*) FROM households h WHERE h.village_code = v.code)
-         OR registered_population <> (SELECT count(*) FROM members m WHERE m.village_code = v.code)`);
+      WHERE registered_poor_households <> (SELECT count(*) FROM households h WHERE h.village_code = v.code)
+         OR registered_poor_population <> (SELECT count(*) FROM members m WHERE m.village_code = v.code)
+         OR registered_population < registered_poor_population OR registered_households < registered_poor_households`);
     expect(mismatch!.n).toBe(0);
     const [helpers] = await database.rows<{ missing: number; over: number }>(sql`
       SELECT (SELECT count(*)::int FROM households h WHERE NOT EXISTS

@@ -5,6 +5,7 @@ import {
   findEventsByHouseholds,
   findHouseholdsByIds,
   findIncomesByHouseholds,
+  registryFiguresUnder,
 } from "./household.repository.js";
 
 // Part of the cross-module contract: other modules import both loaders from here.
@@ -26,4 +27,9 @@ export const incomesByHousehold = defineLoader(async (ctx: Context, ids: readonl
 
 export const eventsByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>
   groupByKey(ids, await findEventsByHouseholds(ctx, ids), (r) => r.householdId),
+);
+
+/** Population figures per region prefix (one statement for a page of villages or a list of regions). */
+export const registryFiguresByPrefix = defineLoader(async (ctx: Context, prefixes: readonly string[]) =>
+  byKey(prefixes, await registryFiguresUnder(ctx, prefixes), (f) => f.prefix),
 );

@@ -1,7 +1,8 @@
 import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { selectableColumns, visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
-import { householdEvents, householdIncomes, households } from "../../db/schema.js";
+import { householdEvents, householdIncomes, households, members, villages } from "../../db/schema.js";
+import { sql } from "drizzle-orm";
 import { defineListing } from "../../shared/page-query.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";
@@ -111,6 +112,51 @@ export async function countHouseholdsByVillages(
     .where(and(inArray(households.villageCode, [...codes]), ctx.access.scope(households.villageCode)))
     .groupBy(households.villageCode);
   return rows.map((r) => ({ villageCode: r.villageCode, rows: Number(r.n), fingerprint: r.fingerprint }));
+}
+
+/** Registry statuses whose members count as poor now (贫困人口): not exited, not only monitored. */
+export const POOR_STATUSES: Status[] = ["POOR", "RETURNED"];
+
+export interface RegistryFigures {
+  prefix: string;
+  /** 户籍人口 of the villages under the prefix. */
+  population: number;
+  /** 建档立卡人口 of those villages at identification. */
+  registeredPoor: number;
+  /** Members of households that are poor now. */
+  poorMembers: number;
+}
+
+/**
+ * Population figures under each region prefix (a 12-digit village code is a prefix of itself), in one
+ * statement: each prefix a range over the code column, within the caller's scope.
+ */
+export async function registryFiguresUnder(ctx: Context, prefixes: readonly string[]): Promise<RegistryFigures[]> {
+  const list = sql.join(
+    prefixes.map((p) => sql`(${p}::text)`),
+    sql`, `,
+  );
+  const villageRange = sql`${villages.code} BETWEEN rpad(p.prefix, 12, '0') AND rpad(p.prefix, 12, '9')`;
+  const memberRange = sql`${members.villageCode} BETWEEN rpad(p.prefix, 12, '0') AND rpad(p.prefix, 12, '9')`;
+  const villageScope = ctx.access.scope(villages.code) ?? sql`true`;
+  const memberScope = ctx.access.scope(members.villageCode) ?? sql`true`;
+  const rows = await ctx.db
+    .select({
+      prefix: sql<string>`p.prefix`,
+      population: sql<number>`(SELECT coalesce(sum(${villages.registeredPopulation}), 0)::int FROM ${villages}
+        WHERE ${villageRange} AND ${villageScope})`,
+      registeredPoor: sql<number>`(SELECT coalesce(sum(${villages.registeredPoorPopulation}), 0)::int FROM ${villages}
+        WHERE ${villageRange} AND ${villageScope})`,
+      poorMembers: sql<number>`(SELECT count(*)::int FROM ${members} JOIN ${households} ON "households"."id" = "members"."household_id"
+        WHERE ${memberRange} AND ${memberScope} AND ${inArray(households.status, POOR_STATUSES)})`,
+    })
+    .from(sql`(VALUES ${list}) AS p(prefix)`);
+  return rows.map((r) => ({
+    prefix: r.prefix,
+    population: Number(r.population),
+    registeredPoor: Number(r.registeredPoor),
+    poorMembers: Number(r.poorMembers),
+  }));
 }
 
 /** The ids among `ids` of households in the caller's scope, as a subquery for child tables. */

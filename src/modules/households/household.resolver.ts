@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Float, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
 import { PageArgs } from "../../shared/pagination.js";
 import { Village } from "../villages/village.type.js";
@@ -14,8 +14,12 @@ import {
   householdVillage,
   listHouseholds,
   listVillageHouseholds,
+  povertyIncidence,
+  regionPopulation,
+  regionPrefix,
   villageHouseholdCount,
 } from "./household.service.js";
+import { Region, type RegionRow } from "../regions/region.type.js";
 import {
   Household,
   HouseholdConnection,
@@ -114,5 +118,39 @@ export class VillageHouseholdsResolver {
   })
   householdCount(@Root() village: VillageRow, @Ctx() ctx: Context) {
     return villageHouseholdCount(ctx, village);
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      "Poverty incidence (贫困发生率): members of households poor now (POOR, RETURNED) ÷ registered population (户籍人口), a share 0–1; null without a population or where the count is suppressed for your department.",
+  })
+  povertyIncidence(@Root() village: VillageRow, @Ctx() ctx: Context) {
+    return povertyIncidence(ctx, village.code);
+  }
+}
+
+/** Population figures of a region, from its villages: 户籍人口 kept apart from the registered poor. */
+@Resolver(() => Region)
+export class RegionPopulationResolver {
+  @FieldResolver(() => Int, { description: "Registered population (户籍人口) of the region's villages you can see." })
+  async registeredPopulation(@Root() region: RegionRow, @Ctx() ctx: Context) {
+    return (await regionPopulation(ctx, regionPrefix(region))).population;
+  }
+
+  @FieldResolver(() => Int, {
+    description: "Registered-poor population (建档立卡人口) of the region's villages you can see, at identification.",
+  })
+  async registeredPoorPopulation(@Root() region: RegionRow, @Ctx() ctx: Context) {
+    return (await regionPopulation(ctx, regionPrefix(region))).registeredPoor;
+  }
+
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      "Poverty incidence (贫困发生率) of the region: members of households poor now ÷ registered population, a share 0–1; null without a population or where the count is suppressed for your department.",
+  })
+  povertyIncidence(@Root() region: RegionRow, @Ctx() ctx: Context) {
+    return povertyIncidence(ctx, regionPrefix(region));
   }
 }

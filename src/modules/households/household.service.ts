@@ -8,7 +8,13 @@ import { villageByCode } from "../villages/village.loader.js";
 import type { VillageRow } from "../villages/village.type.js";
 import type { IntRange } from "../villages/village.input.js";
 import type { HouseholdFilter } from "./household.input.js";
-import { eventsByHousehold, householdById, householdCountByVillage, incomesByHousehold } from "./household.loader.js";
+import {
+  eventsByHousehold,
+  householdById,
+  householdCountByVillage,
+  incomesByHousehold,
+  registryFiguresByPrefix,
+} from "./household.loader.js";
 import { pageHouseholds } from "./household.repository.js";
 import type { HouseholdEventRow, HouseholdIncomeRow, HouseholdRow } from "./household.type.js";
 import { membersByHousehold } from "./member.loader.js";
@@ -118,4 +124,32 @@ export async function householdIncomes(
 
 export function householdHistory(ctx: Context, household: HouseholdRow): Promise<HouseholdEventRow[]> {
   return eventsByHousehold(ctx).load(household.rowId);
+}
+
+/** The digits of a region's code that every code under it shares. */
+const PREFIX_LENGTH: Record<string, number> = { PROVINCE: 2, CITY: 4, COUNTY: 6, TOWNSHIP: 9 };
+
+export function regionPrefix(region: { code: string; level: string }): string {
+  return region.code.slice(0, PREFIX_LENGTH[region.level] ?? 12);
+}
+
+/**
+ * 贫困发生率: members of households poor now ÷ 户籍人口, as a share (0–1, four decimals); null when
+ * there is no population to divide by or when the count of poor members is suppressed for the caller.
+ */
+export async function povertyIncidence(ctx: Context, prefix: string): Promise<number | null> {
+  const figures = await registryFiguresByPrefix(ctx).load(prefix);
+  if (!figures?.population) return null;
+  const poor = ctx.access.suppressCount(figures.poorMembers);
+  if (poor === null) return null;
+  return Math.round((poor / figures.population) * 10_000) / 10_000;
+}
+
+/** A region's 户籍人口 and 建档立卡人口: the sums of its villages' figures. */
+export async function regionPopulation(
+  ctx: Context,
+  prefix: string,
+): Promise<{ population: number; registeredPoor: number }> {
+  const figures = await registryFiguresByPrefix(ctx).load(prefix);
+  return { population: figures?.population ?? 0, registeredPoor: figures?.registeredPoor ?? 0 };
 }

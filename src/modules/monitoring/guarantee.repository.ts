@@ -110,7 +110,14 @@ export function unmetCondition(kind: GuaranteeItemKind, o: UnmetConditionOptions
       return sql`EXISTS (SELECT 1 FROM ${members} m
         WHERE m.household_id = ${households.id} AND NOT m.has_basic_medical_insurance)`;
     case GuaranteeItemKind.HOUSING_SAFETY:
-      return and(inArray(households.housingGrade, ["C", "D"]), eq(households.housingRenovated, false)) as SQL;
+      // The latest assessment decides: C or D with no renovation, or found again after the renovation's year.
+      return and(
+        inArray(households.housingGrade, ["C", "D"]),
+        or(
+          eq(households.housingRenovated, false),
+          sql`extract(year FROM ${households.housingAssessedOn}) > ${households.housingRenovationYear}`,
+        ),
+      ) as SQL;
     case GuaranteeItemKind.SAFE_DRINKING_WATER:
       return eq(households.drinkingWaterSafe, false);
   }

@@ -4,6 +4,7 @@ import { assertRegionPrefix } from "../../shared/region-code.js";
 import { ageOn, today } from "../../shared/dates.js";
 import { loadConfig } from "../../config.js";
 import { birthDatesForAges } from "../households/member.service.js";
+import { SCHOOLING_EXEMPTIONS } from "../../shared/enums.js";
 import type { HouseholdRow } from "../households/household.type.js";
 import { guaranteeHouseholdById, guaranteeMembersByHousehold, latestIncomeByHousehold } from "./guarantee.loader.js";
 import { pageHouseholdsWithUnmet } from "./guarantee.repository.js";
@@ -23,14 +24,23 @@ export const MONITORING_THRESHOLDS: Readonly<Record<number, number>> = loadConfi
 /** Compulsory-school age (义务教育阶段), in completed years. */
 export const SCHOOL_AGE = { from: 6, to: 15 } as const;
 
-/** Department that supplies (stewards) the data of each item. */
+/**
+ * The field each item rests on. Its steward — the department that supplies the item — is the owner
+ * the policy names for that field, so moving a field to another department is a policy edit only.
+ */
 export const SUPPLIERS = {
-  foodAndClothing: "RURAL_REVITALIZATION",
-  compulsoryEducation: "EDUCATION",
-  basicMedicalCare: "HEALTH",
-  housingSafety: "HOUSING",
-  safeDrinkingWater: "RURAL_REVITALIZATION",
+  foodAndClothing: "HouseholdIncome.perCapitaNetIncome",
+  compulsoryEducation: "Member.schoolingStatus",
+  basicMedicalCare: "Member.hasBasicMedicalInsurance",
+  housingSafety: "Household.housingGrade",
+  safeDrinkingWater: "Household.drinkingWaterSafe",
 } as const;
+
+/** The department the policy makes steward of a `Type.field`; the field itself when no policy applies. */
+export function stewardOf(ctx: Context, key: string): string {
+  const [type, field] = key.split(".") as [string, string];
+  return ctx.access.policy?.rule(type, field)?.owner ?? key;
+}
 
 export function thresholdFor(
   year: number,
@@ -93,10 +103,13 @@ export function compulsoryEducation(members: readonly GuaranteeMemberFacts[], da
     return { status: GuaranteeStatus.MET, basis: "no member of compulsory-school age", suppliedBy, year };
   }
   const out = schoolAge.filter((m) => m.schoolingStatus === "DROPPED_OUT").length;
+  // A child exempt for physical reasons (送教上门 / 不具备学习条件) is no dropout: the item is met for her.
+  const exempt = schoolAge.filter((m) => SCHOOLING_EXEMPTIONS.includes(m.schoolingStatus)).length;
   const aged = plural(schoolAge.length, "member", "members");
+  const exemptNote = exempt ? `; ${exempt} exempt (送教上门 / 因身体原因)` : "";
   return out
-    ? { status: GuaranteeStatus.UNMET, basis: `${out} of ${aged} aged 6–15 dropped out`, suppliedBy, year }
-    : { status: GuaranteeStatus.MET, basis: `none of ${aged} aged 6–15 dropped out`, suppliedBy, year };
+    ? { status: GuaranteeStatus.UNMET, basis: `${out} of ${aged} aged 6–15 dropped out${exemptNote}`, suppliedBy, year }
+    : { status: GuaranteeStatus.MET, basis: `none of ${aged} aged 6–15 dropped out${exemptNote}`, suppliedBy, year };
 }
 
 export function basicMedicalCare(members: readonly GuaranteeMemberFacts[]): GuaranteeItem {
@@ -115,10 +128,18 @@ export function basicMedicalCare(members: readonly GuaranteeMemberFacts[]): Guar
     : { status: GuaranteeStatus.MET, basis: `all ${all} have basic medical insurance`, suppliedBy, year: null };
 }
 
+/**
+ * Housing safety follows the latest assessment: a renovation counts unless a later assessment
+ * (a later year than the renovation's) found the house C or D again. An assessment in the year of
+ * the renovation is taken as the one that led to it.
+ */
 export function housingSafety(h: GuaranteeHouseholdFacts | null): GuaranteeItem {
   const suppliedBy = SUPPLIERS.housingSafety;
   const assessedYear = h?.housingAssessedOn ? Number(h.housingAssessedOn.slice(0, 4)) : null;
-  if (h?.housingRenovated) {
+  const unsafeGrade = h?.housingGrade === "C" || h?.housingGrade === "D";
+  const unsafeSinceRenovation =
+    unsafeGrade && assessedYear !== null && h?.housingRenovationYear != null && assessedYear > h.housingRenovationYear;
+  if (h?.housingRenovated && !unsafeSinceRenovation) {
     const when = h.housingRenovationYear ? ` in ${h.housingRenovationYear}` : "";
     const grade = h.housingGrade ? `grade ${h.housingGrade}, ` : "";
     return {
@@ -130,10 +151,13 @@ export function housingSafety(h: GuaranteeHouseholdFacts | null): GuaranteeItem 
   }
   if (!h?.housingGrade)
     return { status: GuaranteeStatus.UNKNOWN, basis: "housing not assessed", suppliedBy, year: null };
-  const safe = h.housingGrade === "A" || h.housingGrade === "B";
+  if (!unsafeGrade)
+    return { status: GuaranteeStatus.MET, basis: `grade ${h.housingGrade}`, suppliedBy, year: assessedYear };
   return {
-    status: safe ? GuaranteeStatus.MET : GuaranteeStatus.UNMET,
-    basis: safe ? `grade ${h.housingGrade}` : `grade ${h.housingGrade}, not renovated`,
+    status: GuaranteeStatus.UNMET,
+    basis: unsafeSinceRenovation
+      ? `grade ${h.housingGrade} assessed ${h.housingAssessedOn}, after the renovation in ${h.housingRenovationYear}`
+      : `grade ${h.housingGrade}, not renovated`,
     suppliedBy,
     year: assessedYear,
   };
@@ -175,10 +199,19 @@ export async function householdGuarantees(ctx: Context, household: HouseholdRow)
     guaranteeMembersByHousehold(ctx).load(id),
     latestIncomeByHousehold(ctx).load(id),
   ]);
-  return computeGuarantees(
+  const computed = computeGuarantees(
     { household: facts, members, income },
     { day: today(), thresholds: ctx.config.MONITORING_INCOME_THRESHOLDS, showIncome: mayReadIncome(ctx) },
   );
+  const supplied = (item: GuaranteeItem): GuaranteeItem => ({ ...item, suppliedBy: stewardOf(ctx, item.suppliedBy) });
+  return {
+    foodAndClothing: supplied(computed.foodAndClothing),
+    compulsoryEducation: supplied(computed.compulsoryEducation),
+    basicMedicalCare: supplied(computed.basicMedicalCare),
+    housingSafety: supplied(computed.housingSafety),
+    safeDrinkingWater: supplied(computed.safeDrinkingWater),
+    anyUnmet: computed.anyUnmet,
+  };
 }
 
 export function listHouseholdsWithUnmetGuarantees(

@@ -37,7 +37,7 @@ registerEnumType(GuaranteeItemKind, {
     },
     COMPULSORY_EDUCATION: { description: "义务教育有保障 Compulsory education: no member aged 6–15 out of school." },
     BASIC_MEDICAL_CARE: { description: "基本医疗有保障 Basic medical care: every member insured." },
-    HOUSING_SAFETY: { description: "住房安全有保障 Housing safety: grade A/B, or renovated." },
+    HOUSING_SAFETY: { description: "住房安全有保障 Housing safety: grade A/B, or renovated since the last C/D grade." },
     SAFE_DRINKING_WATER: { description: "饮水安全有保障 Safe drinking water." },
   },
 });
@@ -52,7 +52,7 @@ export class GuaranteeItem {
   @Field(() => String, { description: "The data behind the status, human-readable (never a name or identity number)." })
   basis!: string;
 
-  @Field(() => String, { description: "Code of the department that supplies (owns) the data." })
+  @Field(() => String, { description: "Code of the department that supplies the data: the steward the policy names." })
   suppliedBy!: string;
 
   @Field(() => Int, { nullable: true, description: "The year the data refer to, where they are yearly." })
@@ -69,13 +69,18 @@ export class Guarantees {
   })
   foodAndClothing!: GuaranteeItem;
 
-  @Field(() => GuaranteeItem, { description: "义务教育有保障: no member aged 6–15 (as of today) has dropped out." })
+  @Field(() => GuaranteeItem, {
+    description:
+      "义务教育有保障: no member aged 6–15 (as of today) has dropped out (an exempt child — 送教上门 / 因身体原因 — is not a dropout).",
+  })
   compulsoryEducation!: GuaranteeItem;
 
   @Field(() => GuaranteeItem, { description: "基本医疗有保障: every member has basic medical insurance." })
   basicMedicalCare!: GuaranteeItem;
 
-  @Field(() => GuaranteeItem, { description: "住房安全有保障: housing grade A or B, or renovated." })
+  @Field(() => GuaranteeItem, {
+    description: "住房安全有保障: housing grade A or B, or renovated and not graded C or D in a later year.",
+  })
   housingSafety!: GuaranteeItem;
 
   @Field(() => GuaranteeItem, { description: "饮水安全有保障: drinking water assessed safe." })

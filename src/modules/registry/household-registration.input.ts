@@ -110,7 +110,7 @@ export class RegisterMemberInput {
 }
 
 @InputType("RecordLabourInput", {
-  description: "The registry owner records a member's labour capacity and employment.",
+  description: "The registry owner records a member's labour capacity (employment is human resources').",
 })
 export class RecordLabourInput {
   @Field(() => ID, { description: "The member." })
@@ -119,17 +119,8 @@ export class RecordLabourInput {
   @Field(() => Int, { description: "The member's version as you read it: a stale one is a CONFLICT." })
   version!: number;
 
-  @Field(() => LabourCapacity, { nullable: true, description: "Labour capacity (劳动技能)." })
-  labourCapacity?: string | null;
-
-  @Field(() => EmploymentKind, { nullable: true, description: "Employment (务工情况)." })
-  employment?: string | null;
-
-  @Field(() => String, { nullable: true, description: "Where they work (务工地点)." })
-  employmentPlace?: string | null;
-
-  @Field(() => Int, { nullable: true, description: "Months worked this year, 0–12." })
-  employmentMonths?: number | null;
+  @Field(() => LabourCapacity, { description: "Labour capacity (劳动技能)." })
+  labourCapacity!: string;
 
   @Field(() => String, { description: "Why (recorded in the household's history)." })
   reason!: string;

@@ -203,7 +203,7 @@ export async function registerMember(ctx: Context, input: RegisterMemberInput): 
   }
 }
 
-/** The registry owner records a member's labour capacity and employment. */
+/** The registry owner records a member's labour capacity (human resources records employment). */
 export const recordLabour: OwnedWrite<RecordLabourInput, MemberRow> = {
   name: "recordLabour",
   target: memberTarget,
@@ -213,8 +213,6 @@ export const recordLabour: OwnedWrite<RecordLabourInput, MemberRow> = {
     const id = decodeId(memberId, "Member");
     const set = given(fields);
     errors.required(["reason"], reason, "the reason: it goes into the history");
-    errors.range(["employmentMonths"], input.employmentMonths, 0, 12, "Months worked");
-    errors.someValue(["labourCapacity"], set);
     return { id, version, reason: reason.trim(), set };
   },
 };

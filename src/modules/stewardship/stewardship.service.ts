@@ -9,13 +9,20 @@ import type { HouseholdRow } from "../households/household.type.js";
 import type { MemberRow } from "../households/member.type.js";
 import { villageTarget } from "../villages/village.target.js";
 import type { VillageRow } from "../villages/village.type.js";
+import { SCHOOLING_EXEMPTIONS } from "../../shared/enums.js";
 import type {
   ChangeHouseholdStatusInput,
   RecordAssistanceInput,
+  RecordDisabilityInput,
+  RecordDrinkingWaterInput,
+  RecordEmploymentInput,
   RecordHealthInput,
   RecordHousingAssessmentInput,
+  RecordMedicalInsuranceInput,
+  RecordPensionInput,
   RecordSchoolingInput,
   RecordVillageRoadInput,
+  RecordVillageWaterInput,
 } from "./stewardship.input.js";
 
 /** Each department writes the fields it stewards: one declaration per write, the engine does the rest. */
@@ -25,10 +32,32 @@ export const recordSchooling: OwnedWrite<RecordSchoolingInput, MemberRow> = {
   target: memberTarget,
   idOf: (input) => input.memberId,
   prepare(_ctx: Context, input, errors) {
-    const { memberId, version, reason, ...fields } = input;
+    const { memberId, version, reason, schoolingExemptionEvidence, ...fields } = input;
     const id = decodeId(memberId, "Member");
     errors.reason(reason);
-    return { id, version, reason, set: given(fields) };
+    const set = given(fields);
+    // An exempt child (送教上门 / 因身体原因) is recorded with what shows it; any other status clears it.
+    const evidence = schoolingExemptionEvidence?.trim() || null;
+    if (SCHOOLING_EXEMPTIONS.includes(input.schoolingStatus)) {
+      if (!evidence) {
+        errors.add(
+          ["schoolingExemptionEvidence"],
+          "REQUIRED",
+          "Give the evidence of the exemption (the assessment or decision it rests on).",
+        );
+      }
+      set.schoolingExemptionEvidence = evidence;
+    } else {
+      if (evidence) {
+        errors.add(
+          ["schoolingExemptionEvidence"],
+          "INCONSISTENT",
+          "Evidence goes with an exemption status (HOME_TAUGHT or EXEMPT_FOR_HEALTH) only.",
+        );
+      }
+      set.schoolingExemptionEvidence = null;
+    }
+    return { id, version, reason, set };
   },
 };
 
@@ -42,21 +71,91 @@ export const recordHealth: OwnedWrite<RecordHealthInput, MemberRow> = {
     const { memberId, version, reason, ...fields } = input;
     const id = decodeId(memberId, "Member");
     errors.reason(reason);
-    if (input.medicalExpenseOutOfPocket != null) {
-      errors.range(["medicalExpenseOutOfPocket"], input.medicalExpenseOutOfPocket, 0, MAX_EXPENSE, "An expense (yuan)");
-      if (input.medicalExpenseYear == null) {
-        errors.add(["medicalExpenseYear"], "REQUIRED", "Give the year the expense belongs to.");
-      }
-    }
-    errors.year(["medicalExpenseYear"], input.medicalExpenseYear);
     const set = given(fields);
     errors.someValue(["healthStatus"], set);
     return { id, version, reason, set };
   },
 };
 
+export const recordMedicalInsurance: OwnedWrite<RecordMedicalInsuranceInput, MemberRow> = {
+  name: "recordMedicalInsurance",
+  target: memberTarget,
+  idOf: (input) => input.memberId,
+  prepare(_ctx, input, errors) {
+    const { memberId, version, reason, ...fields } = input;
+    const id = decodeId(memberId, "Member");
+    errors.reason(reason);
+    for (const key of ["medicalExpenseOutOfPocket", "medicalExpenseReimbursed"] as const) {
+      if (input[key] == null) continue;
+      errors.range([key], input[key], 0, MAX_EXPENSE, "An amount (yuan)");
+      if (input.medicalExpenseYear == null) {
+        errors.add(["medicalExpenseYear"], "REQUIRED", "Give the year the amount belongs to.");
+      }
+    }
+    errors.year(["medicalExpenseYear"], input.medicalExpenseYear);
+    const set = given(fields);
+    errors.someValue(["hasBasicMedicalInsurance"], set);
+    return { id, version, reason, set };
+  },
+};
+
+export const recordEmployment: OwnedWrite<RecordEmploymentInput, MemberRow> = {
+  name: "recordEmployment",
+  target: memberTarget,
+  idOf: (input) => input.memberId,
+  prepare(_ctx, input, errors) {
+    const { memberId, version, reason, ...fields } = input;
+    const id = decodeId(memberId, "Member");
+    errors.reason(reason);
+    errors.range(["employmentMonths"], input.employmentMonths, 0, 12, "Months worked");
+    const set = given(fields);
+    errors.someValue(["employment"], set);
+    return { id, version, reason, set };
+  },
+};
+
+export const recordPension: OwnedWrite<RecordPensionInput, MemberRow> = {
+  name: "recordPension",
+  target: memberTarget,
+  idOf: (input) => input.memberId,
+  prepare(_ctx, input, errors) {
+    const { memberId, version, reason, ...fields } = input;
+    const id = decodeId(memberId, "Member");
+    errors.reason(reason);
+    const set = given(fields);
+    errors.someValue(["hasPensionInsurance"], set);
+    // 代缴 pays a premium: there is none to pay for a member who is not enrolled.
+    if (input.hasPensionInsurance === false) set.pensionPremiumPaidByGovernment = false;
+    const check = (_current: Record<string, unknown>, next: Record<string, unknown>) =>
+      next.pensionPremiumPaidByGovernment && !next.hasPensionInsurance
+        ? {
+            invalid: {
+              path: ["pensionPremiumPaidByGovernment"],
+              code: "INCONSISTENT" as const,
+              message: "The government pays the premium of an enrolled member only.",
+            },
+          }
+        : null;
+    return { id, version, reason, set, check };
+  },
+};
+
 export const recordAssistance: OwnedWrite<RecordAssistanceInput, MemberRow> = {
   name: "recordAssistance",
+  target: memberTarget,
+  idOf: (input) => input.memberId,
+  prepare(_ctx, input, errors) {
+    const { memberId, version, reason, ...fields } = input;
+    const id = decodeId(memberId, "Member");
+    errors.reason(reason);
+    const set = given(fields);
+    errors.someValue(["receivesLowIncomeAllowance"], set);
+    return { id, version, reason, set };
+  },
+};
+
+export const recordDisability: OwnedWrite<RecordDisabilityInput, MemberRow> = {
+  name: "recordDisability",
   target: memberTarget,
   idOf: (input) => input.memberId,
   prepare(_ctx, input, errors) {
@@ -78,8 +177,33 @@ export const recordAssistance: OwnedWrite<RecordAssistanceInput, MemberRow> = {
       );
     }
     errors.range(["disabilityGrade"], fields.disabilityGrade, 1, 4, "A disability grade");
-    errors.someValue(["receivesLowIncomeAllowance"], set);
+    errors.someValue(["disabilityType"], set);
     return { id, version, reason, set };
+  },
+};
+
+export const recordDrinkingWater: OwnedWrite<RecordDrinkingWaterInput, HouseholdRow> = {
+  name: "recordDrinkingWater",
+  target: householdTarget,
+  idOf: (input) => input.householdId,
+  prepare(_ctx, input, errors) {
+    const { householdId, version, reason, drinkingWaterSafe } = input;
+    const id = decodeId(householdId, "Household");
+    errors.reason(reason);
+    return { id, version, reason, set: { drinkingWaterSafe } };
+  },
+};
+
+export const recordVillageWater: OwnedWrite<RecordVillageWaterInput, VillageRow> = {
+  name: "recordVillageWater",
+  target: villageTarget,
+  idOf: (input) => input.villageId,
+  prepare(_ctx, input, errors) {
+    const { villageId, version, reason, ...fields } = input;
+    const id = decodeId(villageId, "Village");
+    const set = given(fields);
+    errors.someValue(["hasTapWater"], set);
+    return { id, version, reason: reason?.trim() || null, set };
   },
 };
 
@@ -88,9 +212,12 @@ export const recordHousingAssessment: OwnedWrite<RecordHousingAssessmentInput, H
   target: householdTarget,
   idOf: (input) => input.householdId,
   prepare(_ctx, input, errors) {
-    const { householdId, version, reason, ...fields } = input;
+    const { householdId, version, reason, clearHousingPriority, ...fields } = input;
     const id = decodeId(householdId, "Household");
     errors.reason(reason);
+    if (clearHousingPriority && fields.housingPriority != null) {
+      errors.add(["clearHousingPriority"], "INCONSISTENT", "Clear the priority category or give one, not both.");
+    }
     if (input.housingGrade != null && !input.housingAssessedOn) {
       errors.add(["housingAssessedOn"], "REQUIRED", "Give the date of the assessment with its grade.");
     }
@@ -100,6 +227,7 @@ export const recordHousingAssessment: OwnedWrite<RecordHousingAssessmentInput, H
     }
     errors.range(["housingRenovationYear"], input.housingRenovationYear, 2000, thisYear(), "A renovation year");
     const set = given(fields);
+    if (clearHousingPriority) set.housingPriority = null;
     errors.someValue(["housingGrade"], set);
     return { id, version, reason, set };
   },

@@ -27,11 +27,22 @@ export class Village {
   @Field(() => Int, { nullable: true, description: "Year the village exited poverty (出列年份)." })
   exitYear!: number | null;
 
-  @Field(() => Int, { description: "Registered population (户籍人口)." })
+  @Field(() => Int, {
+    description: "Registered population (户籍人口): everyone registered in the village, poor or not.",
+  })
   registeredPopulation!: number;
 
-  @Field(() => Int, { description: "Registered households (户籍户数)." })
+  @Field(() => Int, { description: "Registered households (户籍户数), poor or not." })
   registeredHouseholds!: number;
+
+  @Field(() => Int, {
+    description:
+      "Registered-poor population (建档立卡人口): the people of the registry's households at identification.",
+  })
+  registeredPoorPopulation!: number;
+
+  @Field(() => Int, { description: "Registered-poor households (建档立卡户数) at identification." })
+  registeredPoorHouseholds!: number;
 
   @Field(() => Boolean, { description: "Reached by a hardened road (通硬化路). Transport." })
   hasHardenedRoad!: boolean;
