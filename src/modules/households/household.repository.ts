@@ -2,7 +2,6 @@ import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, sql, t
 import { selectableColumns, visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { householdEvents, householdIncomes, households, members, villages } from "../../db/schema.js";
-import { sql } from "drizzle-orm";
 import { defineListing } from "../../shared/page-query.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { underRegion } from "../../shared/region-code.js";

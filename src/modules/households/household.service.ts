@@ -135,14 +135,14 @@ export function regionPrefix(region: { code: string; level: string }): string {
 
 /**
  * 贫困发生率: members of households poor now ÷ 户籍人口, as a share (0–1, four decimals); null when
- * there is no population to divide by or when the count of poor members is suppressed for the caller.
+ * there is no population to divide by or when the caller receives counts of members rounded.
  */
 export async function povertyIncidence(ctx: Context, prefix: string): Promise<number | null> {
   const figures = await registryFiguresByPrefix(ctx).load(prefix);
   if (!figures?.population) return null;
-  const poor = ctx.access.suppressCount(figures.poorMembers);
-  if (poor === null) return null;
-  return Math.round((poor / figures.population) * 10_000) / 10_000;
+  // A principal who may only count members (counts published rounded) gets no ratio of exact counts.
+  if (ctx.access.roundsCountsOf("Member")) return null;
+  return Math.round((figures.poorMembers / figures.population) * 10_000) / 10_000;
 }
 
 /** A region's 户籍人口 and 建档立卡人口: the sums of its villages' figures. */
