@@ -7,6 +7,7 @@ import { ConfigError, isLoopback, loadConfig, usesDevelopmentSecret, type Config
 import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
 import { ensureBundle } from "./graphiql/bundle.js";
+import { startScreeningSchedule } from "./modules/screening/screening.schedule.js";
 import { forLog } from "./shared/error-masking.js";
 import { log, setLogLevel } from "./shared/log.js";
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config, database, { auditKeys });
   const server = createServer(app.handle);
+  const stopScreening = startScreeningSchedule(database, config);
   app.serveSubscriptions(server);
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}/graphql`;
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log("info", "shutting down", { signal });
+    stopScreening();
     const started = Date.now();
     // Subscriptions first: their open sockets would otherwise hold the HTTP server open.
     await app.stopSubscriptions();
