@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
+import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
 import { loadExamples } from "../tests/helpers/examples.js";
@@ -16,7 +17,9 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *                health), and on with graphql-shield wrapping every resolver (the "before");
  *   writes       batch writes: 5,000-record batches of schooling and of insurance updates
  *                (records/s, statements per batch), beside the same records as single mutations.
- * BENCH_SUITE=execution|permissions|writes runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *   screening    a cross-department screening run over every household, and income batch writes
+ *                (bench/screening.ts; writes, so only on a copy: BENCH_SCREENING_DATABASE_URL).
+ * BENCH_SUITE=execution|permissions|writes|screening runs one (screening only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -44,9 +47,14 @@ interface Figures {
 
 const examples = new Map(loadExamples().map((e) => [e.name, e.query]));
 
-export async function startServer(port: number, execution: string, access = "document"): Promise<ChildProcess> {
+export async function startServer(
+  port: number,
+  execution: string,
+  access = "document",
+  databaseUrl = url,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
-    env: { ...process.env, DATABASE_URL: url, JWT_SECRET: jwtSecret },
+    env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -182,6 +190,8 @@ async function main() {
   if (suite === "all" || suite === "writes") {
     await writesSuite({ url, startServer, education: await headers("EDUCATION"), health });
   }
+  // It writes: only on the copy named by BENCH_SCREENING_DATABASE_URL, and only when asked for.
+  if (suite === "screening") await screeningSuite({ startServer, registry });
 }
 
 main().catch((error: unknown) => {
