@@ -1,9 +1,11 @@
+import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
 import { bombsSuite } from "./bombs.js";
+import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
 import { loadExamples } from "../tests/helpers/examples.js";
@@ -19,7 +21,9 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *                (records/s, statements per batch), beside the same records as single mutations;
  *   bombs        each kind of bomb (tests/helpers/bombs.ts) fired at a server: its peak memory and
  *                /health latency meanwhile (bench/bombs.ts).
- * BENCH_SUITE=execution|permissions|writes|bombs runs one; BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *   screening    a cross-department screening run over every household, and income batch writes
+ *                (bench/screening.ts; writes, so only on a copy: BENCH_SCREENING_DATABASE_URL).
+ * BENCH_SUITE=execution|permissions|writes|bombs|screening runs one (screening only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -52,9 +56,10 @@ export async function startServer(
   execution: string,
   access = "document",
   env: Record<string, string> = {},
+  databaseUrl = url,
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
-    env: { ...process.env, DATABASE_URL: url, JWT_SECRET: jwtSecret, ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -191,6 +196,8 @@ async function main() {
     await writesSuite({ url, startServer, education: await headers("EDUCATION"), health });
   }
   if (suite === "all" || suite === "bombs") await bombsSuite({ startServer, officer: registry });
+  // It writes: only on the copy named by BENCH_SCREENING_DATABASE_URL, and only when asked for.
+  if (suite === "screening") await screeningSuite({ startServer, registry });
 }
 
 main().catch((error: unknown) => {

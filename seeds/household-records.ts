@@ -45,6 +45,9 @@ export function writeIncomes(rng: Random, push: Push, h: HouseholdDraft): void {
       transfer: money(transfer),
       productionCosts: money(costs),
       perCapitaNetIncome: money(perCapita),
+      persons: n,
+      verifiedBy: null,
+      verifiedOn: null,
     });
   }
 }

@@ -71,20 +71,31 @@ const schema = z.object({
   COUNT_ROUNDING_KEY: z.string().min(32).optional(),
   /** The access policy file (YAML or JSON). */
   POLICY_FILE: z.string().optional(),
+  // The monitoring lines themselves are data (table monitoring_standards, mutation
+  // setMonitoringStandard), each with the document it comes from. The shares and factors below are
+  // local policy too; the seeds give no number for them (003: 合理确定监测标准), so their defaults are
+  // example values of this project, to be set from the local notice.
+  /** Per-capita net income falling by more than this share of the previous year's raises INCOME_DROP (收入大幅缩减); example default. */
+  INCOME_DROP_ALERT_SHARE: z.coerce.number().gt(0).max(1).default(0.3),
+  /** A year's rigid expenditure (刚性支出) above this share of the household's net income raises RIGID_EXPENDITURE; example default. */
+  RIGID_EXPENDITURE_ALERT_SHARE: z.coerce.number().gt(0).default(0.5),
+  /** Screening: a 低保 recipient's household with per-capita net income above this multiple of the line; example default. */
+  SCREENING_ALLOWANCE_INCOME_FACTOR: z.coerce.number().gt(0).default(2),
   /**
-   * Per-capita net income monitoring thresholds (防止返贫监测标准) by year, yuan: `year:amount,…`.
-   * A year not listed takes the latest listed year before it. Changes every year by notice.
+   * How often the server runs the cross-department screening (部门筛查预警), e.g. `24h`; unset = never
+   * (run it with `npm run screen`, or from cron).
    */
-  MONITORING_INCOME_THRESHOLDS: z
+  SCREENING_INTERVAL: z
     .string()
-    .default("2019:4000,2020:4000,2021:6000,2022:6300,2023:6600,2024:7000")
+    .optional()
     .transform((text, ctx) => {
-      const entries = text.split(",").map((pair) => pair.trim().split(":").map(Number));
-      if (entries.some((e) => e.length !== 2 || !Number.isInteger(e[0]) || !(e[1]! >= 0))) {
-        ctx.addIssue({ code: "custom", message: "expected year:amount pairs, e.g. 2021:6000,2022:6300" });
+      if (text === undefined) return undefined;
+      const seconds = parseDuration(text);
+      if (!seconds) {
+        ctx.addIssue({ code: "custom", message: "expected a positive duration such as 30m, 6h or 1d" });
         return z.NEVER;
       }
-      return Object.freeze(Object.fromEntries(entries)) as Readonly<Record<number, number>>;
+      return seconds;
     }),
   /** Out-of-pocket medical expense (yuan, one year) that raises a risk alert: formerly poor households… */
   MEDICAL_EXPENSE_ALERT_FORMERLY_POOR: z.coerce.number().min(0).default(5000),

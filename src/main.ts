@@ -7,6 +7,7 @@ import { isLoopback, loadConfig, usesDevelopmentSecret, type Config } from "./co
 import { describeDatabase, openConfiguredDatabase } from "./db/open.js";
 import { migrate } from "./db/migrate.js";
 import { ensureBundle } from "./graphiql/bundle.js";
+import { startScreeningSchedule } from "./modules/screening/screening.schedule.js";
 import { forLog } from "./shared/error-masking.js";
 import { exitWithFailure, UserFacingError } from "./shared/fatal.js";
 import { log, setLogLevel } from "./shared/log.js";
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     await database.close().catch(() => {});
     throw error;
   });
+  const stopScreening = startScreeningSchedule(database, config);
   app.serveSubscriptions(server);
   const url = `http://localhost:${config.PORT}/graphql`;
   process.stdout.write(
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log("info", "shutting down", { signal });
+    stopScreening();
     const started = Date.now();
     // Subscriptions first: their open sockets would otherwise hold the HTTP server open.
     await app.stopSubscriptions();

@@ -147,5 +147,9 @@ export const alertSignal = pgEnum("alert_signal", [
   "MEDICAL_EXPENSE",
   "UNSAFE_HOUSING",
   "SCHOOL_DROPOUT",
+  "INCOME_DROP",
+  "RIGID_EXPENDITURE",
+  "DEPARTMENT_SCREENING",
 ]);
 export const alertStatus = pgEnum("alert_status", ["OPEN", "VERIFIED", "ASSISTING", "RESOLVED", "DISMISSED"]);
+export const rigidExpenditureKind = pgEnum("rigid_expenditure_kind", ["MEDICAL", "EDUCATION", "DISASTER", "ACCIDENT"]);

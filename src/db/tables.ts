@@ -198,12 +198,71 @@ export const householdIncomes = pgTable(
     transfer: money("transfer").notNull().default(0),
     productionCosts: money("production_costs").notNull().default(0),
     perCapitaNetIncome: money("per_capita_net_income").notNull(),
+    /** People counted in the verification the per-capita figure divides by (家庭人口); NULL before it was recorded. */
+    persons: smallint("persons"),
+    /** Who verified the figures (核实人 / 核实单位) and when; NULL for incomes loaded before they were recorded. */
+    verifiedBy: text("verified_by"),
+    verifiedOn: date("verified_on"),
     version: version(),
   },
   (t) => [
     primaryKey({ columns: [t.householdId, t.year] }),
     index("household_incomes_year_idx").on(t.year, t.perCapitaNetIncome),
     check("household_incomes_non_negative", sql`wages >= 0 AND production >= 0 AND property >= 0 AND transfer >= 0`),
+    check("household_incomes_persons", sql`persons IS NULL OR persons > 0`),
+  ],
+);
+
+/** Rigid expenditure of a household in a year, by kind (刚性支出: 因病、因学、因灾、因意外事故). */
+export const householdRigidExpenditures = pgTable(
+  "household_rigid_expenditures",
+  {
+    householdId: integer("household_id")
+      .notNull()
+      .references(() => households.id, { onDelete: "cascade" }),
+    year: smallint("year").notNull(),
+    kind: e.rigidExpenditureKind("kind").notNull(),
+    amount: money("amount").notNull(),
+    note: text("note"),
+    verifiedBy: text("verified_by").notNull(),
+    verifiedOn: date("verified_on").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.householdId, t.year, t.kind] }),
+    check("household_rigid_expenditures_amount", sql`amount >= 0`),
+  ],
+);
+
+/**
+ * Monitoring lines (防止返贫监测标准) per year and region, each with the document it comes from:
+ * local policy, edited by the registry owner, never a constant of the code. A year without a
+ * line takes the latest earlier year's; a region takes its longest matching prefix (NULL = all).
+ */
+export const monitoringStandards = pgTable(
+  "monitoring_standards",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    year: smallint("year").notNull(),
+    regionPrefix: text("region_prefix"),
+    /** Per-capita net income, yuan per person and year. */
+    amount: money("amount").notNull(),
+    /** The document it comes from (title and number), free text. */
+    source: text("source").notNull(),
+    /** The prefix as a 12-digit code (NULL → all zeros): the region scope of whoever may edit the line. */
+    scopeCode: char("scope_code", { length: 12 })
+      .notNull()
+      .generatedAlwaysAs(sql`rpad(coalesce(region_prefix, ''), 12, '0')`),
+    version: version(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("monitoring_standards_year_region").on(t.year, sql`coalesce(region_prefix, '')`),
+    check(
+      "monitoring_standards_region",
+      sql`region_prefix IS NULL OR region_prefix ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$'`,
+    ),
+    check("monitoring_standards_amount", sql`amount >= 0`),
+    check("monitoring_standards_year", sql`year BETWEEN 2013 AND 2100`),
   ],
 );
 
@@ -585,6 +644,8 @@ export const riskAlerts = pgTable(
     signal: e.alertSignal("signal").notNull(),
     /** For GUARANTEE_UNMET: which of 两不愁三保障 turned unmet. */
     guaranteeItem: text("guarantee_item"),
+    /** For DEPARTMENT_SCREENING: the screening rule (部门筛查规则) that found it. */
+    screeningRule: text("screening_rule"),
     /** The department whose write raised it, and the principal. */
     department: text("department").notNull(),
     raisedBy: text("raised_by").notNull(),
@@ -607,11 +668,19 @@ export const riskAlerts = pgTable(
     // One alert of a kind being worked per household (and item, and member): concurrent writes
     // that both see an item turn UNMET raise it once.
     uniqueIndex("risk_alerts_one_active")
-      .on(t.householdId, t.signal, sql`coalesce(guarantee_item, '')`, sql`coalesce(member_id, 0)`)
+      .on(
+        t.householdId,
+        t.signal,
+        sql`coalesce(guarantee_item, '')`,
+        sql`coalesce(member_id, 0)`,
+        sql`coalesce(screening_rule, '')`,
+      )
       .where(sql`status IN ('OPEN', 'VERIFIED', 'ASSISTING')`),
     index("risk_alerts_status_idx").on(t.status, t.raisedAt),
     index("risk_alerts_raised_at_idx").on(t.raisedAt, t.id),
     check("risk_alerts_guarantee_item", sql`(signal = 'GUARANTEE_UNMET') = (guarantee_item IS NOT NULL)`),
+    // As text: a value added to the enum may not be used in the migration's own transaction.
+    check("risk_alerts_screening_rule", sql`(signal::text = 'DEPARTMENT_SCREENING') = (screening_rule IS NOT NULL)`),
   ],
 );
 

@@ -3,6 +3,8 @@ import { agencyResolvers } from "./agencies/index.js";
 import { auditResolvers } from "./audit/index.js";
 import { stewardshipResolvers } from "./stewardship/index.js";
 import { householdResolvers } from "./households/index.js";
+import { incomeResolvers } from "./incomes/index.js";
+import { screeningResolvers } from "./screening/index.js";
 import { monitoringResolvers } from "./monitoring/index.js";
 import { NodeResolver } from "./node/node.resolver.js";
 import { projectResolvers } from "./projects/index.js";
@@ -23,4 +25,6 @@ export const resolvers: NonEmptyArray<Function> = [
   ...auditResolvers,
   ...stewardshipResolvers,
   ...registryResolvers,
+  ...incomeResolvers,
+  ...screeningResolvers,
 ];

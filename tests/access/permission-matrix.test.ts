@@ -255,6 +255,47 @@ const PATHS: Record<string, Path[]> = {
       wrap: (s) => `households(first: 2) { nodes { guarantees { housingSafety { ${s} } } } }`,
     },
   ],
+  RigidExpenditure: [
+    {
+      name: "household.rigidExpenditures",
+      steps: [
+        ["Query", "households"],
+        ["Household", "rigidExpenditures"],
+      ],
+      wrap: (s) => `households(first: 2) { nodes { rigidExpenditures { ${s} } } }`,
+    },
+  ],
+  MonitoringStandard: [
+    {
+      name: "monitoringStandards",
+      steps: [["Query", "monitoringStandards"]],
+      wrap: (s) => `monitoringStandards { ${s} }`,
+    },
+  ],
+  AlertEvidence: [
+    {
+      name: "alerts.trigger.evidence",
+      steps: [
+        ["Query", "alerts"],
+        ["RiskAlert", "trigger"],
+        ["AlertTrigger", "evidence"],
+      ],
+      wrap: (s) => `alerts(first: 3) { nodes { trigger { evidence { ${s} } } } }`,
+    },
+  ],
+  ScreeningRuleInfo: [
+    { name: "screeningRules", steps: [["Query", "screeningRules"]], wrap: (s) => `screeningRules { ${s} }` },
+  ],
+  ScreeningThreshold: [
+    {
+      name: "screeningRules.threshold",
+      steps: [
+        ["Query", "screeningRules"],
+        ["ScreeningRuleInfo", "threshold"],
+      ],
+      wrap: (s) => `screeningRules { threshold { ${s} } }`,
+    },
+  ],
   CadreVillageAssignment: [
     {
       name: "village.workTeam",
@@ -280,6 +321,9 @@ const WRITE_RESULTS = new Set([
   "AlertWriteResult",
   "BatchWriteResult",
   "BatchRecordResult",
+  "MonitoringStandardWriteResult",
+  "ScreeningRunResult",
+  "ScreeningRuleResult",
 ]);
 
 /** A selection of a field: scalars as they are, objects by __typename, connections by totalCount. */

@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { MONITORING_THRESHOLDS, thresholdFor } from "../../src/modules/monitoring/guarantee.service.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, useTestApp } from "../helpers/app.js";
 
@@ -84,18 +83,16 @@ function expectNoPersonalData(guarantees: Guarantees, personal: string[]) {
   for (const s of personal) expect(text).not.toContain(s);
 }
 
-describe("monitoring thresholds", () => {
-  it("take the year's threshold, or the latest configured year before it", () => {
-    expect(thresholdFor(2021)).toBe(MONITORING_THRESHOLDS[2021]);
-    expect(thresholdFor(2030)).toBe(MONITORING_THRESHOLDS[2024]);
-    expect(thresholdFor(2015)).toBeNull();
-  });
-});
+/** The monitoring line of a year everywhere (the standards' rows without a region). */
+async function lineOf(year: number): Promise<number> {
+  const [row] = await t.database.rows<{ line: string }>(sql`SELECT monitoring_line(${year}, '431221000000') AS line`);
+  return Number(row!.line);
+}
 
 describe("a rural revitalization officer reads a household's 两不愁三保障", () => {
   it("food and clothing is UNMET when the latest income is below that year's threshold", async () => {
     const year = 2023;
-    const threshold = thresholdFor(year)!;
+    const threshold = await lineOf(year);
     const { rowId: id } = await t.facts.household({ incomes: { 2022: threshold + 3000, [year]: threshold - 770 } });
     const below = await guaranteesOf(id);
     expect(below.foodAndClothing).toMatchObject({ status: "UNMET", suppliedBy: "RURAL_REVITALIZATION", year });

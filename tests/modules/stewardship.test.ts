@@ -155,6 +155,13 @@ describe("department stewardship", () => {
           "updateAgency",
           "assignVillageCadre",
           "assignAgencyToVillage",
+          // Incomes, monitoring lines and screening (tests/modules/incomes.test.ts, screening.test.ts).
+          "recordHouseholdIncome",
+          "recordHouseholdIncomeBatch",
+          "recordRigidExpenditure",
+          "recordRigidExpenditureBatch",
+          "setMonitoringStandard",
+          "runScreening",
         ].map((m) => [m, "RURAL_REVITALIZATION"]),
       ),
     };

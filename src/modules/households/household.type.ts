@@ -114,6 +114,19 @@ export class HouseholdIncome {
 
   @Field(() => Float, { description: "Per-capita net income (人均纯收入)." })
   perCapitaNetIncome!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "People the per-capita figure divides by (家庭人口, as verified); null for incomes loaded before it was recorded.",
+  })
+  persons!: number | null;
+
+  @Field(() => String, { nullable: true, description: "Who verified the figures (核实人 / 核实单位)." })
+  verifiedBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: "ISO date of the verification." })
+  verifiedOn!: string | null;
 }
 
 @ObjectType("HouseholdEvent", {

@@ -18,6 +18,7 @@ import {
   SCHOOL_AGE,
 } from "./guarantee.service.js";
 import { GuaranteeStatus, type GuaranteeItem, type GuaranteeMemberFacts } from "./guarantee.type.js";
+import { incomeSignals } from "./income.rules.js";
 
 type Row = Record<string, unknown>;
 
@@ -213,5 +214,6 @@ async function raise(ctx: Context, tx: Drizzle, candidates: Candidate[]): Promis
 /** The alert rules (design §4), run by the write engine after every write to members or households. */
 export const alertRules: Record<"Member" | "Household", AfterWriteRule> = {
   Member: async (ctx, tx, changes) => raise(ctx, tx, await memberSignals(ctx, tx, changes)),
-  Household: async (ctx, tx, changes) => raise(ctx, tx, householdSignals(changes)),
+  Household: async (ctx, tx, changes) =>
+    raise(ctx, tx, [...householdSignals(changes), ...(await incomeSignals(ctx, tx, changes))]),
 };

@@ -9,7 +9,7 @@ import type { OwnedWrite } from "../../writes/owned-write.js";
 import { onlyFrom } from "../../writes/transitions.js";
 import { alertTarget } from "./alert.target.js";
 import { insertAlertEvent, pageAlerts } from "./alert.repository.js";
-import type { AdvanceAlertInput, AlertFilter, AlertRow, AlertTrigger } from "./alert.type.js";
+import type { AdvanceAlertInput, AlertEvidence, AlertFilter, AlertRow, AlertTrigger } from "./alert.type.js";
 
 const DAY_MS = 86_400_000;
 
@@ -64,8 +64,25 @@ export function alertTrigger(ctx: Context, alert: AlertRow): AlertTrigger {
   return {
     field,
     ...values,
-    threshold: !values.valuesWithheld && typeof t.threshold === "number" ? t.threshold : null,
+    threshold: !values.valuesWithheld && t.threshold != null ? Number(t.threshold) : null,
     basis: typeof t.basis === "string" ? t.basis : null,
+    evidence: Array.isArray(t.evidence) ? t.evidence.map((e) => alertEvidence(ctx, e as Record<string, unknown>)) : [],
+  };
+}
+
+/** One side of a screening finding, its value withheld unless the principal may read its field. */
+function alertEvidence(ctx: Context, e: Record<string, unknown>): AlertEvidence {
+  const field = String(e.field ?? "");
+  const [type, name] = field.split(".");
+  const { newValue, valuesWithheld } = visibleChange(ctx.access, field, null, e.value);
+  const shown = (v: unknown) => (valuesWithheld || typeof v !== "number" ? null : v);
+  return {
+    field,
+    department: (type && name && ctx.access.policy?.rule(type, name)?.owner) || null,
+    value: newValue,
+    year: shown(e.year),
+    members: shown(e.members),
+    valuesWithheld,
   };
 }
 

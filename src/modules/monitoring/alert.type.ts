@@ -1,12 +1,16 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../shared/pagination.js";
 import { GuaranteeItemKind } from "./guarantee.type.js";
+import { ScreeningRuleCode } from "../screening/screening.type.js";
 
 export const AlertSignal = {
   GUARANTEE_UNMET: "GUARANTEE_UNMET",
   MEDICAL_EXPENSE: "MEDICAL_EXPENSE",
   UNSAFE_HOUSING: "UNSAFE_HOUSING",
   SCHOOL_DROPOUT: "SCHOOL_DROPOUT",
+  INCOME_DROP: "INCOME_DROP",
+  RIGID_EXPENDITURE: "RIGID_EXPENDITURE",
+  DEPARTMENT_SCREENING: "DEPARTMENT_SCREENING",
 } as const;
 export type AlertSignal = (typeof AlertSignal)[keyof typeof AlertSignal];
 
@@ -18,6 +22,15 @@ registerEnumType(AlertSignal, {
     MEDICAL_EXPENSE: { description: "大额医疗支出 A member's out-of-pocket medical expense crossed its threshold." },
     UNSAFE_HOUSING: { description: "危房 A housing assessment returned grade C or D." },
     SCHOOL_DROPOUT: { description: "辍学 A member of compulsory-school age dropped out." },
+    INCOME_DROP: {
+      description: "收入大幅缩减 Per-capita net income fell by more than INCOME_DROP_ALERT_SHARE from the year before.",
+    },
+    RIGID_EXPENDITURE: {
+      description: "刚性支出过大 A year's rigid expenditure exceeded RIGID_EXPENDITURE_ALERT_SHARE of the net income.",
+    },
+    DEPARTMENT_SCREENING: {
+      description: "部门筛查预警 A screening run found the departments' data in conflict (see `screeningRule`).",
+    },
   },
 });
 
@@ -49,6 +62,33 @@ registerEnumType(AlertOrder, {
   valuesConfig: { NEWEST: { description: "Newest first." }, OLDEST: { description: "Oldest first." } },
 });
 
+@ObjectType("AlertEvidence", {
+  description:
+    "One side of a screening finding: a field of one department's data and its value, withheld when you may not read that field.",
+})
+export class AlertEvidence {
+  @Field(() => String, { description: "The field compared, e.g. Member.receivesLowIncomeAllowance." })
+  field!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The department that stewards the field, as the policy assigns it (null when the field has no rule).",
+  })
+  department!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Its value, as JSON text; null when withheld." })
+  value!: string | null;
+
+  @Field(() => Int, { nullable: true, description: "The year of the value (incomes); null when withheld or none." })
+  year!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "How many members it concerns; null when withheld or none." })
+  members!: number | null;
+
+  @Field(() => Boolean, { description: "True when the value is of a field you may not read." })
+  valuesWithheld!: boolean;
+}
+
 @ObjectType("AlertTrigger", { description: "The data that raised an alert." })
 export class AlertTrigger {
   @Field(() => String, { description: "The field whose change raised it, e.g. Member.medicalExpenseOutOfPocket." })
@@ -76,6 +116,11 @@ export class AlertTrigger {
     description: "True when the values are of a field you may not read: the alert is shown, its values are not.",
   })
   valuesWithheld!: boolean;
+
+  @Field(() => [AlertEvidence], {
+    description: "For DEPARTMENT_SCREENING: each department's side of the finding; empty for other signals.",
+  })
+  evidence!: AlertEvidence[];
 }
 
 @ObjectType("AlertEvent", { description: "One step of an alert's workflow." })
@@ -109,6 +154,9 @@ export class RiskAlert {
 
   @Field(() => GuaranteeItemKind, { nullable: true, description: "For GUARANTEE_UNMET: the item that turned unmet." })
   guaranteeItem!: string | null;
+
+  @Field(() => ScreeningRuleCode, { nullable: true, description: "For DEPARTMENT_SCREENING: the rule that found it." })
+  screeningRule!: string | null;
 
   @Field(() => AlertStatus, { description: "Where it stands in the workflow." })
   status!: string;

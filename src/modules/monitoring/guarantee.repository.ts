@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import { householdIncomes, households, members } from "../../db/schema.js";
@@ -66,6 +67,10 @@ export async function findLatestIncomes(ctx: Context, ids: readonly number[]): P
       householdId: householdIncomes.householdId,
       year: householdIncomes.year,
       perCapitaNetIncome: householdIncomes.perCapitaNetIncome,
+      line: sql<number | null>`${monitoringLineSql(
+        sql`${householdIncomes.year}::int`,
+        sql`(SELECT h.village_code FROM ${households} h WHERE h.id = ${householdIncomes.householdId})`,
+      )}::float8`,
     })
     .from(householdIncomes)
     .where(inArray(householdIncomes.householdId, scopedHouseholdIds(ctx, ids)))
@@ -74,21 +79,11 @@ export async function findLatestIncomes(ctx: Context, ids: readonly number[]): P
   return rows;
 }
 
-/**
- * The monitoring threshold of an income year as a SQL expression (the threshold of the latest
- * configured year at or before it; NULL before the first, so the item is unknown, not unmet).
- */
-function thresholdSql(year: SQL, thresholds: Readonly<Record<number, number>>): SQL {
-  const years = Object.keys(thresholds)
-    .map(Number)
-    .sort((a, b) => b - a);
-  if (!years.length) return sql`NULL::numeric`;
-  const whens = years.map((y) => sql` WHEN ${year} >= ${sql.raw(String(y))} THEN ${sql.raw(String(thresholds[y]))}`);
-  return sql`(CASE${sql.join(whens, sql``)} ELSE NULL END)`;
-}
+/** The monitoring line of an income year in a village (SQL function over monitoring_standards). */
+export const monitoringLineSql = (year: SQL, villageCode: SQL | AnyPgColumn) =>
+  sql`monitoring_line(${year}, ${villageCode})`;
 
 export interface UnmetConditionOptions {
-  thresholds: Readonly<Record<number, number>>;
   /** Birth dates of members aged 6–15 today. */
   schoolAge: { bornOnOrAfter: string; bornOnOrBefore: string };
 }
@@ -99,7 +94,7 @@ export function unmetCondition(kind: GuaranteeItemKind, o: UnmetConditionOptions
     case GuaranteeItemKind.FOOD_AND_CLOTHING:
       return sql`EXISTS (SELECT 1 FROM ${householdIncomes} i
         WHERE i.household_id = ${households.id}
-          AND i.per_capita_net_income < ${thresholdSql(sql`i.year`, o.thresholds)}
+          AND i.per_capita_net_income < ${monitoringLineSql(sql`i.year`, households.villageCode)}
           AND NOT EXISTS (SELECT 1 FROM ${householdIncomes} j WHERE j.household_id = i.household_id AND j.year > i.year))`;
     case GuaranteeItemKind.COMPULSORY_EDUCATION:
       return sql`EXISTS (SELECT 1 FROM ${members} m

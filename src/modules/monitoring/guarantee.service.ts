@@ -2,7 +2,6 @@ import type { Context } from "../../context.js";
 import type { Connection, PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
 import { ageOn, today } from "../../shared/dates.js";
-import { loadConfig } from "../../config.js";
 import { birthDatesForAges } from "../households/member.service.js";
 import { SCHOOLING_EXEMPTIONS } from "../../shared/enums.js";
 import type { HouseholdRow } from "../households/household.type.js";
@@ -17,9 +16,6 @@ import {
   type GuaranteeMemberFacts,
   type Guarantees,
 } from "./guarantee.type.js";
-
-/** The default monitoring thresholds (the configuration's default, MONITORING_INCOME_THRESHOLDS). */
-export const MONITORING_THRESHOLDS: Readonly<Record<number, number>> = loadConfig({}).MONITORING_INCOME_THRESHOLDS;
 
 /** Compulsory-school age (义务教育阶段), in completed years. */
 export const SCHOOL_AGE = { from: 6, to: 15 } as const;
@@ -42,17 +38,6 @@ export function stewardOf(ctx: Context, key: string): string {
   return ctx.access.policy?.rule(type, field)?.owner ?? key;
 }
 
-export function thresholdFor(
-  year: number,
-  thresholds: Readonly<Record<number, number>> = MONITORING_THRESHOLDS,
-): number | null {
-  let best: number | null = null;
-  for (const y of Object.keys(thresholds).map(Number)) {
-    if (y <= year && (best === null || y > best)) best = y;
-  }
-  return best === null ? null : thresholds[best]!;
-}
-
 const yuan = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -65,7 +50,6 @@ export interface GuaranteeFacts {
 export interface ComputeOptions {
   /** The day ages are taken on (YYYY-MM-DD). */
   day: string;
-  thresholds?: Readonly<Record<number, number>>;
   /** Whether the basis may quote the income figure (the caller may read incomes). */
   showIncome: boolean;
 }
@@ -73,7 +57,8 @@ export interface ComputeOptions {
 export function foodAndClothing(income: GuaranteeIncomeFacts | null, o: ComputeOptions): GuaranteeItem {
   const suppliedBy = SUPPLIERS.foodAndClothing;
   if (!income) return { status: GuaranteeStatus.UNKNOWN, basis: "no income recorded", suppliedBy, year: null };
-  const threshold = thresholdFor(income.year, o.thresholds);
+  // The line of the income's year and village, from the monitoring standards (fetched with the income).
+  const threshold = income.line;
   const figure = o.showIncome ? ` ${yuan(income.perCapitaNetIncome)} yuan` : "";
   if (threshold === null) {
     return {
@@ -201,7 +186,7 @@ export async function householdGuarantees(ctx: Context, household: HouseholdRow)
   ]);
   const computed = computeGuarantees(
     { household: facts, members, income },
-    { day: today(), thresholds: ctx.config.MONITORING_INCOME_THRESHOLDS, showIncome: mayReadIncome(ctx) },
+    { day: today(), showIncome: mayReadIncome(ctx) },
   );
   const supplied = (item: GuaranteeItem): GuaranteeItem => ({ ...item, suppliedBy: stewardOf(ctx, item.suppliedBy) });
   return {
@@ -223,7 +208,6 @@ export function listHouseholdsWithUnmetGuarantees(
   const region = regionCode ? assertRegionPrefix(regionCode) : undefined;
   const { bornOnOrAfter, bornOnOrBefore } = birthDatesForAges(SCHOOL_AGE.from, SCHOOL_AGE.to, today());
   return pageHouseholdsWithUnmet(ctx, region, item ?? undefined, args, {
-    thresholds: ctx.config.MONITORING_INCOME_THRESHOLDS,
     schoolAge: { bornOnOrAfter: bornOnOrAfter!, bornOnOrBefore: bornOnOrBefore! },
   });
 }

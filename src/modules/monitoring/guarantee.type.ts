@@ -112,4 +112,6 @@ export interface GuaranteeIncomeFacts {
   householdId: number;
   year: number;
   perCapitaNetIncome: number;
+  /** The monitoring line of that year for the household's village (monitoring_standards); null when none. */
+  line: number | null;
 }
