@@ -65,7 +65,8 @@ export const HouseholdStatus = graphqlEnum(
     EXITED: "已脱贫 Exited poverty.",
     MONITORED: "监测对象 Under return-to-poverty monitoring.",
     RETURNED: "返贫 Returned to poverty.",
-    NOT_POOR: "非建档立卡 Never registered poor: known through monitoring (an edge household whose risk was eliminated).",
+    NOT_POOR:
+      "非建档立卡 Never registered poor: known through monitoring (an edge household whose risk was eliminated).",
   },
 );
 

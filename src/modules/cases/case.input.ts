@@ -15,10 +15,10 @@ export class OpenMonitoringCaseInput {
   source!: string;
 
   @Field(() => [ID], {
-    defaultValue: [],
+    nullable: true,
     description: "The household's risk alerts that raised it (required for DEPARTMENT_SCREENING).",
   })
-  alertIds!: string[];
+  alertIds?: string[] | null;
 
   @Field(() => String, { description: "What was found or reported." })
   statement!: string;

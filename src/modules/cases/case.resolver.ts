@@ -45,17 +45,17 @@ export class CaseResolver {
   }
 
   @Query(() => FollowUpConnection, {
-    description: "跟踪回访 Follow-up visits not yet made and due by `asOf` (default today), earliest first.",
+    description: "跟踪回访 Follow-up visits not yet made and due by `dueBy`, earliest first.",
   })
   followUpsDue(
     @Ctx() ctx: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg("regionCode", () => String, { nullable: true, description: "Only under this region (2–12 digit prefix)." })
     regionCode?: string | null,
-    @Arg("asOf", () => String, { nullable: true, description: "Due on or before this day (ISO date)." })
-    asOf?: string | null,
+    @Arg("dueBy", () => String, { nullable: true, description: "Due on or before this day (ISO date); default today." })
+    dueBy?: string | null,
   ) {
-    return S.listFollowUpsDue(ctx, regionCode, asOf, page);
+    return S.listFollowUpsDue(ctx, regionCode, dueBy, page);
   }
 
   @Query(() => MonitoringCounts, {

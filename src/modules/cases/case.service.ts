@@ -179,7 +179,7 @@ export function openMonitoringCase(ctx: Context, input: I.OpenMonitoringCaseInpu
     );
     return Promise.resolve({ ok: false, unchanged: false, record: null, inputErrors: errors.list, error: null });
   }
-  return openCase(ctx, { ...input, source: input.source as Opening["source"] });
+  return openCase(ctx, { ...input, alertIds: input.alertIds ?? [], source: input.source as Opening["source"] });
 }
 
 /**
@@ -635,9 +635,9 @@ export function listFollowUpsDue(
   asOf: string | null | undefined,
   args: PageArgs,
 ) {
-  const errors = new InputErrors(["asOf"]);
+  const errors = new InputErrors(["dueBy"]);
   const day = asOf ?? today();
-  if (!errors.date([], day, false)) throw new BadUserInputError("`asOf` is an ISO date (YYYY-MM-DD).");
+  if (!errors.date([], day, false)) throw new BadUserInputError("`dueBy` is an ISO date (YYYY-MM-DD).");
   return pageFollowUpsDue(ctx, regionCode ? assertRegionPrefix(regionCode) : null, day, args);
 }
 

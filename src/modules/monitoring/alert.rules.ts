@@ -23,7 +23,8 @@ type Row = Record<string, unknown>;
 
 /** Statuses of households that were registered poor (建档立卡) rather than only monitored. */
 export function formerlyPoor(household: { status: string; monitoringType: string | null }): boolean {
-  if (household.status === "MONITORED" || household.status === "NOT_POOR") return household.monitoringType === "UNSTABLE";
+  if (household.status === "MONITORED" || household.status === "NOT_POOR")
+    return household.monitoringType === "UNSTABLE";
   return true;
 }
 
