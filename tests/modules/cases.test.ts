@@ -415,7 +415,12 @@ describe("monitoring cases", () => {
       confirmedOn: daysAgo(28),
     });
     expect(c).toMatchObject({ formerlyPoor: false, monitoringType: "MARGINAL" });
-    c = await step("eliminateRisk", "EliminateRiskInput", { caseId: c.id, version: c.version, note: "已稳定就业" });
+    const ended = await step("eliminateRisk", "EliminateRiskInput", {
+      caseId: c.id,
+      version: c.version,
+      note: "已稳定就业",
+    });
+    expect(ended.status).toBe("RISK_ELIMINATED");
     expect(await household(edge.id)).toMatchObject({ status: "NOT_POOR", monitoringType: null });
 
     // Through the registry owner's own status change too: a never-poor household is never "exited".
@@ -426,8 +431,8 @@ describe("monitoring cases", () => {
         { input: { householdId: id, version, action, reason: "动态管理" } },
         await bureau(),
       );
-    const ended = await change(other.id, other.version, "ELIMINATE_RISK");
-    expect(ended.changeHouseholdStatus.record.status).toBe("NOT_POOR");
+    const left = await change(other.id, other.version, "ELIMINATE_RISK");
+    expect(left.changeHouseholdStatus.record.status).toBe("NOT_POOR");
 
     // 致贫: it becomes poor (never having been); 返贫: an exited household falls back.
     const before = await t.data<{ monitoringCounts: { returnedToPoverty: number; becamePoor: number } }>(
@@ -435,7 +440,7 @@ describe("monitoring cases", () => {
       {},
       await bureau(),
     );
-    const became = await change(other.id, ended.changeHouseholdStatus.record.version, "RETURN_TO_POVERTY");
+    const became = await change(other.id, left.changeHouseholdStatus.record.version, "RETURN_TO_POVERTY");
     expect(became.changeHouseholdStatus.record.status).toBe("POOR");
     const exited = await t.facts.household({ region: "431221", status: "EXITED" });
     const returned = await change(exited.id, exited.version, "RETURN_TO_POVERTY");
