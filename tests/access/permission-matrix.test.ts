@@ -330,6 +330,7 @@ const WRITE_RESULTS = new Set([
   "InputError",
   "WriteError",
   "MemberWriteResult",
+  "CaseWriteResult",
   "HouseholdWriteResult",
   "VillageWriteResult",
   "ProjectWriteResult",
