@@ -101,6 +101,27 @@ const schema = z.object({
   MEDICAL_EXPENSE_ALERT_FORMERLY_POOR: z.coerce.number().min(0).default(5000),
   /** …and every other household (monitored marginal or sudden-hardship households). */
   MEDICAL_EXPENSE_ALERT_OTHERS: z.coerce.number().min(0).default(20000),
+  // Monitoring cases (识别, 风险消除, 跟踪回访). Seed 003 names the steps but gives no number: these
+  // defaults are local practice, to be set by the county's notice.
+  /** Shortest village notice (公示), whole days from its first to its last day. */
+  CASE_NOTICE_MIN_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  /** What eliminating a risk requires: GUARANTEES (两不愁三保障 all MET), INCOME (above the line), NO_OPEN_ALERT. */
+  RISK_ELIMINATION_CRITERIA: z
+    .string()
+    .default("GUARANTEES,INCOME,NO_OPEN_ALERT")
+    .transform((text) =>
+      text
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(["GUARANTEES", "INCOME", "NO_OPEN_ALERT"]))),
+  /** Income must be above the monitoring line in each of the last N years with income data. */
+  RISK_ELIMINATION_INCOME_YEARS: z.coerce.number().int().min(1).max(5).default(1),
+  /** Follow-up visits (跟踪回访) after elimination: one every N months… */
+  FOLLOW_UP_INTERVAL_MONTHS: z.coerce.number().int().min(1).max(24).default(6),
+  /** …this many times (6 × 2 = one year). */
+  FOLLOW_UP_VISITS: z.coerce.number().int().min(0).max(12).default(2),
   /** Largest request body accepted, bytes (a batch of 5,000 records is about 1 MB). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16_000_000),
   /** Largest response body sent, bytes: a larger answer is refused with RESPONSE_TOO_LARGE. */

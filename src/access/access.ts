@@ -77,15 +77,10 @@ export function createAccess(principal: Principal, policy: DepartmentPolicy | nu
       const rows = policy?.rows(type);
       if (!rows) return undefined;
       const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
-      // `$own` stands for the principal's own department (e.g. a department sees its own audit entries).
-      return and(
-        ...Object.entries(rows).map(([column, values]) =>
-          inArray(
-            columns[column]!,
-            values.map((v) => (v === "$own" ? principal.department : v)),
-          ),
-        ),
-      );
+      // `$own` stands for the principal's own department (e.g. a department sees its own audit entries),
+      // `$me` for the principal itself (a village applicant sees the applications it filed).
+      const value = (v: string) => (v === "$own" ? principal.department : v === "$me" ? principal.id : v);
+      return and(...Object.entries(rows).map(([column, values]) => inArray(columns[column]!, values.map(value))));
     },
     inScope: (code) => code.startsWith(region),
     roundsCountsOf,

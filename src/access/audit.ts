@@ -41,10 +41,13 @@ export function collectReads<T>(collector: ReadCollector, run: () => Promise<T>)
   return current.run(collector, run);
 }
 
+/** The personal row types whose fetched rows name the households an audit entry records. */
+const AUDITED_ROW_TYPES: ReadonlySet<string> = new Set(["Member", "HouseholdIncome", "RiskAlert", "MonitoringCase"]);
+
 /** Called by repositories as rows of personal types are fetched. */
 export function noteRows(type: string, rows: readonly object[]): void {
   const collector = current.getStore();
-  if (!collector || (type !== "Member" && type !== "HouseholdIncome" && type !== "RiskAlert")) return;
+  if (!collector || !AUDITED_ROW_TYPES.has(type)) return;
   for (const row of rows) {
     const id = (row as { householdId?: number }).householdId;
     if (typeof id === "number") collector.households.add(id);

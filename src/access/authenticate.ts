@@ -39,6 +39,12 @@ export async function accessFor(
   const principal = await authenticator.authenticate(header);
   const departmentPolicy = policy.forDepartment(principal.department);
   if (!departmentPolicy) throw new UnauthenticatedError("The credentials' department is not in the policy.");
+  const digits = departmentPolicy.regionDigits;
+  if (digits !== null && principal.region.length !== digits) {
+    throw new UnauthenticatedError(
+      `Credentials of ${principal.department} must name one ${digits}-digit region (a village code) in their region.`,
+    );
+  }
   return createAccess(principal, unrestricted ? null : departmentPolicy);
 }
 

@@ -46,6 +46,8 @@ export interface DepartmentPolicy {
   rule(type: string, field: string): FieldRule | undefined;
   /** The purposes a request may declare: code → meaning. */
   readonly purposes: ReadonlyMap<string, string>;
+  /** Digits of the region code a principal of the department must have (12: one village), or null. */
+  readonly regionDigits: number | null;
 }
 
 export interface CompiledPolicy {
@@ -218,5 +220,6 @@ function departmentPolicy(
     rows: (type) => rowRules.get(type),
     rule: (type, field) => rules.get(`${type}.${field}`),
     purposes,
+    regionDigits: policy.regionLevels[department] === "VILLAGE" ? 12 : null,
   };
 }

@@ -69,6 +69,7 @@ const ARGUMENT_FIELDS: Record<string, string[]> = {
   anyCause: ["primaryCause", "otherCauses"],
   asOf: ["history"],
   item: ["guarantees"],
+  dueBy: ["dueOn"],
   ageRange: ["birthDate"],
   disabled: ["disabilityType"],
   projectId: ["project"],

@@ -33,6 +33,8 @@ const policySchema = z
     suppressCountsBelow: z.record(z.string(), z.number().int().min(0)).default({}),
     /** The purposes a request may declare (X-Purpose), code → what it means. */
     purposes: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.string()).default({}),
+    /** Departments whose principals must be scoped to one region level (VILLAGE: a 12-digit code). */
+    regionLevels: z.record(z.string(), z.enum(["VILLAGE"])).default({}),
     groups: z.record(z.string(), groupSchema),
   })
   .strict();
@@ -58,6 +60,9 @@ export function parsePolicy(text: string): PolicyFile {
   const problems: string[] = [];
   const departments = new Set(Object.keys(policy.departments));
   if (!departments.has("PUBLIC")) problems.push("departments: PUBLIC (the unauthenticated principal) must be listed");
+  for (const d of Object.keys(policy.regionLevels)) {
+    if (!departments.has(d)) problems.push(`regionLevels: unknown department ${d}`);
+  }
   for (const [name, group] of Object.entries(policy.groups)) {
     if (!departments.has(group.owner)) problems.push(`groups.${name}.owner: unknown department ${group.owner}`);
     for (const d of [...Object.keys(group.access), ...group.aggregate, ...Object.keys(group.rows)]) {

@@ -8,7 +8,9 @@ export const householdAttribute = pgEnum("household_attribute", [
   "LOW_INCOME_ASSURED",
   "EXTREME_POVERTY_SUPPORTED",
 ]);
-export const householdStatus = pgEnum("household_status", ["POOR", "EXITED", "MONITORED", "RETURNED"]);
+// NOT_POOR: never registered poor (建档立卡), known to the registry through monitoring (an edge household
+// whose risk was eliminated goes back to it, never to EXITED).
+export const householdStatus = pgEnum("household_status", ["POOR", "EXITED", "MONITORED", "RETURNED", "NOT_POOR"]);
 export const povertyCause = pgEnum("poverty_cause", [
   "ILLNESS",
   "DISABILITY",
@@ -37,6 +39,7 @@ export const householdEventKind = pgEnum("household_event_kind", [
   "RETURNED_TO_POVERTY",
   "RISK_ELIMINATED",
   "FIELD_CHANGED",
+  "BECAME_POOR",
 ]);
 export const gender = pgEnum("gender", ["MALE", "FEMALE"]);
 export const relationToHead = pgEnum("relation_to_head", [

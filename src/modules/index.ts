@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import { agencyResolvers } from "./agencies/index.js";
 import { auditResolvers } from "./audit/index.js";
+import { caseResolvers } from "./cases/index.js";
 import { stewardshipResolvers } from "./stewardship/index.js";
 import { householdResolvers } from "./households/index.js";
 import { incomeResolvers } from "./incomes/index.js";
@@ -20,6 +21,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ...villageResolvers,
   ...householdResolvers,
   ...monitoringResolvers,
+  ...caseResolvers,
   ...projectResolvers,
   ...agencyResolvers,
   ...auditResolvers,

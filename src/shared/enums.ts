@@ -7,7 +7,7 @@ type Values<E extends { enumValues: readonly string[] }> = E["enumValues"][numbe
  * Registers a database enum as a GraphQL enum whose values carry their Chinese term.
  * Every value needs a description: the record type makes a missing one a compile error.
  */
-function graphqlEnum<E extends { enumValues: readonly string[] }>(
+export function graphqlEnum<E extends { enumValues: readonly string[] }>(
   pgEnum: E,
   name: string,
   description: string,
@@ -65,6 +65,8 @@ export const HouseholdStatus = graphqlEnum(
     EXITED: "已脱贫 Exited poverty.",
     MONITORED: "监测对象 Under return-to-poverty monitoring.",
     RETURNED: "返贫 Returned to poverty.",
+    NOT_POOR:
+      "非建档立卡 Never registered poor: known through monitoring (an edge household whose risk was eliminated).",
   },
 );
 
@@ -123,6 +125,7 @@ export const HouseholdEventKind = graphqlEnum(
     RETURNED_TO_POVERTY: "返贫 Returned to poverty.",
     RISK_ELIMINATED: "风险消除 Monitoring risk eliminated.",
     FIELD_CHANGED: "信息变更 A department changed a field it owns.",
+    BECAME_POOR: "致贫 A household never registered poor became poor (counted apart from 返贫).",
   },
 );
 

@@ -70,6 +70,11 @@ export interface WriteRecord {
   version: number;
   /** Values of the row's own columns (by property); only those that differ are written. */
   set?: Row;
+  /**
+   * Values that depend on the row as locked (the status a household goes back to), overriding
+   * `set`'s: every field it returns must also be in `set`, which is what ownership is checked on.
+   */
+  derive?: (current: Row) => Row;
   /** Rows kept under this one (an asset's income of a year); only those that differ are written. */
   children?: ChildRows;
   /** Applied in order after `check`; only the first may refuse (the others must not, having nothing to undo). */
@@ -157,7 +162,7 @@ export async function applyWrites(
         states.push({ kind: "conflict", currentVersion: current.version as number });
         continue;
       }
-      const set = record.set ?? {};
+      const set = { ...record.set, ...record.derive?.(current) };
       const problem = record.check?.(current, { ...current, ...set });
       if (problem) {
         states.push(asState(problem));

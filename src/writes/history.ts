@@ -18,7 +18,7 @@ export interface Change {
 
 /** A status change of 动态管理: recorded as one event of its kind, dated when it happened. */
 export interface StatusEvent {
-  kind: "EXITED" | "PLACED_UNDER_MONITORING" | "RETURNED_TO_POVERTY" | "RISK_ELIMINATED";
+  kind: "EXITED" | "PLACED_UNDER_MONITORING" | "RETURNED_TO_POVERTY" | "BECAME_POOR" | "RISK_ELIMINATED";
   occurredOn: string;
 }
 

@@ -22,6 +22,64 @@ interface Path {
 }
 
 const PATHS: Record<string, Path[]> = {
+  // Monitoring cases (tests/modules/cases.test.ts tells their stories).
+  MonitoringCase: [
+    {
+      name: "monitoringCases",
+      steps: [["Query", "monitoringCases"]],
+      wrap: (s) => `monitoringCases(first: 3) { nodes { ${s} } }`,
+    },
+    {
+      name: "household.monitoringCases",
+      steps: [
+        ["Query", "households"],
+        ["Household", "monitoringCases"],
+      ],
+      wrap: (s) => `households(first: 3, filter: { regionCode: "431221" }) { nodes { monitoringCases { ${s} } } }`,
+    },
+  ],
+  CaseObjection: [
+    {
+      name: "monitoringCases.objections",
+      steps: [
+        ["Query", "monitoringCases"],
+        ["MonitoringCase", "objections"],
+      ],
+      wrap: (s) => `monitoringCases(first: 3) { nodes { objections { ${s} } } }`,
+    },
+  ],
+  AssistanceMeasure: [
+    {
+      name: "monitoringCases.assistance",
+      steps: [
+        ["Query", "monitoringCases"],
+        ["MonitoringCase", "assistance"],
+      ],
+      wrap: (s) => `monitoringCases(first: 3) { nodes { assistance { ${s} } } }`,
+    },
+  ],
+  FollowUpVisit: [
+    {
+      name: "followUpsDue",
+      steps: [["Query", "followUpsDue"]],
+      wrap: (s) => `followUpsDue(first: 3) { nodes { ${s} } }`,
+    },
+    {
+      name: "monitoringCases.followUps",
+      steps: [
+        ["Query", "monitoringCases"],
+        ["MonitoringCase", "followUps"],
+      ],
+      wrap: (s) => `monitoringCases(first: 3) { nodes { followUps { ${s} } } }`,
+    },
+  ],
+  MonitoringCounts: [
+    {
+      name: "monitoringCounts",
+      steps: [["Query", "monitoringCounts"]],
+      wrap: (s) => `monitoringCounts(regionCode: "431221") { ${s} }`,
+    },
+  ],
   Region: [
     { name: "regions", steps: [["Query", "regions"]], wrap: (s) => `regions(filter: { level: COUNTY }) { ${s} }` },
     {
@@ -313,6 +371,7 @@ const WRITE_RESULTS = new Set([
   "InputError",
   "WriteError",
   "MemberWriteResult",
+  "CaseWriteResult",
   "HouseholdWriteResult",
   "VillageWriteResult",
   "ProjectWriteResult",
@@ -364,7 +423,12 @@ describe("the permission matrix", () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
     for (const department of app.policy.departments) {
-      headers.set(department, department === "PUBLIC" ? {} : await authHeaders(department));
+      // A department scoped to one village (regionLevels) is asked with a village's code.
+      const village = app.policy.forDepartment(department)?.regionDigits === 12;
+      headers.set(
+        department,
+        department === "PUBLIC" ? {} : await authHeaders(department, village ? "431221001001" : ""),
+      );
     }
     // An alert to read: a fully insured household of the first page loses a member's insurance.
     const [member] = await database.rows<{ id: number; version: number }>(sql`

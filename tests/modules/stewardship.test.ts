@@ -162,11 +162,26 @@ describe("department stewardship", () => {
           "recordRigidExpenditureBatch",
           "setMonitoringStandard",
           "runScreening",
+          // Monitoring cases (tests/modules/cases.test.ts).
+          "openMonitoringCase",
+          "verifyCase",
+          "noticeCase",
+          "raiseObjection",
+          "settleObjection",
+          "reviewCase",
+          "confirmCase",
+          "rejectCase",
+          "recordAssistanceMeasure",
+          "eliminateRisk",
+          "recordFollowUpVisit",
         ].map((m) => [m, "RURAL_REVITALIZATION"]),
       ),
+      fileSelfApplication: "VILLAGE_APPLICANT",
     };
     for (const department of t.app.policy.departments) {
-      const headers = department === "PUBLIC" ? {} : await as(department, "");
+      // A department scoped to one village (regionLevels) is asked with a village's code.
+      const village = t.app.policy.forDepartment(department)?.regionDigits === 12;
+      const headers = department === "PUBLIC" ? {} : await as(department, village ? "431221001001" : "");
       const { __schema } = await t.data<{ __schema: { mutationType: { fields: { name: string }[] } | null } }>(
         `{ __schema { mutationType { fields { name } } } }`,
         {},

@@ -24,7 +24,9 @@ type Row = Record<string, unknown>;
 
 /** Statuses of households that were registered poor (建档立卡) rather than only monitored. */
 export function formerlyPoor(household: { status: string; monitoringType: string | null }): boolean {
-  return household.status !== "MONITORED" || household.monitoringType === "UNSTABLE";
+  if (household.status === "MONITORED" || household.status === "NOT_POOR")
+    return household.monitoringType === "UNSTABLE";
+  return true;
 }
 
 const turnedUnmet = (before: GuaranteeItem, after: GuaranteeItem) =>

@@ -2,6 +2,8 @@ import type { Context } from "../../context.js";
 import { thisYear, today } from "../../shared/dates.js";
 import { decodeId } from "../../shared/global-id.js";
 import { given, type InputErrors } from "../../shared/input-errors.js";
+import type { Row } from "../../writes/engine.js";
+import type { StatusEvent } from "../../writes/history.js";
 import type { OwnedWrite } from "../../writes/owned-write.js";
 import { onlyFrom } from "../../writes/transitions.js";
 import { householdTarget, memberTarget } from "../households/household.target.js";
@@ -250,10 +252,34 @@ export const recordVillageRoad: OwnedWrite<RecordVillageRoadInput, VillageRow> =
 /** The status transitions of 动态管理: which statuses an action starts from and where it leads. */
 const TRANSITIONS = {
   EXIT: { from: ["POOR", "RETURNED"], to: "EXITED", event: "EXITED" },
-  PLACE_UNDER_MONITORING: { from: ["EXITED", "POOR"], to: "MONITORED", event: "PLACED_UNDER_MONITORING" },
-  RETURN_TO_POVERTY: { from: ["EXITED", "MONITORED"], to: "RETURNED", event: "RETURNED_TO_POVERTY" },
+  PLACE_UNDER_MONITORING: { from: ["EXITED", "POOR", "NOT_POOR"], to: "MONITORED", event: "PLACED_UNDER_MONITORING" },
+  RETURN_TO_POVERTY: { from: ["EXITED", "MONITORED", "NOT_POOR"], to: "RETURNED", event: "RETURNED_TO_POVERTY" },
   ELIMINATE_RISK: { from: ["MONITORED"], to: "EXITED", event: "RISK_ELIMINATED" },
 } as const;
+
+/**
+ * Whether a household had been registered poor (建档立卡): monitoring never rewrites that. A
+ * monitored household was if it had exited or is 脱贫不稳定户; an edge household never was.
+ */
+export function registeredPoorBefore(row: Row): boolean {
+  if (row.status === "MONITORED" || row.status === "NOT_POOR") {
+    return row.exitedYear != null || row.monitoringType === "UNSTABLE";
+  }
+  return true;
+}
+
+/**
+ * Where a transition leads from the row as it stands: the end of monitoring goes back to 已脱贫
+ * only for a household that had exited, else to NOT_POOR (never "exited"); falling into poverty
+ * is 返贫 (RETURNED) for a household that had been poor, 致贫 (POOR, counted apart) otherwise.
+ */
+function destination(action: keyof typeof TRANSITIONS, row: Row): { status: string; event: StatusEvent["kind"] } {
+  const t = TRANSITIONS[action];
+  const wasPoor = registeredPoorBefore(row);
+  if (action === "ELIMINATE_RISK" && !wasPoor) return { status: "NOT_POOR", event: t.event };
+  if (action === "RETURN_TO_POVERTY" && !wasPoor) return { status: "POOR", event: "BECAME_POOR" };
+  return { status: t.to, event: t.event };
+}
 
 export const changeHouseholdStatus: OwnedWrite<ChangeHouseholdStatusInput, HouseholdRow> = {
   name: "changeHouseholdStatus",
@@ -286,7 +312,8 @@ export const changeHouseholdStatus: OwnedWrite<ChangeHouseholdStatusInput, House
       version: input.version,
       reason: input.reason,
       set,
-      event: () => ({ kind: transition.event, occurredOn }),
+      derive: (current) => ({ status: destination(input.action as keyof typeof TRANSITIONS, current).status }),
+      event: (before) => ({ kind: destination(input.action as keyof typeof TRANSITIONS, before).event, occurredOn }),
       check: onlyFrom(
         transition.from,
         (status) => `A ${status} household cannot ${input.action.toLowerCase().replaceAll("_", " ")}`,
