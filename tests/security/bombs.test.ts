@@ -1,13 +1,23 @@
-import { createServer, type Server } from "node:http";
+import { createServer, get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { parse } from "graphql";
+import { getNamedType, getNullableType, isLeafType, isListType, isObjectType, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLimits } from "../../src/operation/limits.js";
+import { LIST_SIZE } from "../../src/shared/list-size.js";
 import { authHeaders, createTestApp, request, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { BOMBS, repeat } from "../helpers/bombs.js";
 import { loadExamples } from "../helpers/examples.js";
 import type { App } from "../../src/app.js";
+
+/** /health on a connection of its own, as a load balancer's probe asks it (no pooled socket to race its keep-alive). */
+const probeHealth = (base: string) =>
+  new Promise<number>((resolve, reject) => {
+    get(`${base}/health`, { agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    }).on("error", reject);
+  });
 
 const codesOf = (errors: { extensions?: Record<string, unknown> }[] | undefined) =>
   (errors ?? []).map((e) => e.extensions?.code);
@@ -89,7 +99,7 @@ describe("an attacker's bombs, each answered with its limit before any statement
     const rssBefore = process.memoryUsage().rss;
     for (const bomb of Object.values(BOMBS)) {
       const volley = Array.from({ length: 20 }, () => post({ query: bomb.query, variables: bomb.variables }));
-      const health = fetch(`${base}/health`).then((r) => r.status);
+      const health = probeHealth(base);
       const answers = await Promise.all(volley);
       expect(await health).toBe(200);
       for (const answer of answers) expect(codesOf(answer.errors)).toContain(bomb.code);
@@ -119,6 +129,20 @@ describe("an attacker's bombs, each answered with its limit before any statement
         ).toEqual([]);
       }
     }
+  });
+
+  it("knows the size of every list an attacker can nest: each declares one, or is sliced by first/last", () => {
+    const undeclared: string[] = [];
+    for (const type of Object.values(app.schema.getTypeMap())) {
+      // A connection's lists hold its page; a write's result lists are as long as its input.
+      if (!isObjectType(type) || type.name.startsWith("__") || /(Connection|Result)$/.test(type.name)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const list = isListType(getNullableType(field.type)) && !isLeafType(getNamedType(field.type));
+        const sliced = field.args.some((a) => a.name === "first" || a.name === "last");
+        if (list && !sliced && field.extensions[LIST_SIZE] === undefined) undeclared.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(undeclared).toEqual([]);
   });
 
   it("refuses an answer larger than MAX_RESPONSE_BYTES with RESPONSE_TOO_LARGE", async () => {
