@@ -1,6 +1,8 @@
 // `npm start`: the compiled server (dist/src/main.js, from `npm run build`) when NODE_ENV=production,
 // else the TypeScript sources through tsx, so that `npm install && npm start` needs no build step.
 import { existsSync } from "node:fs";
+import process from "node:process";
+import { URL } from "node:url";
 
 const compiled = new URL("../dist/src/main.js", import.meta.url);
 
