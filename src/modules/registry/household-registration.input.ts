@@ -1,6 +1,5 @@
 import { Field, ID, InputType, Int } from "type-graphql";
 import {
-  EmploymentKind,
   Gender,
   HouseholdAttribute,
   LabourCapacity,
@@ -34,15 +33,6 @@ export class NewMemberInput {
 
   @Field(() => LabourCapacity, { description: "Labour capacity (劳动技能)." })
   labourCapacity!: string;
-
-  @Field(() => EmploymentKind, { nullable: true, description: "Employment (务工情况); default UNEMPLOYED." })
-  employment?: string | null;
-
-  @Field(() => String, { nullable: true, description: "Where they work (务工地点)." })
-  employmentPlace?: string | null;
-
-  @Field(() => Int, { nullable: true, description: "Months worked this year, 0–12." })
-  employmentMonths?: number | null;
 }
 
 @InputType("RegisterHouseholdInput", {

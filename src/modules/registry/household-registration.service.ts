@@ -40,18 +40,7 @@ const HOUSEHOLD_FIELDS = [
   "otherCauses",
   "monitoringType",
 ];
-const MEMBER_FIELDS = [
-  "name",
-  "idNumber",
-  "gender",
-  "birthDate",
-  "relation",
-  "ethnicity",
-  "labourCapacity",
-  "employment",
-  "employmentPlace",
-  "employmentMonths",
-];
+const MEMBER_FIELDS = ["name", "idNumber", "gender", "birthDate", "relation", "ethnicity", "labourCapacity"];
 
 /** A village named by code: out of scope is FORBIDDEN (as if it did not exist), unknown is an input error. */
 export async function villageInScope(ctx: Context, code: string, path: Path, errors: InputErrors) {
@@ -73,7 +62,6 @@ export async function villageInScope(ctx: Context, code: string, path: Path, err
 function newMember(member: NewMemberInput, path: Path, errors: InputErrors) {
   errors.required([...path, "name"], member.name, "the member's name");
   if (errors.date([...path, "birthDate"], member.birthDate)) validateMemberIdentity(member, errors, path);
-  errors.range([...path, "employmentMonths"], member.employmentMonths, 0, 12, "Months worked");
   const age = Number(today().slice(0, 4)) - Number(member.birthDate.slice(0, 4));
   return {
     name: member.name.trim(),
@@ -83,9 +71,10 @@ function newMember(member: NewMemberInput, path: Path, errors: InputErrors) {
     relation: member.relation as "HEAD",
     ethnicity: member.ethnicity?.trim() || "汉族",
     labourCapacity: member.labourCapacity as "NORMAL",
-    employment: (member.employment ?? "UNEMPLOYED") as "UNEMPLOYED",
-    employmentPlace: member.employmentPlace ?? null,
-    employmentMonths: member.employmentMonths ?? 0,
+    // Employment is human resources' to record (recordEmployment): a new member starts without it.
+    employment: "UNEMPLOYED" as const,
+    employmentPlace: null,
+    employmentMonths: 0,
     educationLevel: "NONE" as const,
     schoolingStatus: age >= 6 && age <= 15 ? ("IN_SCHOOL" as const) : ("NOT_OF_SCHOOL_AGE" as const),
     healthStatus: "HEALTHY" as const,

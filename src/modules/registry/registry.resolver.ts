@@ -40,7 +40,7 @@ export class HouseholdRegistrationResolver {
   }
 
   @Mutation(() => MemberWriteResult, {
-    description: "Registry owner: record a member's labour capacity and employment.",
+    description: "Registry owner: record a member's labour capacity (employment is human resources').",
   })
   recordLabour(@Ctx() ctx: Context, @Arg("input", () => RecordLabourInput) input: RecordLabourInput) {
     return runOwnedWrite(ctx, recordLabour, input);
