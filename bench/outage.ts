@@ -145,11 +145,11 @@ async function run(index: number) {
     WHERE h.village_code LIKE '431221%' ORDER BY m.household_id, m.id LIMIT ${writerCount}`;
   const reader = {
     authorization: `Bearer ${await signToken(config, { sub: "bench-reader", department: "RURAL_REVITALIZATION", region: "4312" })}`,
-    "x-purpose": "outage benchmark",
+    "x-purpose": "MONITORING: outage benchmark",
   };
   const writer = {
     authorization: `Bearer ${await signToken(config, { sub: "bench-writer", department: "HEALTH", region: "431221" })}`,
-    "x-purpose": "outage benchmark",
+    "x-purpose": "MONITORING: outage benchmark",
   };
   const page = example("officer-households-page");
   const outcomes: Outcome[] = [];

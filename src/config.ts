@@ -142,9 +142,9 @@ const schema = z.object({
    */
   COST_LIMIT_PUBLIC: z.coerce.number().int().min(1).default(50_000),
   /** …department officers (bearer tokens)… */
-  COST_LIMIT_OFFICER: z.coerce.number().int().min(1).default(500_000),
+  COST_LIMIT_OFFICER: z.coerce.number().int().min(1).default(1_000_000),
   /** …and integrators (API keys) and the system principal. */
-  COST_LIMIT_INTEGRATOR: z.coerce.number().int().min(1).default(2_000_000),
+  COST_LIMIT_INTEGRATOR: z.coerce.number().int().min(1).default(5_000_000),
   /** Records per batch write call. */
   MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
   /** PostgreSQL's statement_timeout for the server's statements, ms; 0 = none. PGlite cannot enforce it. */

@@ -61,16 +61,8 @@ async function main(): Promise<void> {
   });
   const stopScreening = startScreeningSchedule(database, config);
   app.serveSubscriptions(server);
-  const url = `http://localhost:${config.PORT}/graphql`;
-  process.stdout.write(
-    `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
-      `Query page (GraphiQL): http://localhost:${config.PORT}/\n` +
-      `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
-      `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
-  );
-  // Built when missing or stale, once GraphQL is served: neither waits for the other.
-  void ensureBundle((level, message, fields) => log(level, message, fields));
-
+  // The signal handlers before the announcement: a supervisor may stop the server as soon as it reads
+  // it, and a SIGTERM that came before them would kill the process with PGlite mid-write.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -93,6 +85,16 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const url = `http://localhost:${config.PORT}/graphql`;
+  process.stdout.write(
+    `Xiangcun Graph is serving GraphQL at ${url} on ${where}\n` +
+      `Query page (GraphiQL): http://localhost:${config.PORT}/\n` +
+      `Try:\n  curl -s ${url} -H 'content-type: application/json' \\\n` +
+      `    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n`,
+  );
+  // Built when missing or stale, once GraphQL is served: neither waits for the other.
+  void ensureBundle((level, message, fields) => log(level, message, fields));
 }
 
 /** Loud, on stderr whatever LOG_LEVEL says: credentials anyone can read are no credentials. */

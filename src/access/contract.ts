@@ -1,5 +1,12 @@
 import { MapperKind, mapSchema, pruneSchema } from "@graphql-tools/utils";
-import { GraphQLSchema, isSpecifiedDirective, lexicographicSortSchema } from "graphql";
+import {
+  assertValidSchema,
+  GraphQLObjectType,
+  GraphQLSchema,
+  isSpecifiedDirective,
+  lexicographicSortSchema,
+  type GraphQLInterfaceType,
+} from "graphql";
 import type { CompiledPolicy, DepartmentPolicy } from "./compile.js";
 
 const FEDERATION_TYPES = new Set(["_Service", "_Any", "_Entity", "link__Import", "link__Purpose", "FieldSet"]);
@@ -14,7 +21,16 @@ export function contractSchema(schema: GraphQLSchema, policy: DepartmentPolicy):
     [MapperKind.OBJECT_TYPE]: (type) => {
       if (FEDERATION_TYPES.has(type.name)) return null;
       if (type.name.startsWith("__")) return type;
-      return Object.keys(type.getFields()).some((f) => visible(type.name, f)) ? type : null;
+      const kept = Object.keys(type.getFields()).filter((f) => visible(type.name, f));
+      if (!kept.length) return null;
+      // An object keeps an interface only when it keeps every field the interface declares (a
+      // department that may count households but not read their ids sees no `Household implements
+      // Node`): otherwise the contract would not be a valid schema, and nothing could be validated on it.
+      const interfaces = type.getInterfaces();
+      const whole = (i: GraphQLInterfaceType) => Object.keys(i.getFields()).every((f) => kept.includes(f));
+      if (interfaces.every(whole)) return type;
+      const config = type.toConfig();
+      return new GraphQLObjectType({ ...config, interfaces: interfaces.filter(whole) });
     },
     [MapperKind.UNION_TYPE]: (type) => (FEDERATION_TYPES.has(type.name) ? null : type),
     [MapperKind.SCALAR_TYPE]: (type) => (FEDERATION_TYPES.has(type.name) ? null : type),
@@ -35,7 +51,11 @@ export function contractSchema(schema: GraphQLSchema, policy: DepartmentPolicy):
 
 export function contractSchemas(schema: GraphQLSchema, policy: CompiledPolicy): Map<string, GraphQLSchema> {
   const out = new Map<string, GraphQLSchema>();
-  for (const department of policy.departments)
-    out.set(department, contractSchema(schema, policy.forDepartment(department)!));
+  for (const department of policy.departments) {
+    const contract = contractSchema(schema, policy.forDepartment(department)!);
+    // Every operation is validated against it: an invalid contract fails here, not on each request.
+    assertValidSchema(contract);
+    out.set(department, contract);
+  }
   return out;
 }

@@ -15,7 +15,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { monitoringType } from "./enums.js";
+import { assistanceKind, monitoringType } from "./enums.js";
 import { households, riskAlerts } from "./tables.js";
 
 // Monitoring cases (识别 → 纳入监测 → 帮扶 → 风险消除 → 跟踪回访), seed 003 (Sichuan 2021, 防止返贫动态监测和帮扶).
@@ -40,19 +40,6 @@ export const riskType = pgEnum("risk_type", [
   "INCOME_DROP",
   "RIGID_EXPENDITURE",
   "LACK_OF_LABOUR",
-  "OTHER",
-]);
-export const assistanceKind = pgEnum("assistance_kind", [
-  "INDUSTRY",
-  "EMPLOYMENT",
-  "HEALTH",
-  "EDUCATION",
-  "HOUSING",
-  "DRINKING_WATER",
-  "SUBSISTENCE_ALLOWANCE",
-  "TEMPORARY_RELIEF",
-  "MICROCREDIT",
-  "INSURANCE",
   "OTHER",
 ]);
 

@@ -156,3 +156,18 @@ export const alertSignal = pgEnum("alert_signal", [
 ]);
 export const alertStatus = pgEnum("alert_status", ["OPEN", "VERIFIED", "ASSISTING", "RESOLVED", "DISMISSED"]);
 export const rigidExpenditureKind = pgEnum("rigid_expenditure_kind", ["MEDICAL", "EDUCATION", "DISASTER", "ACCIDENT"]);
+
+/** Kind of assistance measure of a monitoring case (帮扶措施); three share a department's word. */
+export const assistanceKind = pgEnum("assistance_kind", [
+  "INDUSTRY",
+  "EMPLOYMENT",
+  "HEALTH",
+  "EDUCATION",
+  "HOUSING",
+  "DRINKING_WATER",
+  "SUBSISTENCE_ALLOWANCE",
+  "TEMPORARY_RELIEF",
+  "MICROCREDIT",
+  "INSURANCE",
+  "OTHER",
+]);

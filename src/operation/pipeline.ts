@@ -403,7 +403,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         validationSchemas.get(department) ?? schema,
         context.access.principal,
       );
-      if (over?.length) return refused(over);
+      // HTTP 200 with `data: null`, as the limits promise (a 400 would read as a malformed request).
+      if (over?.length) return refused(over, false);
       // 2. Validation against the department's contract, before anything else is read.
       const invalid = validationErrors(document, department);
       if (invalid.length) return refused(invalid);

@@ -27,8 +27,9 @@ export const BOMBS: Record<string, { query: string; variables?: Record<string, u
   },
   // Pages inside pages: each level multiplies the one above.
   "deep pages": {
-    query: `query Deep($n: Int = 1000) { households(first: $n) { nodes { members { household { projects {
-      beneficiaries(first: 500) { members { name } } } } } } } }`,
+    // Fields every contract holds (the public's included), so it is the estimate that refuses it.
+    query: `query Deep($n: Int = 1000) { villages(first: $n) { nodes { projects { coAgencies { projectsLed {
+      assets { name } } } } } } }`,
     code: "COST_LIMIT",
   },
   // Many top-level fields, each its own page.

@@ -70,7 +70,10 @@ describe("batch writes", () => {
       },
       headers,
     );
-    return body as { data?: Record<string, BatchResult> | null; errors?: { extensions?: { code?: string } }[] };
+    return body as {
+      data?: Record<string, BatchResult> | null;
+      errors?: { extensions?: { code?: string; argumentPath?: (string | number)[] } }[];
+    };
   }
 
   const versionsOf = async (ids: number[]) =>
@@ -92,7 +95,7 @@ describe("batch writes", () => {
       { memberId: b!.gid, version: 1, schoolingStatus: b!.schooling_status, reason: "复核" }, // already so
       { memberId: c!.gid, version: 1, schoolingStatus: "GRADUATED", reason: " " }, // no reason
       { memberId: d!.gid, version: 7, schoolingStatus: "GRADUATED", reason: "病休" }, // stale
-      { memberId: "not-an-id", version: 1, schoolingStatus: "GRADUATED", reason: "病休" },
+      { memberId: toGlobalId("Household", 1), version: 1, schoolingStatus: "GRADUATED", reason: "病休" }, // not a member
       { memberId: toGlobalId("Member", outside!.id), version: 1, schoolingStatus: "GRADUATED", reason: "病休" },
       {
         memberId: e!.gid,
@@ -105,6 +108,18 @@ describe("batch writes", () => {
     const events = async () =>
       (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM household_events`))[0]!.n;
     const before = await events();
+    // An id that is not even well-formed refuses the whole batch before anything runs, naming the record.
+    const malformed = await batch(
+      "recordSchoolingBatch",
+      "RecordSchoolingBatchInput",
+      { records: [records[0], { ...records[4], memberId: "not-an-id" }] },
+      await authHeaders("EDUCATION", "431221"),
+    );
+    expect(malformed.data ?? null).toBeNull();
+    expect(malformed.errors?.map((e) => [e.extensions?.code, e.extensions?.argumentPath])).toEqual([
+      ["BAD_USER_INPUT", ["recordSchoolingBatch", "input", "records", 1, "memberId"]],
+    ]);
+    expect(await events()).toBe(before);
     const body = await batch(
       "recordSchoolingBatch",
       "RecordSchoolingBatchInput",
@@ -257,7 +272,8 @@ describe("batch writes", () => {
         await authHeaders("HEALTH", "431221"),
         small,
       );
-      expect(health.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      // Schooling writes are outside health's contract: the mutation does not exist for it.
+      expect(health.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(health.data ?? null).toBeNull();
     } finally {
       await small.stop();

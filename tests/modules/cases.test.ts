@@ -73,13 +73,14 @@ describe("monitoring cases", () => {
     return { code: error?.extensions?.code, missing: (error?.extensions?.missing ?? []) as Missing[] };
   }
 
-  async function recordHealth(input: object) {
-    const body = await t.query<{ recordHealth: { ok: boolean } }>(
-      `mutation($input: RecordHealthInput!) { recordHealth(input: $input) { ok } }`,
+  /** 医保: insurance enrolment and medical expenses are the medical-insurance bureau's writes. */
+  async function recordMedicalInsurance(input: object) {
+    const body = await t.query<{ recordMedicalInsurance: { ok: boolean } }>(
+      `mutation($input: RecordMedicalInsuranceInput!) { recordMedicalInsurance(input: $input) { ok } }`,
       { input },
-      await authHeaders("HEALTH", "431221"),
+      await authHeaders("MEDICAL_INSURANCE", "431221"),
     );
-    expect(body.data?.recordHealth.ok, JSON.stringify(body.errors)).toBe(true);
+    expect(body.data?.recordMedicalInsurance.ok, JSON.stringify(body.errors)).toBe(true);
   }
 
   async function household(id: string) {
@@ -110,8 +111,8 @@ describe("monitoring cases", () => {
     });
     const [patient, spouse] = made.members;
 
-    // 卫健: a hospital stay crosses the expense threshold — an alert is raised in the same write.
-    await recordHealth({
+    // 医保: a hospital stay's settlement crosses the expense threshold — an alert is raised in the same write.
+    await recordMedicalInsurance({
       memberId: patient!.id,
       version: patient!.version,
       medicalExpenseOutOfPocket: 26000,
@@ -235,7 +236,7 @@ describe("monitoring cases", () => {
     expect(c.assistance).toEqual([{ kind: "HEALTH", department: "HEALTH", funds: 8000 }]);
 
     // The spouse's insurance lapses: an item of 两不愁三保障 turns UNMET and raises its own alert.
-    await recordHealth({
+    await recordMedicalInsurance({
       memberId: spouse!.id,
       version: spouse!.version,
       hasBasicMedicalInsurance: false,
@@ -251,7 +252,7 @@ describe("monitoring cases", () => {
     expect(notYet.missing.find((m) => m.code === "GUARANTEE_NOT_MET")?.message).toContain("basic medical care");
 
     // Fixed: the spouse is enrolled again and the bureau works the insurance alert to its end.
-    await recordHealth({
+    await recordMedicalInsurance({
       memberId: spouse!.id,
       version: spouse!.version + 1,
       hasBasicMedicalInsurance: true,
@@ -341,10 +342,11 @@ describe("monitoring cases", () => {
       applicant,
     );
     expect(mine.data?.monitoringCases.nodes).toEqual([{ status: "OPENED", source: "SELF_APPLICATION" }]);
+    // Neither is in its department's contract: the document is refused before it runs.
     const steps = await t.query(`{ monitoringCases(first: 10) { nodes { verificationFindings } } }`, {}, applicant);
-    expect(steps.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(steps.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const registry = await t.query(`{ households(first: 1) { nodes { id } } }`, {}, applicant);
-    expect(registry.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(registry.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const verify = await mutate(
       "verifyCase",
       "VerifyCaseInput",
@@ -352,7 +354,8 @@ describe("monitoring cases", () => {
       applicant,
       "status",
     );
-    expect(verify.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    // Verifying is the bureau's mutation: not in the applicant's contract.
+    expect(verify.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
 
     // The bureau sees the application with the household it is for.
     expect((await household(ours.id)).monitoringCases).toEqual([expect.objectContaining({ status: "OPENED" })]);
@@ -457,7 +460,16 @@ describe("monitoring cases", () => {
   });
 
   it("shows a case's type and assistance to the assisting departments, its identification steps only to the bureau and civil affairs", async () => {
-    for (const department of ["HEALTH", "EDUCATION", "HOUSING", "CIVIL_AFFAIRS"]) {
+    for (const department of [
+      "HEALTH",
+      "EDUCATION",
+      "HOUSING",
+      "CIVIL_AFFAIRS",
+      "WATER_RESOURCES",
+      "HUMAN_RESOURCES",
+      "MEDICAL_INSURANCE",
+      "DISABLED_PERSONS_FEDERATION",
+    ]) {
       const headers = await authHeaders(department, "431221");
       const typed = await t.query(
         `{ monitoringCases(first: 5) { nodes { status monitoringType riskTypes assistance { kind } } } }`,
@@ -466,8 +478,9 @@ describe("monitoring cases", () => {
       );
       expect(typed.errors, department).toBeUndefined();
       const findings = await t.query(`{ monitoringCases(first: 5) { nodes { verificationFindings } } }`, {}, headers);
+      // The steps are outside the contract of the departments that may not read them.
       expect(findings.errors?.[0]?.extensions?.code ?? null, department).toBe(
-        department === "CIVIL_AFFAIRS" ? null : "FORBIDDEN",
+        department === "CIVIL_AFFAIRS" ? null : "GRAPHQL_VALIDATION_FAILED",
       );
     }
     for (const department of ["TRANSPORT"]) {
@@ -476,9 +489,9 @@ describe("monitoring cases", () => {
         {},
         await authHeaders(department, "431221"),
       );
-      expect(none.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect(none.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     }
     const anonymous = await t.query(`{ monitoringCases(first: 5) { nodes { status } } }`, {}, {});
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 });

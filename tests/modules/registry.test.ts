@@ -131,7 +131,8 @@ describe("the registry owner's writes", () => {
         "registerHousehold",
         "RegisterHouseholdInput",
         household({
-          identifiedYear: 2999,
+          // Next year: within any calendar (a year past 2100 is refused whole, before the service), but not yet.
+          identifiedYear: new Date().getUTCFullYear() + 1,
           identifiedOn: "2999-01-01",
           members: [
             person("HEAD", "1970-01-01", "MALE"),
@@ -213,7 +214,8 @@ describe("the registry owner's writes", () => {
         household(),
         await authHeaders("HEALTH"),
       );
-      expect(health.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      // Registration is outside health's contract: the mutation does not exist for it.
+      expect(health.body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(health.body.data ?? null).toBeNull();
     });
 
@@ -419,7 +421,7 @@ describe("the registry owner's writes", () => {
         name: "重复",
         category: "WATER",
         villageId: village.id,
-        year: 2999,
+        year: 2012, // before the registry began
         leadAgencyId,
         startDate: "2024-05-01",
         endDate: "2024-04-01",

@@ -91,21 +91,21 @@ describe("department stewardship", () => {
   it("refuses the forbidden neighbours: another department, another county, a field it does not own", async () => {
     const member = await schoolAgeMember();
     const input = { memberId: member.id, version: member.version, schoolingStatus: "DROPPED_OUT", reason: "test" };
-    // Health may not even see the mutation.
+    // Health may not even see the mutation: outside its contract, it does not exist.
     const health = await mutate("recordSchooling", "RecordSchoolingInput", input, await as("HEALTH"));
-    expect(health.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(health.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     // Education of the other county: the member does not exist for it.
     const elsewhere = await mutate("recordSchooling", "RecordSchoolingInput", input, await as("EDUCATION", "431202"));
     expect(elsewhere.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(JSON.stringify(elsewhere)).not.toContain(member.household.id);
-    // The registry owner reads schooling but does not own it.
+    // The registry owner reads schooling but does not own it: the write is not in its contract.
     const registry = await mutate(
       "recordSchooling",
       "RecordSchoolingInput",
       input,
       await as("RURAL_REVITALIZATION", ""),
     );
-    expect(registry.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(registry.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const [row] = await t.database.rows<{ version: number }>(
       sql`SELECT version FROM members WHERE id = ${Number(Buffer.from(member.id, "base64url").toString().split(":")[1])}`,
     );
@@ -313,8 +313,10 @@ describe("department stewardship", () => {
       ]),
     );
     expect(events.find((e) => e.field === "Village.distanceToTownshipKm")?.newValue).toBe("12.5");
+    // The public's contract has no village history at all.
     const anonymous = await t.query(query, { id: village.id }, {});
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(anonymous.data ?? null).toBeNull();
   });
 
   it("lets the registry owner place a household under monitoring and end it, and answers its state as of any date", async () => {
@@ -377,7 +379,7 @@ describe("department stewardship", () => {
       input,
       await as("RURAL_REVITALIZATION"),
     );
-    expect(registry.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(registry.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
 
     const water = await mutate(
       "recordDrinkingWater",

@@ -508,7 +508,8 @@ describe("differencing attacks on the public's counts", () => {
       const base = JSON.parse(small!.asked) as Filter;
       const phrasings: Filter[] = [
         ...Array<Filter>(10).fill(base),
-        ...[...Array(10).keys()].map((k) => ({ ...base, identifiedYear: { from: 1900 - k } })),
+        // A lower bound before any registry year (input checks keep years within 1900–2100).
+        ...[...Array(10).keys()].map((k) => ({ ...base, identifiedYear: { from: 1900 + k } })),
         { ...base, attribute: attributes },
         { ...base, attribute: [...attributes].reverse() },
       ];

@@ -83,7 +83,9 @@ describe("one path for every operation", () => {
 
   async function headersOf(department: string, purpose = true): Promise<Record<string, string>> {
     if (department === "PUBLIC") return {};
-    const headers = await authHeaders(department, "431221");
+    // A department scoped to one village (regionLevels) is asked with a village's code.
+    const village = app.policy.forDepartment(department)?.regionDigits === 12;
+    const headers = await authHeaders(department, village ? "431221001001" : "431221");
     if (!purpose) delete headers["x-purpose"];
     return headers;
   }
@@ -168,15 +170,21 @@ describe("one path for every operation", () => {
   it("answers introspection from the department's contract, even beside other fields", async () => {
     for (const department of departments) {
       const contract = app.contracts.get(department)!;
-      const { data } = await request<{ __schema: { types: { name: string }[] }; regions: unknown }>(
+      // Beside it, a question the department may ask: the regions, or for a village applicant (whose
+      // contract holds only the cases it files) its cases.
+      const [key, question] = contract.getQueryType()?.getFields().regions
+        ? ["regions", PROBES.regions]
+        : ["monitoringCases", `monitoringCases(first: 1) { totalCount }`];
+      const { data, errors } = await request<{ __schema: { types: { name: string }[] } } & Record<string, unknown>>(
         app,
-        { query: `{ __schema { types { name } } ${PROBES.regions} }` },
+        { query: `{ __schema { types { name } } ${question} }` },
         await headersOf(department),
       );
+      expect(errors, `${department}: ${JSON.stringify(errors)}`).toBeUndefined();
       expect(data!.__schema.types.map((t) => t.name).sort(), department).toEqual(
         Object.keys(contract.getTypeMap()).sort(),
       );
-      expect(Object.keys(data!), department).toEqual(["__schema", "regions"]);
+      expect(Object.keys(data!), department).toEqual(["__schema", key]);
       const member = await request<{ __type: { fields: { name: string }[] } | null }>(
         app,
         { query: `{ __type(name: "Member") { fields { name } } }` },
@@ -341,7 +349,9 @@ describe("one path for every operation", () => {
 
   /** The errors a subscription is refused with (it is refused at once, or the test times out). */
   async function refusal(department: string, query: string, variables?: Record<string, unknown>) {
-    const headers = await authHeaders(department, "431221");
+    // A department scoped to one village (regionLevels) is asked with a village's code.
+    const village = app.policy.forDepartment(department)?.regionDigits === 12;
+    const headers = await authHeaders(department, village ? "431221001001" : "431221");
     const client = createClient({
       url,
       webSocketImpl: WebSocket,

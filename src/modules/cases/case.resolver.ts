@@ -1,3 +1,4 @@
+import { ListSize } from "../../shared/list-size.js";
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
 import { toGlobalId } from "../../shared/global-id.js";
@@ -157,6 +158,7 @@ export class CaseResolver {
     return householdById(ctx).load(c.householdId);
   }
 
+  @ListSize(20)
   @FieldResolver(() => [RiskAlert], { description: "The risk alerts that raised it." })
   async alerts(@Root() c: CaseRow, @Ctx() ctx: Context) {
     const links = await alertIdsByCase(ctx).load(c.rowId);
@@ -164,16 +166,19 @@ export class CaseResolver {
     return alerts.filter((a) => a && !(a instanceof Error));
   }
 
+  @ListSize(20)
   @FieldResolver(() => [CaseObjection], { description: "Objections raised during the notice, oldest first." })
   async objections(@Root() c: CaseRow, @Ctx() ctx: Context) {
     return withId("CaseObjection", await objectionsByCase(ctx).load(c.rowId));
   }
 
+  @ListSize(20)
   @FieldResolver(() => [AssistanceMeasure], { description: "Assistance measures, oldest first." })
   async assistance(@Root() c: CaseRow, @Ctx() ctx: Context) {
     return withId("AssistanceMeasure", await assistanceByCase(ctx).load(c.rowId));
   }
 
+  @ListSize(10)
   @FieldResolver(() => [FollowUpVisit], { description: "Follow-up visits (due and made), earliest first." })
   async followUps(@Root() c: CaseRow, @Ctx() ctx: Context) {
     return withId("FollowUpVisit", await followUpsByCase(ctx).load(c.rowId));
@@ -190,6 +195,7 @@ export class FollowUpResolver {
 
 @Resolver(() => Household)
 export class HouseholdCasesResolver {
+  @ListSize(10)
   @FieldResolver(() => [MonitoringCase], { description: "The household's monitoring cases, newest first." })
   monitoringCases(@Root() household: HouseholdRow, @Ctx() ctx: Context) {
     return casesByHousehold(ctx).load(household.rowId);

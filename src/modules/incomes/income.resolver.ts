@@ -1,3 +1,4 @@
+import { ListSize } from "../../shared/list-size.js";
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
 import { writeResolvers } from "../../writes/owned-write.js";
@@ -15,6 +16,7 @@ import { MonitoringStandard, MonitoringStandardWriteResult, RigidExpenditure } f
 
 @Resolver(() => Household)
 export class HouseholdRigidExpendituresResolver {
+  @ListSize(50)
   @FieldResolver(() => [RigidExpenditure], {
     description: "Rigid expenditures (刚性支出) by year and kind, newest year first.",
   })
@@ -29,6 +31,7 @@ export class HouseholdRigidExpendituresResolver {
 
 @Resolver(() => MonitoringStandard)
 export class MonitoringStandardResolver {
+  @ListSize(200)
   @Query(() => [MonitoringStandard], {
     description: "The monitoring lines (防止返贫监测标准) by year and region, each with the document it comes from.",
   })

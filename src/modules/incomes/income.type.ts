@@ -1,24 +1,21 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import * as db from "../../db/enums.js";
+import { graphqlEnum } from "../../shared/enums.js";
 import { resultType } from "../../writes/write.type.js";
 
-export const RigidExpenditureKind = {
-  MEDICAL: "MEDICAL",
-  EDUCATION: "EDUCATION",
-  DISASTER: "DISASTER",
-  ACCIDENT: "ACCIDENT",
-} as const;
-export type RigidExpenditureKind = (typeof RigidExpenditureKind)[keyof typeof RigidExpenditureKind];
-
-registerEnumType(RigidExpenditureKind, {
-  name: "RigidExpenditureKind",
-  description: "A kind of rigid expenditure (刚性支出) that can push a household back into poverty.",
-  valuesConfig: {
-    MEDICAL: { description: "因病 Medical expenses." },
-    EDUCATION: { description: "因学 Schooling expenses." },
-    DISASTER: { description: "因灾 Losses and expenses from a natural disaster." },
-    ACCIDENT: { description: "因意外事故 Expenses from an accident." },
+/** A kind of rigid expenditure: the database enum's values, registered for GraphQL. */
+export const RigidExpenditureKind = graphqlEnum(
+  db.rigidExpenditureKind,
+  "RigidExpenditureKind",
+  "A kind of rigid expenditure (刚性支出) that can push a household back into poverty.",
+  {
+    MEDICAL: "因病 Medical expenses.",
+    EDUCATION: "因学 Schooling expenses.",
+    DISASTER: "因灾 Losses and expenses from a natural disaster.",
+    ACCIDENT: "因意外事故 Expenses from an accident.",
   },
-});
+);
+export type RigidExpenditureKind = (typeof RigidExpenditureKind)[keyof typeof RigidExpenditureKind];
 
 @ObjectType("RigidExpenditure", {
   description: "A household's rigid expenditure of one year and kind (刚性支出), in yuan.",

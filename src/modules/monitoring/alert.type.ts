@@ -1,7 +1,7 @@
+import { ListSize } from "../../shared/list-size.js";
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../shared/pagination.js";
 import { GuaranteeItemKind } from "./guarantee.type.js";
-import { ScreeningRuleCode } from "../screening/screening.type.js";
 
 export const AlertSignal = {
   GUARANTEE_UNMET: "GUARANTEE_UNMET",
@@ -117,6 +117,7 @@ export class AlertTrigger {
   })
   valuesWithheld!: boolean;
 
+  @ListSize(10)
   @Field(() => [AlertEvidence], {
     description: "For DEPARTMENT_SCREENING: each department's side of the finding; empty for other signals.",
   })
@@ -155,9 +156,6 @@ export class RiskAlert {
   @Field(() => GuaranteeItemKind, { nullable: true, description: "For GUARANTEE_UNMET: the item that turned unmet." })
   guaranteeItem!: string | null;
 
-  @Field(() => ScreeningRuleCode, { nullable: true, description: "For DEPARTMENT_SCREENING: the rule that found it." })
-  screeningRule!: string | null;
-
   @Field(() => AlertStatus, { description: "Where it stands in the workflow." })
   status!: string;
 
@@ -191,6 +189,8 @@ export interface AlertRow {
   raisedAt: string;
   signal?: string;
   status?: string;
+  /** For DEPARTMENT_SCREENING: the rule that found it (the screening module serves the field). */
+  screeningRule?: string | null;
 }
 
 export interface AlertEventRow extends AlertEvent {

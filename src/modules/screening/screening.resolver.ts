@@ -1,13 +1,16 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { ListSize } from "../../shared/list-size.js";
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
 import { ForbiddenError } from "../../shared/errors.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
+import { RiskAlert, type AlertRow } from "../monitoring/alert.type.js";
 import { SCREENING_RULES } from "./screening.rules.js";
 import { runScreening } from "./screening.service.js";
-import { ScreeningRuleInfo, ScreeningRunResult } from "./screening.type.js";
+import { ScreeningRuleCode, ScreeningRuleInfo, ScreeningRunResult } from "./screening.type.js";
 
 @Resolver()
 export class ScreeningResolver {
+  @ListSize(50)
   @Query(() => [ScreeningRuleInfo], {
     description:
       "The cross-department screening rules (部门筛查预警): what each compares, whose data, which threshold.",
@@ -47,5 +50,17 @@ export class ScreeningResolver {
       raisedBy: principal.id,
     });
     return { householdsScreened: result.householdsScreened, alertsRaised: result.alertsRaised, rules: result.rules };
+  }
+}
+
+/** The field screening adds to the alerts it raises (the module owning the rules extends the type). */
+@Resolver(() => RiskAlert)
+export class AlertScreeningResolver {
+  @FieldResolver(() => ScreeningRuleCode, {
+    nullable: true,
+    description: "For DEPARTMENT_SCREENING: the rule that found it.",
+  })
+  screeningRule(@Root() alert: AlertRow): string | null {
+    return alert.screeningRule ?? null;
   }
 }

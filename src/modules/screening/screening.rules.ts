@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import { today } from "../../shared/dates.js";
+import { ProjectCategory } from "../../shared/enums.js";
 import { birthDatesForAges } from "../households/member.service.js";
 import { SCHOOL_AGE } from "../monitoring/guarantee.service.js";
 
@@ -139,7 +140,7 @@ export const SCREENING_RULES = [
       FROM households h
       WHERE ${inScope} AND h.housing_grade IN ('C', 'D') AND NOT h.housing_renovated
         AND NOT EXISTS (SELECT 1 FROM project_beneficiaries b JOIN projects p ON p.id = b.project_id
-          WHERE b.household_id = h.id AND p.category = 'HOUSING'
+          WHERE b.household_id = h.id AND p.category::text = ${ProjectCategory.HOUSING}
             AND p.status::text IN (${list(PLANNED_OR_UNDER_WAY)}))`,
   },
 ] as const satisfies readonly ScreeningRule[];

@@ -1,3 +1,4 @@
+import { fullAccess } from "../../access/access.js";
 import { loadPolicyFile } from "../../access/policy.js";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/client.js";
@@ -7,7 +8,7 @@ import { runScreening } from "./screening.service.js";
 
 /** Runs the whole screening as the system, for the owner of monitoring (from the policy). */
 export function screenEverything(database: Database, config: Config, raisedBy: string) {
-  const department = stewardOf(loadPolicyFile(config.POLICY_FILE), "RiskAlert.id") ?? "RURAL_REVITALIZATION";
+  const department = stewardOf(loadPolicyFile(config.POLICY_FILE), "RiskAlert.id") ?? fullAccess().principal.department;
   return runScreening(database.db, config, { region: "", department, raisedBy });
 }
 
