@@ -80,6 +80,19 @@ describe("cross-department screening", () => {
         SELECT 'HS-2024-001', '危房改造', 'HOUSING', ${planned.villageCode}, 2024, 'IN_PROGRESS', min(id) FROM agencies
         RETURNING id
       ) INSERT INTO project_beneficiaries (project_id, household_id) SELECT id, ${planned.rowId} FROM p`);
+    // A certificate holder of grade 1 (disabled persons' federation) without the nursing allowance.
+    const disabled = await t.facts.household({ region: "431221", members: [{ age: 45 }, { age: 70 }] });
+    await t.database.rows(sql`
+      UPDATE members SET has_disability_certificate = true, disability_type = 'PHYSICAL', disability_grade = 1
+      WHERE id = (SELECT max(id) FROM members WHERE household_id = ${disabled.rowId})`);
+    // A twelve-year-old taught at home (送教上门) with its evidence: exempt, not a dropout.
+    const homeTaught = await t.facts.household({
+      region: "431221",
+      members: [{ age: 40 }, { age: 12, schoolingStatus: "NOT_OF_SCHOOL_AGE" }],
+    });
+    await t.database.rows(sql`
+      UPDATE members SET schooling_status = 'HOME_TAUGHT', schooling_exemption_evidence = '县教育局送教上门登记'
+      WHERE household_id = ${homeTaught.rowId} AND schooling_status = 'NOT_OF_SCHOOL_AGE'`);
     // A household every department agrees on.
     const fine = await t.facts.household({ region: "431221", incomes: { 2024: 9000 } });
 
@@ -90,18 +103,21 @@ describe("cross-department screening", () => {
       ["SCHOOL_AGE_NOT_ENROLLED", 1],
       ["INSURANCE_LAPSE_MONITORED", 1],
       ["UNSAFE_HOUSING_WITHOUT_RENOVATION", 1],
+      ["DISABILITY_CERTIFICATE_WITHOUT_ALLOWANCE", 1],
     ]);
-    expect(first.alertsRaised).toBe(4);
+    expect(first.alertsRaised).toBe(5);
 
     const second = (await t.data<{ runScreening: Run }>(RUN, { region: "431221" }, await bureau())).runScreening;
     expect(second.alertsRaised).toBe(0);
-    expect(second.rules.map((r) => r.found)).toEqual([1, 1, 1, 1]);
+    expect(second.rules.map((r) => r.found)).toEqual([1, 1, 1, 1, 1]);
 
     const found = async (id: number) => (await alertsOf(id)).map((a) => a.screeningRule);
     expect(await found(allowance.rowId)).toEqual(["ALLOWANCE_WITH_HIGH_INCOME"]);
     expect(await found(school.rowId)).toEqual(["SCHOOL_AGE_NOT_ENROLLED"]);
     expect(await found(uninsured.rowId)).toEqual(["INSURANCE_LAPSE_MONITORED"]);
     expect(await found(unsafe.rowId)).toEqual(["UNSAFE_HOUSING_WITHOUT_RENOVATION"]);
+    expect(await found(disabled.rowId)).toEqual(["DISABILITY_CERTIFICATE_WITHOUT_ALLOWANCE"]);
+    expect(await found(homeTaught.rowId)).toEqual([]);
     expect(await found(planned.rowId)).toEqual([]);
     expect(await found(fine.rowId)).toEqual([]);
 

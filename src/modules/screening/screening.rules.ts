@@ -36,8 +36,8 @@ export interface ScreeningRule {
 const latestIncome = sql`LATERAL (SELECT x.year, x.per_capita_net_income FROM household_incomes x
   WHERE x.household_id = h.id ORDER BY x.year DESC LIMIT 1)`;
 
-/** Schooling statuses that count as enrolled or exempt (an exemption status is added to this list when it exists). */
-export const ENROLLED_OR_EXEMPT = ["IN_SCHOOL"] as const;
+/** Schooling statuses that count as enrolled or exempt (送教上门, and 因身体原因 with its evidence). */
+export const ENROLLED_OR_EXEMPT = ["IN_SCHOOL", "HOME_TAUGHT", "EXEMPT_FOR_HEALTH"] as const;
 
 /** Project statuses that count as a renovation planned or under way. */
 const PLANNED_OR_UNDER_WAY = ["PLANNED", "APPROVED", "IN_PROGRESS"] as const;
@@ -142,6 +142,43 @@ export const SCREENING_RULES = [
         AND NOT EXISTS (SELECT 1 FROM project_beneficiaries b JOIN projects p ON p.id = b.project_id
           WHERE b.household_id = h.id AND p.category::text = ${ProjectCategory.HOUSING}
             AND p.status::text IN (${list(PLANNED_OR_UNDER_WAY)}))`,
+  },
+  {
+    code: "DISABILITY_CERTIFICATE_WITHOUT_ALLOWANCE",
+    title: "持证残疾人未享受两项补贴",
+    description:
+      "A member holds a disability certificate (残联) but lacks an allowance the two-allowance rules give: the nursing allowance for a severe disability (grade 1 or 2), or the living allowance for a disabled member of a 低保 household (民政).",
+    reads: [
+      "Member.hasDisabilityCertificate",
+      "Member.disabilityGrade",
+      "Member.receivesDisabilityLivingAllowance",
+      "Member.receivesDisabilityNursingAllowance",
+      "Member.receivesLowIncomeAllowance",
+    ],
+    field: "Member.hasDisabilityCertificate",
+    threshold: null,
+    query: ({ inScope }) => sql`
+      SELECT h.id AS household_id, h.village_code,
+        jsonb_build_array(
+          jsonb_build_object('field', 'Member.hasDisabilityCertificate', 'value', true, 'members', d.n),
+          jsonb_build_object('field', 'Member.disabilityGrade', 'value', d.grades),
+          jsonb_build_object('field', 'Member.receivesDisabilityNursingAllowance', 'value', d.nursing),
+          jsonb_build_object('field', 'Member.receivesDisabilityLivingAllowance', 'value', d.living),
+          jsonb_build_object('field', 'Member.receivesLowIncomeAllowance', 'value', d.low_income)
+        ) AS evidence,
+        NULL::numeric AS threshold
+      FROM (SELECT m.household_id, count(*)::int AS n,
+                   jsonb_agg(m.disability_grade ORDER BY m.id) AS grades,
+                   jsonb_agg(m.receives_disability_nursing_allowance ORDER BY m.id) AS nursing,
+                   jsonb_agg(m.receives_disability_living_allowance ORDER BY m.id) AS living,
+                   jsonb_agg(m.receives_low_income_allowance ORDER BY m.id) AS low_income
+            FROM members m
+            WHERE m.has_disability_certificate
+              AND ((m.disability_grade IN (1, 2) AND NOT m.receives_disability_nursing_allowance)
+                OR (m.receives_low_income_allowance AND NOT m.receives_disability_living_allowance))
+            GROUP BY m.household_id) d
+      JOIN households h ON h.id = d.household_id
+      WHERE ${inScope}`,
   },
 ] as const satisfies readonly ScreeningRule[];
 
