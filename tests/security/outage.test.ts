@@ -39,6 +39,9 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 const READ = `{ households(first: 5, filter: { regionCode: "431221" }) { nodes { householdNumber members { name } } } }`;
 const WRITE = `mutation($input: RecordHealthInput!) {
   recordHealth(input: $input) { ok unchanged error { code currentVersion } record { version } } }`;
+/** Medical expenses are medical insurance's (医保) to record. */
+const EXPENSE = `mutation($input: RecordMedicalInsuranceInput!) {
+  recordMedicalInsurance(input: $input) { ok unchanged error { code currentVersion } record { version } } }`;
 
 /**
  * An officer keeps working while the city's PostgreSQL goes away and comes back. The outage is
@@ -207,7 +210,7 @@ describe.skipIf(!onPostgres)(
           AND NOT EXISTS (SELECT 1 FROM risk_alerts a WHERE a.household_id = h.id)
         ORDER BY m.household_id, m.id LIMIT 4`);
       expect(patients).toHaveLength(4);
-      const health = await authHeaders("HEALTH", "431221");
+      const insurance = await authHeaders("MEDICAL_INSURANCE", "431221");
       /** A medical expense recorded through the other server raises an alert there. */
       const raise = async (patient: (typeof patients)[number]) => {
         const input = {
@@ -217,8 +220,8 @@ describe.skipIf(!onPostgres)(
           medicalExpenseYear: new Date().getUTCFullYear(),
           reason: "住院结算",
         };
-        const { body } = await other.graphql({ query: WRITE, variables: { input } }, health);
-        expect(body.data?.recordHealth).toMatchObject({ ok: true });
+        const { body } = await other.graphql({ query: EXPENSE, variables: { input } }, insurance);
+        expect(body.data?.recordMedicalInsurance).toMatchObject({ ok: true });
       };
       const alertIds = async () =>
         (
