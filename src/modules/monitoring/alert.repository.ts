@@ -109,8 +109,16 @@ export async function insertAlerts(tx: Drizzle, alerts: NewAlert[]): Promise<num
       })),
     );
   }
-  if (!ids.length) return [];
-  // One notification per 500 ids keeps each payload far below NOTIFY's 8,000-byte limit.
+  await announceAlerts(tx, ids);
+  return ids;
+}
+
+/**
+ * Announces new alerts to the subscription hub when the transaction commits: one statement, one
+ * notification per 500 ids (each payload far below NOTIFY's 8,000-byte limit).
+ */
+export async function announceAlerts(tx: Drizzle, ids: readonly number[]): Promise<void> {
+  if (!ids.length) return;
   const payloads: string[] = [];
   for (let i = 0; i < ids.length; i += 500) payloads.push(JSON.stringify(ids.slice(i, i + 500)));
   await tx.execute(
@@ -119,7 +127,6 @@ export async function insertAlerts(tx: Drizzle, alerts: NewAlert[]): Promise<num
       sql`, `,
     )}`,
   );
-  return ids;
 }
 
 // ---- the subscription hub's catch-up (ids only; each subscriber reads the alerts in its own scope) ----

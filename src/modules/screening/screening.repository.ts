@@ -1,6 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Drizzle } from "../../db/client.js";
-import { ALERT_CHANNEL } from "../monitoring/alert.repository.js";
 
 type Result = { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
 const rowsOf = (result: Result) => (Array.isArray(result) ? result : (result.rows ?? []));
@@ -58,17 +57,4 @@ export async function raiseRuleAlerts(
     found: Number(row?.found ?? 0),
     ids: (typeof ids === "string" ? JSON.parse(ids) : (ids ?? [])) as number[],
   };
-}
-
-/** Announces the new alerts once the run commits (one statement; 500 ids per payload). */
-export async function announce(tx: Drizzle, ids: number[]): Promise<void> {
-  if (!ids.length) return;
-  const payloads: string[] = [];
-  for (let i = 0; i < ids.length; i += 500) payloads.push(JSON.stringify(ids.slice(i, i + 500)));
-  await tx.execute(
-    sql`SELECT ${sql.join(
-      payloads.map((p) => sql`pg_notify(${ALERT_CHANNEL}, ${p})`),
-      sql`, `,
-    )}`,
-  );
 }

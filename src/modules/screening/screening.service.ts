@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config.js";
 import type { Drizzle } from "../../db/client.js";
-import { announce, countHouseholds, raiseRuleAlerts } from "./screening.repository.js";
+import { announceAlerts } from "../monitoring/alert.repository.js";
+import { countHouseholds, raiseRuleAlerts } from "./screening.repository.js";
 import { SCREENING_RULES } from "./screening.rules.js";
 
 export interface ScreeningRunOptions {
@@ -44,7 +45,7 @@ export async function runScreening(db: Drizzle, config: Config, o: ScreeningRunO
       results.push({ rule: rule.code, found, raised: ids.length });
       raised.push(...ids);
     }
-    await announce(tx, raised);
+    await announceAlerts(tx, raised);
     return { householdsScreened, rules: results, alertsRaised: raised.length, ms: Date.now() - started };
   });
 }
