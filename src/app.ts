@@ -61,7 +61,14 @@ export interface AppOptions {
   unrestricted?: boolean;
   /** The read audit's keys; default: from the configuration (generated outside production). */
   auditKeys?: AuditKeys;
+  /**
+   * How reads execute: `plan` (the default: each root field compiled to SQL by the operation's
+   * plan) or `resolvers` (the field resolvers, kept as the reference for tests and benchmarks).
+   */
+  readPath?: ReadPath;
 }
+
+export type ReadPath = "plan" | "resolvers";
 
 export interface GraphQLBody {
   query: string;
