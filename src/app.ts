@@ -150,6 +150,7 @@ export async function createApp(config: Config, database: Database, options: App
   const audit = new AuditWriter(database, options.auditKeys ?? loadAuditKeys(config), {
     every: config.AUDIT_CHECKPOINT_EVERY,
     seconds: config.AUDIT_CHECKPOINT_SECONDS,
+    batchMax: config.AUDIT_BATCH_MAX,
   });
   await audit.start();
   const limits = createLimits(config);

@@ -64,6 +64,8 @@ const schema = z.object({
   /** A checkpoint after every this many entries, and every this many seconds while entries are added. */
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(1000),
   AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(1).default(60),
+  /** Most read audit entries one group commit writes (one INSERT); more wait for the next. */
+  AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(2000).default(500),
   /**
    * Key of the rounding of published counts (README, "Published counts"), at least 32 characters;
    * unset, one is derived from the audit HMAC key. Keep it stable: a new key re-draws every count.

@@ -15,10 +15,20 @@ import {
 import type { Context } from "../context.js";
 import type { Database, Drizzle } from "../db/client.js";
 import { outsideRequests } from "../db/request-scope.js";
-import { auditBatchEntries, auditFlushFailures, auditFlushLag } from "../observability/metrics.js";
+import { databaseFailure } from "../db/failures.js";
+import {
+  auditBatchEntries,
+  auditFlushFailures,
+  auditFlushLag,
+  auditHeadMoves,
+} from "../observability/metrics.js";
+import { databaseCause, forLog } from "../shared/error-masking.js";
+import { AuditUnavailableError } from "../shared/errors.js";
+import { log } from "../shared/log.js";
+import { uniqueViolation } from "../writes/create.js";
 import { auditLog } from "../db/schema.js";
-import { extendChain, GENESIS, type EntryContent } from "./audit-chain.js";
-import { CheckpointSchedule } from "./audit-checkpoint.js";
+import { extendChain, GENESIS, type ChainedEntry, type ChainHead, type EntryContent } from "./audit-chain.js";
+import { CheckpointSchedule, type ChainPosition } from "./audit-checkpoint.js";
 import type { AuditKeys } from "./audit-keys.js";
 import type { DepartmentPolicy } from "./compile.js";
 import type { DeclaredPurpose } from "./purpose.js";
@@ -136,26 +146,51 @@ export interface AuditInput {
   correlationId: string | null;
 }
 
-// Serialises appends so each entry links to the one truly before it (any driver, any process).
+// Taken once per write of a batch: by the one-statement append (tried, never waited for) and by the
+// locked append (waited for), so that entries link to the one truly before them, across processes.
 const AUDIT_LOCK = 7_340_001;
 
+/** Largest batch one write carries, unless AUDIT_BATCH_MAX says otherwise. */
+export const DEFAULT_AUDIT_BATCH_MAX = 500;
+
+export interface AuditWriterOptions {
+  /** Signed checkpoints: after this many entries, and this often while entries are added. */
+  every: number;
+  seconds: number;
+  /** Entries written by one statement at most (the rest wait for the next write). */
+  batchMax?: number;
+}
+
 /**
- * Appends audit entries with group commit: a request's entry is durable before its response is
- * sent, but the entries of requests that arrive while a write is under way share the next
- * transaction (one lock, one read of the chain's head, one multi-row insert), so the audit costs a
- * few statements per batch rather than per request. The chain is linked with the HMAC key
- * (audit-chain.ts), and signed checkpoints are written outside the database as it grows.
+ * Appends audit entries with group commit. A request's entry is queued and the request waits for
+ * the write that carries it: its response is sent only once the entry is durable. A write starts at
+ * once when none is under way (a lone request waits for nothing else); entries that arrive while one
+ * is under way are written together by the next (at most `batchMax` each).
+ *
+ * A write is one statement in the usual case: the writer remembers the chain's head it last wrote,
+ * links the batch after it with the HMAC key (audit-chain.ts), and inserts all of it in one INSERT
+ * that takes the audit lock without waiting and checks, in the same statement, that the head is
+ * still the last entry. When another process appended in between (or holds the lock), nothing is
+ * inserted and the batch is written again in a transaction that waits for the lock and reads the
+ * head under it. Either way the chain advances once per batch, under one lock, and `seq`'s
+ * uniqueness makes two entries at one position impossible. A batch that fails is not written at
+ * all: its requests fail, and the next batch links to the last entry written (no gap).
  */
 export class AuditWriter {
   private queue: { entry: EntryContent; queued: number; done: (error?: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private checkpoints: CheckpointSchedule | null = null;
+  /** The chain's head as this writer last wrote or read it; null when unknown (start, after a failure). */
+  private head: ChainHead | null = null;
+  private readonly batchMax: number;
 
   constructor(
     private readonly database: Database,
     private readonly keys: AuditKeys,
-    private readonly schedule: { every: number; seconds: number } = { every: 1000, seconds: 60 },
-  ) {}
+    private readonly schedule: AuditWriterOptions = { every: 1000, seconds: 60 },
+  ) {
+    this.batchMax = schedule.batchMax ?? DEFAULT_AUDIT_BATCH_MAX;
+  }
 
   /** Reads the chain's head and writes a checkpoint of it: the anchor every later one extends. */
   async start(): Promise<void> {
@@ -169,11 +204,14 @@ export class AuditWriter {
     const [{ first } = { first: null }] = await this.database.db.select({ first: min(auditLog.seq) }).from(auditLog);
     // Entries from before the chain was keyed are the ones before the first keyed entry.
     const unkeyed = first !== null ? Number(first) - 1 : await countEntries(this.database.db);
+    const entries = last ? (last.seq ?? unkeyed) : 0;
     this.checkpoints = new CheckpointSchedule(checkpointDir, signingKey, this.keys.chain.id, unkeyed, this.schedule, {
-      entries: last ? (last.seq ?? unkeyed) : 0,
+      entries,
       lastId: last?.id ?? 0,
       head: last?.hash ?? GENESIS,
     });
+    // The first batch is linked after it (and written again under the lock if another process is quicker).
+    this.head = { entries, hash: last?.hash ?? GENESIS };
   }
 
   /** Writes a last checkpoint of what this writer appended, once pending entries are written. */
@@ -217,6 +255,11 @@ export class AuditWriter {
     });
   }
 
+  /**
+   * Queues an entry; resolves once it is durable. Rejects when the write that carried it failed:
+   * with the database's own failure when it was unreachable or out of time (SERVICE_UNAVAILABLE,
+   * DEADLINE_EXCEEDED), otherwise with AuditUnavailableError.
+   */
   append(input: AuditInput): Promise<void> {
     const entry: EntryContent = {
       at: new Date().toISOString(),
@@ -245,41 +288,124 @@ export class AuditWriter {
     // that starts a new flush, never waits on one that has finished.
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, 500);
+        const batch = this.queue.splice(0, this.batchMax);
         try {
-          const appended = await this.database.db.transaction(async (tx) => {
-            await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
-            const [last] = await tx
-              .select({ seq: auditLog.seq, hash: auditLog.hash })
-              .from(auditLog)
-              .orderBy(desc(auditLog.id))
-              .limit(1);
-            // After entries from before the chain was keyed, the first keyed one learns its position once.
-            const entries = !last ? 0 : (last.seq ?? (await countEntries(tx)));
-            const chained = extendChain(
-              this.keys.chain,
-              { entries, hash: last?.hash ?? GENESIS },
-              batch.map((b) => b.entry),
-            );
-            const ids = await tx.insert(auditLog).values(chained.entries).returning({ id: auditLog.id });
-            return { ...chained.head, lastId: ids[ids.length - 1]!.id };
-          });
+          const appended = await this.write(batch.map((b) => b.entry));
           const committed = performance.now();
           auditBatchEntries.observe(batch.length);
           for (const { done, queued } of batch) {
             auditFlushLag.observe((committed - queued) / 1000);
             done();
           }
-          this.checkpoints?.advanced({ entries: appended.entries, lastId: appended.lastId, head: appended.hash });
+          this.checkpoints?.advanced(appended);
         } catch (error) {
+          // Whether it was written is unknown if the connection was lost: the head is read again.
+          this.head = null;
           auditFlushFailures.inc();
-          for (const { done } of batch) done(error);
+          log("error", "AUDIT ENTRIES NOT WRITTEN: their requests were answered with an error", {
+            entries: batch.length,
+            error: forLog(String(error)),
+            ...databaseCause(error),
+          });
+          const failure = databaseFailure(error) ? error : new AuditUnavailableError();
+          for (const { done } of batch) done(failure);
         }
       }
     } finally {
       this.flushing = null;
     }
   }
+
+  /** Appends one batch after the chain's head; returns the chain's position after it. */
+  private async write(contents: readonly EntryContent[]): Promise<ChainPosition> {
+    const known = this.head;
+    if (known) {
+      const chained = extendChain(this.keys.chain, known, contents);
+      try {
+        const ids = await appendAfter(this.database.db, known.hash, chained.entries);
+        if (ids.length) return this.wrote(chained.head, ids);
+      } catch (error) {
+        // A process that appended after this statement began: its entry holds the position. Locked, below.
+        if (!uniqueViolation(error)) throw error;
+      }
+      auditHeadMoves.inc();
+    }
+    return this.database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+      const head = await readHead(tx);
+      const chained = extendChain(this.keys.chain, head, contents);
+      const ids = await appendAfter(tx, head.hash, chained.entries);
+      // Under the lock nobody else appends: the head just read is still the last entry.
+      if (!ids.length) throw new Error("the audit chain's head moved while the audit lock was held");
+      return this.wrote(chained.head, ids);
+    });
+  }
+
+  private wrote(head: ChainHead, ids: number[]): ChainPosition {
+    this.head = head;
+    return { entries: head.entries, lastId: Math.max(...ids), head: head.hash };
+  }
+}
+
+/** The chain's head: the last entry's position and link (the genesis link for an empty chain). */
+async function readHead(db: Pick<Drizzle, "select">): Promise<ChainHead> {
+  const [last] = await db
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  if (!last) return { entries: 0, hash: GENESIS };
+  // After entries from before the chain was keyed, the first keyed one learns its position once.
+  return { entries: last.seq ?? (await countEntries(db)), hash: last.hash };
+}
+
+/**
+ * One statement: inserts the chained entries, in order, if the audit lock is free (taken until the
+ * statement commits) and the last entry's link is still `after`; otherwise inserts nothing. Returns
+ * the ids written. The entries travel as one JSON parameter, so the text is the same for any batch.
+ */
+async function appendAfter(db: Pick<Drizzle, "execute">, after: string, entries: readonly ChainedEntry[]) {
+  const rows = JSON.stringify(
+    entries.map((e) => ({
+      at: e.at,
+      principal: e.principal,
+      department: e.department,
+      region: e.region,
+      operation_name: e.operationName,
+      document_hash: e.documentHash,
+      fields: e.fields,
+      record_count: e.recordCount,
+      household_ids: e.householdIds,
+      purpose: e.purpose,
+      purpose_text: e.purposeText,
+      request_id: e.requestId,
+      correlation_id: e.correlationId,
+      seq: e.seq,
+      key_id: e.keyId,
+      prev_hash: e.prevHash,
+      hash: e.hash,
+    })),
+  );
+  const result = await db.execute(sql`
+    WITH head AS MATERIALIZED (
+      SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS free,
+             coalesce((SELECT hash FROM "audit_log" ORDER BY id DESC LIMIT 1), ${GENESIS}) AS hash
+    )
+    INSERT INTO "audit_log" (at, principal, department, region, operation_name, document_hash, fields,
+                             record_count, household_ids, purpose, purpose_text, request_id, correlation_id,
+                             seq, key_id, prev_hash, hash)
+    SELECT e.at, e.principal, e.department, e.region, e.operation_name, e.document_hash, e.fields,
+           e.record_count, e.household_ids, e.purpose, e.purpose_text, e.request_id, e.correlation_id,
+           e.seq, e.key_id, e.prev_hash, e.hash
+    FROM head, jsonb_to_recordset(${rows}::jsonb) AS e(
+      at timestamptz, principal text, department text, region text, operation_name text, document_hash text,
+      fields text[], record_count integer, household_ids integer[], purpose text, purpose_text text,
+      request_id text, correlation_id text, seq bigint, key_id text, prev_hash text, hash text)
+    WHERE head.free AND head.hash = ${after}
+    ORDER BY e.seq
+    RETURNING id`);
+  const written = Array.isArray(result) ? result : (result as unknown as { rows: { id: unknown }[] }).rows;
+  return (written as { id: unknown }[]).map((r) => Number(r.id));
 }
 
 async function countEntries(db: Pick<Drizzle, "select">): Promise<number> {

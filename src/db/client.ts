@@ -25,8 +25,8 @@ export interface Database {
   readonly driver: Driver;
   readonly db: Drizzle;
   /**
-   * Data statements issued through drizzle since the database was opened; appends to the read
-   * audit (a constant three per audited request) are counted apart, in `audit`.
+   * Data statements issued through drizzle since the database was opened; the read audit's group
+   * commits (one statement per batch of entries, usually) are counted apart, in `audit`.
    */
   readonly statements: Statements;
   /** Runs a raw statement and returns its rows, the same shape on both drivers. */

@@ -75,6 +75,12 @@ export const auditFlushFailures = new Counter({
   registers: [registry],
 });
 
+export const auditHeadMoves = new Counter({
+  name: "xg_audit_head_moves_total",
+  help: "Read audit batches written again under the audit lock because another process (or a failure) moved the chain's head.",
+  registers: [registry],
+});
+
 export const alertNotificationLag = new Histogram({
   name: "xg_alert_notification_lag_seconds",
   help: "Time from a risk alert being raised (its transaction's time) to its delivery to a subscriber.",

@@ -76,3 +76,16 @@ export class ResponseTooLargeError extends ClientError {
     );
   }
 }
+
+/**
+ * A read whose audit entry could not be written: its data are withheld (an unaudited read is not
+ * served). Nothing was appended for it, so retrying is safe.
+ */
+export class AuditUnavailableError extends ClientError {
+  constructor() {
+    super(
+      "The read could not be recorded in the audit, so its data are withheld; try again shortly.",
+      "SERVICE_UNAVAILABLE",
+    );
+  }
+}
