@@ -16,12 +16,7 @@ import type { Context } from "../context.js";
 import type { Database, Drizzle } from "../db/client.js";
 import { outsideRequests } from "../db/request-scope.js";
 import { databaseFailure } from "../db/failures.js";
-import {
-  auditBatchEntries,
-  auditFlushFailures,
-  auditFlushLag,
-  auditHeadMoves,
-} from "../observability/metrics.js";
+import { auditBatchEntries, auditFlushFailures, auditFlushLag, auditHeadMoves } from "../observability/metrics.js";
 import { databaseCause, forLog } from "../shared/error-masking.js";
 import { AuditUnavailableError } from "../shared/errors.js";
 import { log } from "../shared/log.js";

@@ -7,7 +7,7 @@ import { AuditWriter } from "../../src/access/audit.js";
 import { loadAuditKeys } from "../../src/access/audit-keys.js";
 import { verifyAuditChain } from "../../src/access/audit-verify.js";
 import { loadConfig } from "../../src/config.js";
-import { authHeaders, createTestApp, testConfig } from "../helpers/app.js";
+import { authHeaders, configWithKeys, createTestApp, testConfig } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { startProcess, type Started } from "../helpers/processes.js";
 import { post } from "../helpers/server.js";
@@ -46,9 +46,7 @@ describe("the read audit under many requests at once", () => {
   });
 
   const entries = () =>
-    database.rows<Entry>(
-      sql`SELECT id::int, seq::int, correlation_id AS "correlationId" FROM audit_log ORDER BY id`,
-    );
+    database.rows<Entry>(sql`SELECT id::int, seq::int, correlation_id AS "correlationId" FROM audit_log ORDER BY id`);
   const read = async (correlationId: string, first = 3) =>
     app.graphql(
       { query: NAMES, operationName: "Names", variables: { first } },
@@ -170,14 +168,16 @@ describe.skipIf(!onPostgres)("two API servers appending to one database's audit"
   let app: App | undefined;
   let server: Server | undefined;
   let other: Started | undefined;
+  // Both servers hold the same keys and write checkpoints to the same folder (this story's own).
+  const keys = configWithKeys({ JWT_SECRET: testConfig.JWT_SECRET! });
   const env = {
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     AUTO_SEED: "none",
     JWT_SECRET: testConfig.JWT_SECRET!,
-    AUDIT_HMAC_KEY: testConfig.AUDIT_HMAC_KEY!,
-    AUDIT_SIGNING_KEY_FILE: testConfig.AUDIT_SIGNING_KEY_FILE!,
-    AUDIT_CHECKPOINT_DIR: testConfig.AUDIT_CHECKPOINT_DIR!,
+    AUDIT_HMAC_KEY: keys.AUDIT_HMAC_KEY!,
+    AUDIT_SIGNING_KEY_FILE: keys.AUDIT_SIGNING_KEY_FILE!,
+    AUDIT_CHECKPOINT_DIR: keys.AUDIT_CHECKPOINT_DIR!,
     RATE_LIMIT_PUBLIC: "off",
     RATE_LIMIT_TOKEN: "off",
     RATE_LIMIT_API_KEY: "off",
@@ -236,8 +236,11 @@ describe.skipIf(!onPostgres)("two API servers appending to one database's audit"
       expect(ids.filter((id) => id.startsWith("here-"))).toHaveLength(200);
       expect(ids.filter((id) => id.startsWith("there-"))).toHaveLength(200);
       expect(new Set(ids).size).toBe(ids.length);
+      // The two servers' writes took turns in the chain (else this story would not have tested sharing).
+      const turns = ids.filter((id, i) => i > 0 && id.split("-")[0] !== ids[i - 1]!.split("-")[0]).length;
+      expect(turns).toBeGreaterThan(1);
       expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
-      const report = await verifyAuditChain(database, loadAuditKeys(testConfig, { generate: false }));
+      const report = await verifyAuditChain(database, loadAuditKeys(keys, { generate: false }));
       expect(report).toMatchObject({ ok: true, entries: 400, problems: [] });
       // Both servers signed checkpoints of the one chain, the last of them at its end.
       expect(report.latest?.statement.entries).toBe(400);
