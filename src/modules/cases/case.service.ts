@@ -17,7 +17,6 @@ import { insertAlertEvent } from "../monitoring/alert.repository.js";
 import { alertTarget } from "../monitoring/alert.target.js";
 import { unmetForElimination, type Missing } from "./case.criteria.js";
 import type * as I from "./case.input.js";
-import { caseById } from "./case.loader.js";
 import {
   alertsOfHousehold,
   countMonitoring,
@@ -272,7 +271,7 @@ export const noticeCase: CaseStep<I.NoticeCaseInput> = {
         (String(current.verifiedOn) > input.from
           ? {
               invalid: {
-                path: ["input", "from"],
+                path: ["from"],
                 code: "INCONSISTENT",
                 message: "The notice starts after the home visit.",
               },
@@ -340,7 +339,7 @@ export const settleCaseObjection: CaseStep<I.SettleObjectionInput> = {
             if (!objection) {
               return {
                 invalid: {
-                  path: ["input", "objectionId"],
+                  path: ["objectionId"],
                   code: "INCONSISTENT",
                   message: "Not an objection of this case.",
                 },
@@ -447,7 +446,7 @@ export const confirmCase: CaseStep<I.ConfirmCaseInput> = {
             const household = await findCaseHousehold({ db: tx, access: ctx.access }, row.householdId as number);
             if (!household) return { refused: "The case's household is not in your scope." };
             const invalid = (path: string, message: string): Problem => ({
-              invalid: { path: ["input", path], code: "INCONSISTENT", message },
+              invalid: { path: [path], code: "INCONSISTENT", message },
             });
             if (POOR_NOW.includes(household.status)) {
               return invalid(
