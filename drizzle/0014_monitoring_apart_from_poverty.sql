@@ -32,7 +32,11 @@ SELECT e.id,
     WHEN m.kind = 'RISK_ELIMINATED' THEN 'RISK_ELIMINATED'
     ELSE 'NOT_MONITORED'
   END AS monitoring_after,
-  CASE WHEN m.to_status = 'MONITORED' THEN coalesce(pg_temp.type_named(m.new_value), h.monitoring_type::text)
+  CASE WHEN m.to_status = 'MONITORED' THEN coalesce(pg_temp.type_named(m.new_value), h.monitoring_type::text, (
+      -- An event that named no type (a household first registered as monitored): the first type its history names.
+      SELECT pg_temp.type_named(n.new_value) FROM household_events n
+      WHERE n.household_id = e.household_id AND n.to_status = 'MONITORED' AND pg_temp.type_named(n.new_value) IS NOT NULL
+      ORDER BY n.occurred_on, n.id LIMIT 1))
     WHEN m.kind = 'RISK_ELIMINATED' THEN pg_temp.type_named(m.old_value)
   END AS type_after
 FROM household_events e
