@@ -136,6 +136,12 @@ export function writeEvents(rng: Random, push: Push, h: HouseholdDraft, identifi
       helper,
     );
   }
+  if (h.monitoringType === "UNSTABLE") {
+    // The day and reason these households were placed under monitoring used to be drawn here; their
+    // case gives them now. The draws stay, so that the rest of the generated data is as it was.
+    dateIn(rng, rng.int(2021, 2023));
+    rng.pick(["收入骤减", "因病支出大幅增加", "因灾损失"]);
+  }
   monitoringEvents();
   if (h.status === "RETURNED") {
     event(
