@@ -1,6 +1,7 @@
 /** One county's scope of the generated data, generated from its own random stream. */
 import { makeIdNumber } from "../src/shared/id-number.js";
 import { addDays, birthDateForAge, dateIn, money, yuan } from "./calendar.js";
+import { caseTimeline, pendingTimeline, writeCase } from "./cases.js";
 import type { VillageDraft } from "./county-state.js";
 import { writeEvents, writeIncomes, type HouseholdDraft } from "./household-records.js";
 import { ethnicMix, fullName, placeName, surname } from "./names.js";
@@ -25,6 +26,7 @@ export function countyScope(
   ctx: RegionContext,
 ): Map<TableName, Row[]> {
   const rng = new Random(seed, `county:${county.code6}`);
+  const caseRng = new Random(seed, `cases:${county.code6}`);
   const out = new Map<TableName, Row[]>(TABLE_ORDER.map((t) => [t, []]));
   const push: Push = (table, row) => out.get(table)!.push(cells(table, row));
   const cityName = plan.cities.find((c) => c.code4 === county.cityCode4)!.name;
@@ -193,17 +195,20 @@ export function countyScope(
       ] as const);
       const statusRoll = rng.next();
       let status: HouseholdDraft["status"] = "EXITED";
-      if (statusRoll < 0.04) status = "MONITORED";
+      const monitored = statusRoll < 0.04;
+      if (monitored) status = "EXITED";
       else if (statusRoll < 0.045) status = "RETURNED";
       else if (statusRoll < 0.045 + (villageStillPoor ? 0.12 : 0.015)) status = "POOR";
       let monitoringType: HouseholdDraft["monitoringType"] = null;
-      if (status === "MONITORED")
+      if (monitored)
         monitoringType = rng.weighted([
           ["UNSTABLE", 55],
           ["MARGINAL", 35],
           ["SUDDEN_HARDSHIP", 10],
         ] as const);
       const newlyMonitored = monitoringType === "MARGINAL" || monitoringType === "SUDDEN_HARDSHIP";
+      // Monitoring never makes a household poor: an edge or sudden-hardship household was never registered poor.
+      if (newlyMonitored) status = "NOT_POOR";
       const identifiedYear = newlyMonitored
         ? rng.int(2020, 2023)
         : status === "POOR"
@@ -280,6 +285,23 @@ export function countyScope(
       const relocated = !newlyMonitored && rng.chance(0.08);
       const relocationYear = relocated ? rng.int(Math.max(2016, identifiedYear), 2020) : null;
       const identifiedOn = dateIn(rng, identifiedYear, 4, 11);
+      // The case that placed a monitored household under monitoring (its risk eliminated for some);
+      // a few other households have a case still in identification, or rejected.
+      const timeline = monitoringType
+        ? caseTimeline(
+            caseRng,
+            newlyMonitored ? identifiedOn : dateIn(caseRng, caseRng.int(2021, 2023)),
+            "MONITORED",
+            caseRng.chance(0.3),
+          )
+        : status === "EXITED" && caseRng.chance(0.015)
+          ? pendingTimeline(caseRng)
+          : null;
+      const monitoringStatus = !monitoringType
+        ? "NOT_MONITORED"
+        : timeline?.eliminatedOn
+          ? "RISK_ELIMINATED"
+          : "MONITORED";
       const address = `${plan.province.name}${cityName}${county.name}${tw.name}${vd.name}${rng.int(1, 12)}组${rng.int(1, 80)}号`;
       const householdNumber = `${vd.code}${pad(h + 1, 4)}`;
       push("households", {
@@ -301,6 +323,7 @@ export function countyScope(
         drinkingWaterSafe: rng.chance(0.975),
         relocated,
         relocationYear,
+        monitoringStatus,
         monitoringType,
         createdAt: `${identifiedOn}T09:00:00+08:00`,
       });
@@ -313,6 +336,10 @@ export function countyScope(
         identifiedYear,
         exitedYear,
         monitoringType,
+        monitoring:
+          monitoringType && timeline?.confirmedOn
+            ? { confirmedOn: timeline.confirmedOn, eliminatedOn: timeline.eliminatedOn }
+            : null,
         attribute,
         size,
       };
@@ -351,6 +378,16 @@ export function countyScope(
         endDate: null,
       });
       writeEvents(rng, push, household, identifiedOn, helper.name);
+      if (timeline) {
+        writeCase(
+          caseRng,
+          push,
+          ctx.nextId,
+          { ...household, villageCode: vd.code, helperId: helper.id },
+          timeline,
+          monitoringType,
+        );
+      }
 
       vd.population += drafts.length;
       vd.households += 1;

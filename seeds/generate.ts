@@ -38,7 +38,23 @@ export function* generate(options: GenerateOptions): Generator<TableBatch> {
   const ctx: RegionContext = {
     pairable: [],
     eastWest: [],
-    nextId: { agency: 1, cadre: 1, village: 1, household: 1, member: 1, project: 1, asset: 1, ava: 1, cva: 1, cha: 1 },
+    nextId: {
+      agency: 1,
+      cadre: 1,
+      village: 1,
+      household: 1,
+      member: 1,
+      project: 1,
+      asset: 1,
+      ava: 1,
+      cva: 1,
+      cha: 1,
+      case: 1,
+      alert: 1,
+      objection: 1,
+      assistance: 1,
+      followUp: 1,
+    },
   };
   yield* regionScope(plan, seed, ctx);
   for (const county of plan.counties) {

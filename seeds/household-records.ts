@@ -12,12 +12,14 @@ export interface HouseholdDraft {
   identifiedYear: number;
   exitedYear: number | null;
   monitoringType: SeedRow<"households">["monitoringType"];
+  /** The confirmed case that placed it under monitoring (and eliminated its risk, when it did). */
+  monitoring: { confirmedOn: string; eliminatedOn: string | null } | null;
   attribute: SeedRow<"households">["attribute"];
   size: number;
 }
 
 export function writeIncomes(rng: Random, push: Push, h: HouseholdDraft): void {
-  const struggling = h.status === "POOR" || h.status === "RETURNED" || h.status === "MONITORED";
+  const struggling = h.status === "POOR" || h.status === "RETURNED" || h.monitoringType !== null;
   const base2021 = rng.logNormal(struggling ? 6200 : 10_500, struggling ? 0.25 : 0.32);
   const n = h.size;
   for (const year of INCOME_YEARS) {
@@ -79,21 +81,41 @@ export function writeEvents(rng: Random, push: Push, h: HouseholdDraft, identifi
       department,
       recordedAt: `${on}T09:00:00+08:00`,
     });
-  const newlyMonitored = h.monitoringType === "MARGINAL" || h.monitoringType === "SUDDEN_HARDSHIP";
-  if (newlyMonitored) {
-    const reason = h.monitoringType === "MARGINAL" ? "边缘易致贫户识别" : "突发严重困难户识别";
-    event("IDENTIFIED", identifiedOn, null, "MONITORED", reason, helper);
+  const standing = (status: string, monitoringStatus: string) =>
+    JSON.stringify({ status, monitoringStatus, monitoringType: h.monitoringType });
+  // Monitoring events leave the poverty status as it is (from = to), and record the standing after.
+  const monitoringEvents = () => {
+    if (!h.monitoring) return;
     event(
       "PLACED_UNDER_MONITORING",
-      identifiedOn,
+      h.monitoring.confirmedOn,
+      h.status,
+      h.status,
+      "纳入监测 (县级确认)",
+      "seed:乡村振兴局",
+      "Household.status",
       null,
-      "MONITORED",
-      reason,
-      helper,
-      "monitoring_type",
-      null,
-      JSON.stringify(h.monitoringType),
+      standing(h.status, "MONITORED"),
     );
+    if (h.monitoring.eliminatedOn) {
+      event(
+        "RISK_ELIMINATED",
+        h.monitoring.eliminatedOn,
+        h.status,
+        h.status,
+        "风险消除",
+        "seed:乡村振兴局",
+        "Household.status",
+        standing(h.status, "MONITORED"),
+        standing(h.status, "RISK_ELIMINATED"),
+      );
+    }
+  };
+  if (h.status === "NOT_POOR") {
+    // Never registered poor: known to the registry for the case that placed it under monitoring.
+    const reason = h.monitoringType === "MARGINAL" ? "边缘易致贫户登记" : "突发严重困难户登记";
+    event("IDENTIFIED", identifiedOn, null, "NOT_POOR", reason, helper);
+    monitoringEvents();
     return;
   }
   event(
@@ -115,18 +137,12 @@ export function writeEvents(rng: Random, push: Push, h: HouseholdDraft, identifi
     );
   }
   if (h.monitoringType === "UNSTABLE") {
-    event(
-      "PLACED_UNDER_MONITORING",
-      dateIn(rng, rng.int(2021, 2023)),
-      "EXITED",
-      "MONITORED",
-      rng.pick(["收入骤减", "因病支出大幅增加", "因灾损失"]),
-      helper,
-      "monitoring_type",
-      null,
-      JSON.stringify("UNSTABLE"),
-    );
+    // The day and reason these households were placed under monitoring used to be drawn here; their
+    // case gives them now. The draws stay, so that the rest of the generated data is as it was.
+    dateIn(rng, rng.int(2021, 2023));
+    rng.pick(["收入骤减", "因病支出大幅增加", "因灾损失"]);
   }
+  monitoringEvents();
   if (h.status === "RETURNED") {
     event(
       "RETURNED_TO_POVERTY",

@@ -10,7 +10,21 @@ export interface RegionContext {
   pairable: number[];
   eastWest: number[];
   nextId: Record<
-    "agency" | "cadre" | "village" | "household" | "member" | "project" | "asset" | "ava" | "cva" | "cha",
+    | "agency"
+    | "cadre"
+    | "village"
+    | "household"
+    | "member"
+    | "project"
+    | "asset"
+    | "ava"
+    | "cva"
+    | "cha"
+    | "case"
+    | "alert"
+    | "objection"
+    | "assistance"
+    | "followUp",
     number
   >;
 }

@@ -26,6 +26,12 @@ const SEEDED = [
   t.agencyVillageAssignments,
   t.cadreVillageAssignments,
   t.cadreHouseholdAssignments,
+  t.riskAlerts,
+  t.monitoringCases,
+  t.caseAlerts,
+  t.caseObjections,
+  t.assistanceMeasures,
+  t.followUpVisits,
 ] as const;
 
 type SeededTable = (typeof SEEDED)[number];

@@ -6,7 +6,7 @@ import type { DepartmentPolicy } from "./compile.js";
 import type { Config } from "../config.js";
 import { maskedColumn } from "./masks.js";
 import { countRoundingKey, roundedCount, type CountedRows } from "./published-count.js";
-import type { MaskForm } from "./policy.js";
+import { LEVEL_DIGITS, REGION_LEVELS, type MaskForm } from "./policy.js";
 
 export interface Principal {
   id: string;
@@ -143,6 +143,24 @@ export function visibleChange(
  * Write authority, from the compiled policy: a write names the fields it writes, and only the
  * steward (`own`) of every one of them may make it. The system principal (no policy) writes anything.
  */
+/**
+ * A mutation the policy reserves for principals of a region level or wider (`mutationLevels`): a
+ * principal scoped below it — a village applicant at the township review, a township officer at the
+ * county confirmation — is FORBIDDEN, with the level needed and its own in `extensions`.
+ */
+export function assertRegionLevel(access: Access, mutation: string): void {
+  const policy = access.policy;
+  const needed = policy?.mutationLevel(mutation);
+  if (!needed) return;
+  const region = access.principal.region;
+  if (region.length <= LEVEL_DIGITS[needed]) return;
+  const own = REGION_LEVELS.find((l) => LEVEL_DIGITS[l] === region.length) ?? "VILLAGE";
+  throw new ForbiddenError(
+    `${mutation} needs a principal of ${needed.toLowerCase()} level or wider; yours is scoped to the ${own.toLowerCase()} ${region}.`,
+    { requiredLevel: needed, principalLevel: own },
+  );
+}
+
 export function assertWrites(access: Access, type: string, fields: readonly string[]): void {
   const policy = access.policy;
   if (!policy) return;

@@ -6,7 +6,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
-import { PolicyError, type Level, type MaskForm, type PolicyFile } from "./policy.js";
+import { PolicyError, type Level, type MaskForm, type PolicyFile, type RegionLevelName } from "./policy.js";
 
 /** Types that carry no data of their own: their fields follow the node type they page over. */
 export function isStructuralType(name: string): boolean {
@@ -48,6 +48,8 @@ export interface DepartmentPolicy {
   readonly purposes: ReadonlyMap<string, string>;
   /** Digits of the region code a principal of the department must have (12: one village), or null. */
   readonly regionDigits: number | null;
+  /** The region level a mutation needs of its principal (that level or wider), or undefined for any. */
+  mutationLevel(mutation: string): RegionLevelName | undefined;
 }
 
 export interface CompiledPolicy {
@@ -221,5 +223,6 @@ function departmentPolicy(
     rule: (type, field) => rules.get(`${type}.${field}`),
     purposes,
     regionDigits: policy.regionLevels[department] === "VILLAGE" ? 12 : null,
+    mutationLevel: (mutation) => policy.mutationLevels[mutation],
   };
 }

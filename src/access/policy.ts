@@ -9,6 +9,17 @@ export type Level = (typeof LEVELS)[number];
 export const MASKS = ["ID_NUMBER", "PHONE", "NAME"] as const;
 export type MaskForm = (typeof MASKS)[number];
 
+/** Region levels, widest first, with the digits of a region code of that level. */
+export const REGION_LEVELS = ["PROVINCE", "CITY", "COUNTY", "TOWNSHIP", "VILLAGE"] as const;
+export type RegionLevelName = (typeof REGION_LEVELS)[number];
+export const LEVEL_DIGITS: Record<RegionLevelName, number> = {
+  PROVINCE: 2,
+  CITY: 4,
+  COUNTY: 6,
+  TOWNSHIP: 9,
+  VILLAGE: 12,
+};
+
 const fieldList = z.union([z.literal("*"), z.array(z.string())]);
 
 const groupSchema = z
@@ -35,6 +46,11 @@ const policySchema = z
     purposes: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.string()).default({}),
     /** Departments whose principals must be scoped to one region level (VILLAGE: a 12-digit code). */
     regionLevels: z.record(z.string(), z.enum(["VILLAGE"])).default({}),
+    /**
+     * Mutations only a principal of a region level or wider may run, whatever its department (乡镇审核
+     * by a township or wider, 县级确认 by a county or wider): mutation → level.
+     */
+    mutationLevels: z.record(z.string(), z.enum(REGION_LEVELS)).default({}),
     groups: z.record(z.string(), groupSchema),
   })
   .strict();
@@ -62,6 +78,12 @@ export function parsePolicy(text: string): PolicyFile {
   if (!departments.has("PUBLIC")) problems.push("departments: PUBLIC (the unauthenticated principal) must be listed");
   for (const d of Object.keys(policy.regionLevels)) {
     if (!departments.has(d)) problems.push(`regionLevels: unknown department ${d}`);
+  }
+  const mutations = new Set(
+    Object.values(policy.groups).flatMap((g) => (Array.isArray(g.fields.Mutation) ? g.fields.Mutation : [])),
+  );
+  for (const m of Object.keys(policy.mutationLevels)) {
+    if (!mutations.has(m)) problems.push(`mutationLevels: ${m} is not a mutation of any group`);
   }
   for (const [name, group] of Object.entries(policy.groups)) {
     if (!departments.has(group.owner)) problems.push(`groups.${name}.owner: unknown department ${group.owner}`);

@@ -8,9 +8,12 @@ export const householdAttribute = pgEnum("household_attribute", [
   "LOW_INCOME_ASSURED",
   "EXTREME_POVERTY_SUPPORTED",
 ]);
-// NOT_POOR: never registered poor (建档立卡), known to the registry through monitoring (an edge household
-// whose risk was eliminated goes back to it, never to EXITED).
-export const householdStatus = pgEnum("household_status", ["POOR", "EXITED", "MONITORED", "RETURNED", "NOT_POOR"]);
+// The registry's poverty status alone: monitoring is `monitoringStatus`, apart. RETURNED (返贫) is a
+// household that had exited falling back; NEWLY_POOR (致贫) one never registered poor falling into
+// poverty; NOT_POOR a household never registered poor (建档立卡), known to the registry for monitoring.
+export const householdStatus = pgEnum("household_status", ["POOR", "EXITED", "RETURNED", "NEWLY_POOR", "NOT_POOR"]);
+/** Where a household stands in return-to-poverty monitoring (防止返贫动态监测), whatever its poverty status. */
+export const monitoringStatus = pgEnum("monitoring_status", ["NOT_MONITORED", "MONITORED", "RISK_ELIMINATED"]);
 export const povertyCause = pgEnum("poverty_cause", [
   "ILLNESS",
   "DISABILITY",

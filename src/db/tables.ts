@@ -160,6 +160,9 @@ export const households = pgTable(
     drinkingWaterSafe: boolean("drinking_water_safe"),
     relocated: boolean("relocated").notNull().default(false),
     relocationYear: smallint("relocation_year"),
+    // Monitoring, apart from the poverty status: placed under by a case's county confirmation, its
+    // type kept once the risk is eliminated (the type the household was monitored as).
+    monitoringStatus: e.monitoringStatus("monitoring_status").notNull().default("NOT_MONITORED"),
     monitoringType: e.monitoringType("monitoring_type"),
     version: version(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -179,7 +182,10 @@ export const households = pgTable(
     index("households_other_causes_idx").using("gin", t.otherCauses),
     check("households_number_format", sql`household_number ~ '^[0-9]{12}[0-9]{4,6}$'`),
     check("households_exit", sql`exited_year IS NULL OR exited_year >= identified_year`),
-    check("households_monitoring", sql`(status = 'MONITORED') = (monitoring_type IS NOT NULL)`),
+    index("households_monitoring_status_idx")
+      .on(t.monitoringStatus, t.id)
+      .where(sql`monitoring_status <> 'NOT_MONITORED'`),
+    check("households_monitoring", sql`(monitoring_status = 'NOT_MONITORED') = (monitoring_type IS NULL)`),
     check("households_years", sql`identified_year BETWEEN 2013 AND 2100`),
     check("households_renovation", sql`NOT housing_renovated OR housing_renovation_year IS NOT NULL`),
   ],

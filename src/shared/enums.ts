@@ -59,14 +59,25 @@ export const HouseholdAttribute = graphqlEnum(
 export const HouseholdStatus = graphqlEnum(
   db.householdStatus,
   "HouseholdStatus",
-  "A household's current poverty status.",
+  "A household's poverty status in the registry (贫困状态). Monitoring is apart (`MonitoringStatus`): placing a household under monitoring or eliminating its risk never changes this.",
   {
-    POOR: "未脱贫 Registered poor, not yet exited.",
-    EXITED: "已脱贫 Exited poverty.",
-    MONITORED: "监测对象 Under return-to-poverty monitoring.",
-    RETURNED: "返贫 Returned to poverty.",
+    POOR: "未脱贫 Registered poor (建档立卡), not yet exited.",
+    EXITED: "已脱贫 Registered poor and exited poverty.",
+    RETURNED: "返贫 Had exited poverty and fell back into it (counted apart from 致贫).",
+    NEWLY_POOR: "致贫 Never registered poor, fell into poverty (counted apart from 返贫).",
     NOT_POOR:
-      "非建档立卡 Never registered poor: known through monitoring (an edge household whose risk was eliminated).",
+      "非建档立卡 Never registered poor: an ordinary rural household known to the registry (e.g. an edge household, 边缘易致贫户, under monitoring).",
+  },
+);
+
+export const MonitoringStatus = graphqlEnum(
+  db.monitoringStatus,
+  "MonitoringStatus",
+  "Where a household stands in return-to-poverty monitoring (防止返贫动态监测), whatever its poverty status. Set only by a monitoring case: its county confirmation (纳入监测) and its risk elimination (风险消除).",
+  {
+    NOT_MONITORED: "未纳入监测 Never placed under monitoring.",
+    MONITORED: "监测对象 Under monitoring, with its `monitoringType`.",
+    RISK_ELIMINATED: "风险已消除 Its risk was eliminated; `monitoringType` keeps the type it was monitored as.",
   },
 );
 
@@ -121,11 +132,12 @@ export const HouseholdEventKind = graphqlEnum(
   {
     IDENTIFIED: "识别 Identified as poor and registered.",
     EXITED: "脱贫 Exited poverty.",
-    PLACED_UNDER_MONITORING: "纳入监测 Placed under monitoring.",
-    RETURNED_TO_POVERTY: "返贫 Returned to poverty.",
-    RISK_ELIMINATED: "风险消除 Monitoring risk eliminated.",
+    PLACED_UNDER_MONITORING:
+      "纳入监测 Placed under monitoring (a case's county confirmation); the poverty status is unchanged.",
+    RETURNED_TO_POVERTY: "返贫 A household that had exited returned to poverty (status RETURNED).",
+    RISK_ELIMINATED: "风险消除 Monitoring risk eliminated (a case's decision); the poverty status is unchanged.",
     FIELD_CHANGED: "信息变更 A department changed a field it owns.",
-    BECAME_POOR: "致贫 A household never registered poor became poor (counted apart from 返贫).",
+    BECAME_POOR: "致贫 A household never registered poor became poor (status NEWLY_POOR, counted apart from 返贫).",
   },
 );
 

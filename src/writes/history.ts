@@ -24,11 +24,18 @@ export interface StatusEvent {
 
 const CHUNK = 1000;
 
-/** The status a household event leads to, as `Household.status` with its monitoring type. */
+/** Where a household stands: its poverty status and, apart, its monitoring (what `asOf` reads back). */
+const standing = (household: Row) => ({
+  status: household.status,
+  monitoringStatus: household.monitoringStatus ?? "NOT_MONITORED",
+  monitoringType: household.monitoringType ?? null,
+});
+
+/** The poverty status a household event leads to, with the household's standing after it. */
 const statusOf = (household: Row) => ({
   toStatus: household.status as HouseholdStatus,
   field: "Household.status",
-  newValue: { status: household.status, monitoringType: household.monitoringType ?? null },
+  newValue: standing(household),
 });
 
 /**
@@ -84,7 +91,7 @@ export class HistoryBook {
       ...event,
       fromStatus: before.status as HouseholdStatus,
       ...statusOf(after),
-      oldValue: { status: before.status, monitoringType: before.monitoringType ?? null },
+      oldValue: standing(before),
       ...by,
     });
   }

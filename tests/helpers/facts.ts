@@ -33,8 +33,11 @@ export interface MemberFact {
 export interface HouseholdFact {
   /** The 6-digit county (one of the test city's two) or a 12-digit village code. */
   region?: string;
+  /** Poverty status; default EXITED (NOT_POOR for a MARGINAL household). */
   status?: NewHousehold["status"];
+  /** Under monitoring as this type (or, with `monitoringStatus: RISK_ELIMINATED`, monitored as it until then). */
   monitoringType?: NewHousehold["monitoringType"];
+  monitoringStatus?: NewHousehold["monitoringStatus"];
   members?: MemberFact[];
   /** Per-capita net income by year. */
   incomes?: Record<number, number>;
@@ -127,7 +130,9 @@ export class Facts {
   async household(fact: HouseholdFact = {}): Promise<HouseholdMade> {
     const village = await this.village(fact.region);
     const n = ++this.sequence;
-    const status = fact.status ?? (fact.monitoringType ? "MONITORED" : "EXITED");
+    const status = fact.status ?? (fact.monitoringType === "MARGINAL" ? "NOT_POOR" : "EXITED");
+    const monitoringType = fact.monitoringType ?? null;
+    const monitoringStatus = fact.monitoringStatus ?? (monitoringType ? "MONITORED" : "NOT_MONITORED");
     const [row] = await this.db
       .insert(households)
       .values({
@@ -139,7 +144,8 @@ export class Facts {
         identifiedYear: 2015,
         exitedYear: status === "EXITED" ? 2019 : null,
         primaryCause: "ILLNESS",
-        monitoringType: status === "MONITORED" ? (fact.monitoringType ?? "UNSTABLE") : null,
+        monitoringStatus,
+        monitoringType,
         drinkingWaterSafe: fact.drinkingWaterSafe === undefined ? true : fact.drinkingWaterSafe,
         ...fact.housing,
       })
@@ -152,7 +158,7 @@ export class Facts {
       occurredOn: "2015-05-01",
       toStatus: status,
       field: "Household.status",
-      newValue: { status, monitoringType: status === "MONITORED" ? (fact.monitoringType ?? "UNSTABLE") : null },
+      newValue: { status, monitoringStatus, monitoringType },
       reason: "测试事实",
       recordedBy: "test-facts",
       department: "RURAL_REVITALIZATION",

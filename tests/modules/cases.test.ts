@@ -87,13 +87,14 @@ describe("monitoring cases", () => {
     const data = await t.data<{
       household: {
         status: string;
+        monitoringStatus: string;
         monitoringType: string | null;
         version: number;
         alerts: { id: string; signal: string; status: string; version: number }[];
         monitoringCases: { id: string; status: string }[];
       };
     }>(
-      `query($id: ID!) { household(id: $id) { status monitoringType version
+      `query($id: ID!) { household(id: $id) { status monitoringStatus monitoringType version
         alerts { id signal status version } monitoringCases { id status } } }`,
       { id },
       await bureau(),
@@ -200,7 +201,11 @@ describe("monitoring cases", () => {
     });
     expect(c.status).toBe("REVIEWED");
     // Until the county confirms, the household is not monitored.
-    expect(await household(made.id)).toMatchObject({ status: "EXITED", monitoringType: null });
+    expect(await household(made.id)).toMatchObject({
+      status: "EXITED",
+      monitoringStatus: "NOT_MONITORED",
+      monitoringType: null,
+    });
 
     const wrongType = await mutate("confirmCase", "ConfirmCaseInput", {
       caseId: c.id,
@@ -222,7 +227,12 @@ describe("monitoring cases", () => {
       riskTypes: ["ILLNESS", "RIGID_EXPENDITURE"],
       formerlyPoor: true,
     });
-    expect(await household(made.id)).toMatchObject({ status: "MONITORED", monitoringType: "UNSTABLE" });
+    // Monitored, and still 已脱贫: the poverty status is the registry's, apart from monitoring.
+    expect(await household(made.id)).toMatchObject({
+      status: "EXITED",
+      monitoringStatus: "MONITORED",
+      monitoringType: "UNSTABLE",
+    });
 
     c = await step("recordAssistanceMeasure", "RecordAssistanceMeasureInput", {
       caseId: c.id,
@@ -276,9 +286,22 @@ describe("monitoring cases", () => {
       eliminatedOn: daysAgo(1),
     });
     expect(c.status).toBe("RISK_ELIMINATED");
-    // The household leaves monitoring back to 已脱贫; the case's own alert is resolved with it.
+    // The risk is eliminated; the household stays 已脱贫, monitored as 脱贫不稳定户 until now; the
+    // case's own alert is resolved with it.
     const after = await household(made.id);
-    expect(after).toMatchObject({ status: "EXITED", monitoringType: null });
+    expect(after).toMatchObject({ status: "EXITED", monitoringStatus: "RISK_ELIMINATED", monitoringType: "UNSTABLE" });
+    // Its history answers where it stood on any day: before the confirmation, under monitoring, after.
+    const asOf = async (day: string) =>
+      (
+        await t.data<{ household: { status: string; monitoringStatus: string } }>(
+          `query($id: ID!, $d: String!) { household(id: $id, asOf: $d) { status monitoringStatus } }`,
+          { id: made.id, d: day },
+          await bureau(),
+        )
+      ).household;
+    expect(await asOf(daysAgo(10))).toEqual({ status: "EXITED", monitoringStatus: "NOT_MONITORED" });
+    expect(await asOf(daysAgo(5))).toEqual({ status: "EXITED", monitoringStatus: "MONITORED" });
+    expect(await asOf(daysAgo(0))).toEqual({ status: "EXITED", monitoringStatus: "RISK_ELIMINATED" });
     expect(after.alerts.find((a) => a.id === alert!.id)?.status).toBe("RESOLVED");
     const schedule = followUpSchedule(daysAgo(1), 6, 2);
     expect(c.followUps.map((f) => f.dueOn)).toEqual(schedule);
@@ -424,27 +447,32 @@ describe("monitoring cases", () => {
       note: "已稳定就业",
     });
     expect(ended.status).toBe("RISK_ELIMINATED");
-    expect(await household(edge.id)).toMatchObject({ status: "NOT_POOR", monitoringType: null });
+    // Never registered poor, so never "exited": its poverty status stays NOT_POOR.
+    expect(await household(edge.id)).toMatchObject({
+      status: "NOT_POOR",
+      monitoringStatus: "RISK_ELIMINATED",
+      monitoringType: "MARGINAL",
+    });
 
-    // Through the registry owner's own status change too: a never-poor household is never "exited".
+    // The registry owner's status changes: a never-poor household falling into poverty is 致贫
+    // (NEWLY_POOR), an exited one 返贫 (RETURNED); monitoring is left as it was.
     const other = await t.facts.household({ region: "431221", monitoringType: "MARGINAL" });
     const change = async (id: string, version: number, action: string) =>
-      t.data<{ changeHouseholdStatus: { ok: boolean; record: { status: string; version: number } } }>(
-        `mutation($input: ChangeHouseholdStatusInput!) { changeHouseholdStatus(input: $input) { ok record { status version } } }`,
+      t.data<{
+        changeHouseholdStatus: { ok: boolean; record: { status: string; monitoringStatus: string; version: number } };
+      }>(
+        `mutation($input: ChangeHouseholdStatusInput!) { changeHouseholdStatus(input: $input) {
+          ok record { status monitoringStatus version } } }`,
         { input: { householdId: id, version, action, reason: "动态管理" } },
         await bureau(),
       );
-    const left = await change(other.id, other.version, "ELIMINATE_RISK");
-    expect(left.changeHouseholdStatus.record.status).toBe("NOT_POOR");
-
-    // 致贫: it becomes poor (never having been); 返贫: an exited household falls back.
     const before = await t.data<{ monitoringCounts: { returnedToPoverty: number; becamePoor: number } }>(
       `{ monitoringCounts(regionCode: "431221") { returnedToPoverty becamePoor } }`,
       {},
       await bureau(),
     );
-    const became = await change(other.id, left.changeHouseholdStatus.record.version, "RETURN_TO_POVERTY");
-    expect(became.changeHouseholdStatus.record.status).toBe("POOR");
+    const became = await change(other.id, other.version, "RETURN_TO_POVERTY");
+    expect(became.changeHouseholdStatus.record).toMatchObject({ status: "NEWLY_POOR", monitoringStatus: "MONITORED" });
     const exited = await t.facts.household({ region: "431221", status: "EXITED" });
     const returned = await change(exited.id, exited.version, "RETURN_TO_POVERTY");
     expect(returned.changeHouseholdStatus.record.status).toBe("RETURNED");

@@ -131,18 +131,35 @@ describe("an education officer checks compulsory schooling (控辍保学) in a t
 
 describe("a rural revitalization officer filters households", () => {
   it("by status and by any cause (primary or other)", async () => {
-    const data = await ok(`{ households(filter: { status: [POOR, MONITORED], anyCause: [ILLNESS] }, first: 500) {
+    const data = await ok(`{ households(filter: { status: [POOR, NOT_POOR], anyCause: [ILLNESS] }, first: 500) {
       totalCount nodes { status primaryCause otherCauses } } }`);
     const expected = await scalar(
-      sql`SELECT count(*) AS n FROM households WHERE status IN ('POOR', 'MONITORED')
+      sql`SELECT count(*) AS n FROM households WHERE status IN ('POOR', 'NOT_POOR')
           AND (primary_cause = 'ILLNESS' OR other_causes && ARRAY['ILLNESS']::poverty_cause[])`,
     );
     expect(expected).toBeGreaterThan(0);
     expect(data.households.totalCount).toBe(expected);
     for (const h of data.households.nodes) {
-      expect(["POOR", "MONITORED"]).toContain(h.status);
+      expect(["POOR", "NOT_POOR"]).toContain(h.status);
       expect(h.primaryCause === "ILLNESS" || h.otherCauses.includes("ILLNESS")).toBe(true);
     }
+  });
+
+  it("by monitoring status, apart from poverty status: monitored households are exited or never poor", async () => {
+    type Monitored = { status: string; monitoringStatus: string; monitoringType: string | null };
+    const data = await ok<{ households: { totalCount: number; nodes: Monitored[] } }>(`{
+      households(filter: { monitoringStatus: [MONITORED, RISK_ELIMINATED] }, first: 500) {
+      totalCount nodes { status monitoringStatus monitoringType } } }`);
+    const expected = await scalar(sql`SELECT count(*) AS n FROM households WHERE monitoring_status <> 'NOT_MONITORED'`);
+    expect(expected).toBeGreaterThan(0);
+    expect(data.households.totalCount).toBe(expected);
+    for (const h of data.households.nodes) {
+      expect(["EXITED", "NOT_POOR"]).toContain(h.status);
+      expect(h.monitoringType).not.toBeNull();
+    }
+    expect(new Set(data.households.nodes.map((h) => h.monitoringStatus))).toEqual(
+      new Set(["MONITORED", "RISK_ELIMINATED"]),
+    );
   });
 
   it("by primary cause, identification years and region, ordered by household number", async () => {
@@ -211,7 +228,7 @@ describe("a helper opens one household", () => {
 describe("villages carry their households", () => {
   it("as a counted connection per village", async () => {
     const data = await ok(`{ villages(filter: { regionCode: "431221" }, first: 3) { nodes { code householdCount
-      households(first: 2, filter: { status: [EXITED, POOR, MONITORED, RETURNED] }) { totalCount nodes { villageCode } pageInfo { hasNextPage } } } } }`);
+      households(first: 2, filter: { status: [EXITED, POOR, NOT_POOR, RETURNED, NEWLY_POOR] }) { totalCount nodes { villageCode } pageInfo { hasNextPage } } } } }`);
     for (const v of data.villages.nodes) {
       expect(v.households.totalCount).toBe(v.householdCount);
       for (const h of v.households.nodes) expect(h.villageCode).toBe(v.code);

@@ -118,6 +118,34 @@ describe("the registry owner's writes", () => {
       );
     });
 
+    it("registers a household never registered poor, unmonitored until a case confirms it, and no other status", async () => {
+      const edge = await mutate(
+        "registerHousehold",
+        "RegisterHouseholdInput",
+        household({ status: "NOT_POOR", reason: "边缘户信息登记（监测对象识别前）" }),
+        registry,
+        "status monitoringStatus monitoringType history { kind toStatus }",
+      );
+      expect(edge.body.errors).toBeUndefined();
+      expect(edge.result!.record).toMatchObject({
+        status: "NOT_POOR",
+        monitoringStatus: "NOT_MONITORED",
+        monitoringType: null,
+        history: [{ kind: "IDENTIFIED", toStatus: "NOT_POOR" }],
+      });
+      // Monitoring is not a registration: the old way in (a monitoring type) is no field of the input.
+      const monitored = await mutate(
+        "registerHousehold",
+        "RegisterHouseholdInput",
+        household({ monitoringType: "MARGINAL" }),
+      );
+      expect(monitored.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      const exited = await mutate("registerHousehold", "RegisterHouseholdInput", household({ status: "EXITED" }));
+      expect(exited.result!.inputErrors.map((e) => [e.path.join("."), e.code])).toEqual([
+        ["input.status", "INCONSISTENT"],
+      ]);
+    });
+
     it("answers each wrong field with its own error and writes nothing", async () => {
       const [households, members, events] = await Promise.all([
         count("households"),

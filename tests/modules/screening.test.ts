@@ -161,7 +161,7 @@ describe("cross-department screening", () => {
       sql`SELECT household_id FROM risk_alerts WHERE screening_rule = 'INSURANCE_LAPSE_MONITORED'`,
     );
     const housing = evidenceOf((await alertsOf(lapse!.household_id, "HOUSING"))[0]!);
-    expect(housing["Household.status"]).toMatchObject({ value: "MONITORED", valuesWithheld: false });
+    expect(housing["Household.monitoringStatus"]).toMatchObject({ value: "MONITORED", valuesWithheld: false });
     expect(housing["Member.hasBasicMedicalInsurance"]).toMatchObject({
       value: null,
       members: null,

@@ -174,6 +174,15 @@ describe("department stewardship", () => {
           "recordAssistanceMeasure",
           "eliminateRisk",
           "recordFollowUpVisit",
+          // Their batch forms (tests/modules/case-steps.test.ts).
+          "verifyCaseBatch",
+          "noticeCaseBatch",
+          "reviewCaseBatch",
+          "confirmCaseBatch",
+          "rejectCaseBatch",
+          "recordAssistanceMeasureBatch",
+          "eliminateRiskBatch",
+          "recordFollowUpVisitBatch",
         ].map((m) => [m, "RURAL_REVITALIZATION"]),
       ),
       fileSelfApplication: "VILLAGE_APPLICANT",
@@ -319,7 +328,7 @@ describe("department stewardship", () => {
     expect(anonymous.data ?? null).toBeNull();
   });
 
-  it("lets the registry owner place a household under monitoring and end it, and answers its state as of any date", async () => {
+  it("lets the registry owner record exits and falls into poverty, never monitoring, and answers the status as of any date", async () => {
     const made = await t.facts.household({ region: "431221", status: "EXITED" });
     const { household } = await t.data<{ household: { id: string; version: number; identifiedYear: number } }>(
       `query($id: ID!) { household(id: $id) { id version identifiedYear } }`,
@@ -330,40 +339,43 @@ describe("department stewardship", () => {
       mutate(
         "changeHouseholdStatus",
         "ChangeHouseholdStatusInput",
-        { householdId: household.id, version, reason: "监测预警", ...input },
+        { householdId: household.id, version, reason: "动态管理", ...input },
         registry,
       );
 
-    const missingType = await change({ action: "PLACE_UNDER_MONITORING", occurredOn: "2024-03-01" }, household.version);
-    expect(missingType.result!.inputErrors).toEqual([
-      expect.objectContaining({ path: ["input", "monitoringType"], code: "REQUIRED" }),
-    ]);
-    const impossible = await change({ action: "ELIMINATE_RISK", occurredOn: "2024-03-01" }, household.version);
-    expect(impossible.result!.error?.code).toBe("REFUSED");
+    // Monitoring is not a status change: it comes only from a case's county confirmation.
+    for (const action of ["PLACE_UNDER_MONITORING", "ELIMINATE_RISK"]) {
+      const old = await change({ action, occurredOn: "2024-03-01" }, household.version);
+      expect(old.errors?.[0]?.extensions?.code, action).toBe("BAD_USER_INPUT");
+    }
+    const notPoor = await change({ action: "EXIT", occurredOn: "2024-03-01" }, household.version);
+    expect(notPoor.result!.error?.code).toBe("REFUSED");
 
-    const placed = await change(
-      { action: "PLACE_UNDER_MONITORING", monitoringType: "MARGINAL", occurredOn: "2024-03-01" },
-      household.version,
-    );
-    expect(placed.result!.ok).toBe(true);
-    const ended = await change({ action: "ELIMINATE_RISK", occurredOn: "2024-09-15" }, household.version + 1);
-    expect(ended.result!.ok).toBe(true);
+    const returned = await change({ action: "RETURN_TO_POVERTY", occurredOn: "2024-03-01" }, household.version);
+    expect(returned.result!.ok).toBe(true);
+    const exited = await change({ action: "EXIT", occurredOn: "2024-09-15" }, household.version + 1);
+    expect(exited.result!.ok).toBe(true);
 
     const asOf = async (date: string) => {
-      const read = await t.data<{ household: { status: string; monitoringType: string | null } | null }>(
-        `query($id: ID!, $d: String!) { household(id: $id, asOf: $d) { status monitoringType } }`,
-        { id: household.id, d: date },
-      );
+      const read = await t.data<{
+        household: { status: string; monitoringStatus: string; monitoringType: string | null } | null;
+      }>(`query($id: ID!, $d: String!) { household(id: $id, asOf: $d) { status monitoringStatus monitoringType } }`, {
+        id: household.id,
+        d: date,
+      });
       return read.household;
     };
-    expect(await asOf("2024-06-01")).toEqual({ status: "MONITORED", monitoringType: "MARGINAL" });
-    expect(await asOf("2024-10-01")).toEqual({ status: "EXITED", monitoringType: null });
+    const unmonitored = { monitoringStatus: "NOT_MONITORED", monitoringType: null };
+    expect(await asOf("2024-01-01")).toEqual({ status: "EXITED", ...unmonitored });
+    expect(await asOf("2024-06-01")).toEqual({ status: "RETURNED", ...unmonitored });
+    expect(await asOf("2024-10-01")).toEqual({ status: "EXITED", ...unmonitored });
     expect(await asOf(`${household.identifiedYear - 1}-12-31`)).toBeNull();
     const future = await t.query(`query($id: ID!) { household(id: $id, asOf: "2999-01-01") { status } }`, {
       id: household.id,
     });
     expect(future.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
+
   it("lets the water officer record a household's drinking water, and nobody else", async () => {
     const household = await t.facts.household({ region: "431221", drinkingWaterSafe: true });
     const input = {

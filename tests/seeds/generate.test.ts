@@ -69,6 +69,47 @@ describe("seed generator", () => {
     expect(demo.get("members")!.length).toBeLessThan(12000);
   });
 
+  it("brings every monitored household in by a confirmed case, from each source, some eliminated with follow-ups", () => {
+    const cases = demo.get("monitoring_cases")!;
+    const c = (name: string) => col("monitoring_cases", name);
+    const byHousehold = new Map(cases.map((r) => [r[c("household_id")], r]));
+    for (const h of demo.get("households")!) {
+      const monitoring = h[col("households", "monitoring_status")];
+      if (monitoring === "NOT_MONITORED") continue;
+      const found = byHousehold.get(h[col("households", "id")])!;
+      expect(found[c("status")]).toBe(monitoring === "MONITORED" ? "MONITORED" : "RISK_ELIMINATED");
+      expect(found[c("monitoring_type")]).toBe(h[col("households", "monitoring_type")]);
+      // Confirmed only after verification, notice and township review.
+      expect(found[c("verified_on")]! < found[c("notice_from")]!).toBe(true);
+      expect(found[c("notice_to")]! < found[c("reviewed_on")]!).toBe(true);
+      expect(found[c("reviewed_on")]! < found[c("confirmed_on")]!).toBe(true);
+      // Monitoring never turns a household into a poor or exited one it was not.
+      if (h[col("households", "monitoring_type")] === "MARGINAL")
+        expect(h[col("households", "status")]).toBe("NOT_POOR");
+    }
+    const statuses = new Set(cases.map((r) => r[c("status")]));
+    for (const s of ["OPENED", "VERIFIED", "NOTICED", "REVIEWED", "MONITORED", "RISK_ELIMINATED", "REJECTED"]) {
+      expect(statuses).toContain(s);
+    }
+    expect(new Set(cases.map((r) => r[c("source")]))).toEqual(
+      new Set(["SELF_APPLICATION", "CADRE_VISIT", "DEPARTMENT_SCREENING"]),
+    );
+    const screened = cases.filter((r) => r[c("source")] === "DEPARTMENT_SCREENING").length;
+    expect(demo.get("case_alerts")!.length).toBe(screened);
+    const eliminated = cases.filter((r) => r[c("status")] === "RISK_ELIMINATED").length;
+    expect(demo.get("follow_up_visits")!.length).toBe(2 * eliminated);
+    expect(demo.get("assistance_measures")!.length).toBeGreaterThan(0);
+  });
+
+  it("seeds the county agencies of medical insurance (医保局) and the disabled persons' federation (残联)", () => {
+    const names = demo.get("agencies")!.map((a) => a[col("agencies", "name")] as string);
+    expect(
+      names.filter((n) => n.endsWith("县医疗保障局") || n.endsWith("区医疗保障局") || n.endsWith("市医疗保障局"))
+        .length,
+    ).toBeGreaterThan(0);
+    expect(names.filter((n) => n.endsWith("残疾人联合会")).length).toBeGreaterThan(0);
+  });
+
   it("gives every member a valid, unique identity number agreeing with birth date, gender and county", () => {
     const idNumber = col("members", "id_number");
     const birth = col("members", "birth_date");
@@ -119,7 +160,7 @@ describe("seed generator", () => {
     for (const h of demo.get("households")!) {
       const number = h[col("households", "household_number")] as string;
       const village = h[col("households", "village_code")] as string;
-      const monitored = h[col("households", "status")] === "MONITORED";
+      const monitored = h[col("households", "monitoring_status")] !== "NOT_MONITORED";
       if (
         !villages.has(village) ||
         !number.startsWith(village) ||

@@ -164,6 +164,7 @@ export async function findCaseHousehold(ctx: Context | { db: Drizzle; access: Co
       villageCode: households.villageCode,
       status: households.status,
       exitedYear: households.exitedYear,
+      monitoringStatus: households.monitoringStatus,
       monitoringType: households.monitoringType,
       version: households.version,
     })
@@ -233,6 +234,11 @@ export async function countMonitoring(ctx: Context, regionCode: string) {
 }
 
 // ---- inside a step's transaction (the case row is locked by the write engine) ----
+
+/** Whether the household had been registered poor, as the county confirmation found it. */
+export async function setCaseFormerlyPoor(tx: Drizzle, caseId: number, formerlyPoor: boolean): Promise<void> {
+  await tx.update(monitoringCases).set({ formerlyPoor }).where(eq(monitoringCases.id, caseId));
+}
 
 export async function insertCase(tx: Drizzle, values: typeof monitoringCases.$inferInsert): Promise<number> {
   const [row] = await tx.insert(monitoringCases).values(values).returning({ id: monitoringCases.id });

@@ -1,4 +1,4 @@
-import { assertWrites } from "../../access/access.js";
+import { assertRegionLevel, assertWrites } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
 import { today } from "../../shared/dates.js";
@@ -7,6 +7,8 @@ import { decodeId, toGlobalId } from "../../shared/global-id.js";
 import { InputErrors } from "../../shared/input-errors.js";
 import type { PageArgs } from "../../shared/pagination.js";
 import { assertRegionPrefix } from "../../shared/region-code.js";
+import { runBatch } from "../../writes/batch.js";
+import type { BatchInputOf } from "../../writes/batch.type.js";
 import { create } from "../../writes/create.js";
 import { applyWrites, write, type Effect, type Problem, type Row, type WriteRecord } from "../../writes/engine.js";
 import { householdTarget } from "../households/household.target.js";
@@ -15,7 +17,6 @@ import { insertAlertEvent } from "../monitoring/alert.repository.js";
 import { alertTarget } from "../monitoring/alert.target.js";
 import { unmetForElimination, type Missing } from "./case.criteria.js";
 import type * as I from "./case.input.js";
-import { caseById } from "./case.loader.js";
 import {
   alertsOfHousehold,
   countMonitoring,
@@ -33,6 +34,7 @@ import {
   pageCases,
   pageFollowUpsDue,
   recordVisit,
+  setCaseFormerlyPoor,
   settleObjection,
 } from "./case.repository.js";
 import { caseTarget } from "./case.target.js";
@@ -58,7 +60,7 @@ const STEP: Record<Stage, Missing> = {
 };
 
 /** Collects what a refused step still needs, to throw it as a typed error once the write is undone. */
-class Refusal {
+export class Refusal {
   missing: Missing[] = [];
   code = "CASE_STEP_REFUSED";
   refuse(message: string, missing: Missing[], code?: string): Problem {
@@ -88,16 +90,51 @@ function standsAt(from: readonly Stage[], what: string, refusal: Refusal) {
   };
 }
 
-/** Runs one step of a case through the write engine; a refusal with its list becomes a typed error. */
-async function step(ctx: Context, build: (errors: InputErrors, refusal: Refusal) => WriteRecord) {
+/**
+ * A step of a case as a declared write: `build` validates one input into `errors` and says what to
+ * write (a refusal keeps what is missing in `refusal`). The engine applies it alike for the single
+ * mutation and its batch form.
+ */
+export interface CaseStep<In extends I.CaseStepInput> {
+  /** The mutation; its batch form is `<name>Batch`. */
+  name: string;
+  build(ctx: Context, input: In, errors: InputErrors, refusal: Refusal): WriteRecord;
+}
+
+/**
+ * One step of one case through the write engine: the policy's region level first (a township
+ * review needs a township-level principal or wider), then ownership and input; a refusal with its
+ * list becomes a typed error (`extensions.missing`).
+ */
+export async function runStep<In extends I.CaseStepInput>(ctx: Context, s: CaseStep<In>, input: In) {
+  assertRegionLevel(ctx.access, s.name);
   const errors = new InputErrors();
   const refusal = new Refusal();
-  const record = build(errors, refusal);
+  const record = s.build(ctx, input, errors, refusal);
   const outcome = await write(ctx, caseTarget, record, errors);
   if (!outcome.ok && outcome.error?.code === "REFUSED" && refusal.missing.length) {
     throw new CaseStepRefusedError(outcome.error.message, refusal.missing, refusal.code);
   }
   return outcome;
+}
+
+/**
+ * The batch form of a step (`<name>Batch`), by the write engine's batch path: every valid record
+ * applied in one transaction with the same checks, effects and after-writes as the single step, a
+ * result per record (a refusal's message lists what is missing), idempotent under a key.
+ */
+export function runStepBatch<In extends I.CaseStepInput>(ctx: Context, s: CaseStep<In>, input: BatchInputOf<In>) {
+  assertRegionLevel(ctx.access, `${s.name}Batch`);
+  return runBatch(
+    ctx,
+    {
+      name: s.name,
+      target: caseTarget,
+      idOf: (record) => record.caseId,
+      prepare: (c, record, errors) => s.build(c, record, errors, new Refusal()),
+    },
+    input,
+  );
 }
 
 const dayOr = (errors: InputErrors, path: string, value: string | null | undefined) => {
@@ -106,9 +143,8 @@ const dayOr = (errors: InputErrors, path: string, value: string | null | undefin
   return day;
 };
 
-/** Whether a household had been registered poor (建档立卡): the registry's answer, never the case's. */
-export const wasRegisteredPoor = (h: { status: string; exitedYear: number | null; monitoringType: string | null }) =>
-  registeredPoorBefore(h);
+/** Whether a household had been registered poor (建档立卡): the registry's poverty status, never the case's. */
+export const wasRegisteredPoor = (h: { status: string }) => registeredPoorBefore(h);
 
 // ---- opening ----
 
@@ -193,8 +229,9 @@ export function fileSelfApplication(ctx: Context, input: I.FileSelfApplicationIn
 
 // ---- identification steps ----
 
-export const verifyCase = (ctx: Context, input: I.VerifyCaseInput) =>
-  step(ctx, (errors, refusal) => {
+export const verifyCase: CaseStep<I.VerifyCaseInput> = {
+  name: "verifyCase",
+  build(ctx, input, errors, refusal) {
     errors.required(["findings"], input.findings, "what the home visit found");
     const verifiedOn = dayOr(errors, "verifiedOn", input.verifiedOn);
     return {
@@ -209,12 +246,14 @@ export const verifyCase = (ctx: Context, input: I.VerifyCaseInput) =>
       },
       check: standsAt(["OPENED"], "Verification", refusal),
     };
-  });
+  },
+};
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
 
-export const noticeCase = (ctx: Context, input: I.NoticeCaseInput) =>
-  step(ctx, (errors, refusal) => {
+export const noticeCase: CaseStep<I.NoticeCaseInput> = {
+  name: "noticeCase",
+  build(ctx, input, errors, refusal) {
     errors.required(["place"], input.place, "where the notice is posted");
     const datesValid = errors.date(["from"], input.from, false) && errors.date(["to"], input.to, false);
     const minimum = ctx.config.CASE_NOTICE_MIN_DAYS;
@@ -232,14 +271,15 @@ export const noticeCase = (ctx: Context, input: I.NoticeCaseInput) =>
         (String(current.verifiedOn) > input.from
           ? {
               invalid: {
-                path: ["input", "from"],
+                path: ["from"],
                 code: "INCONSISTENT",
                 message: "The notice starts after the home visit.",
               },
             }
           : null),
     };
-  });
+  },
+};
 
 const objectionEffect = (apply: (tx: Drizzle, row: Row) => Promise<Problem | null>, change: object): Effect => ({
   fields: ["objections"],
@@ -249,8 +289,9 @@ const objectionEffect = (apply: (tx: Drizzle, row: Row) => Promise<Problem | nul
   },
 });
 
-export const raiseObjection = (ctx: Context, input: I.RaiseObjectionInput) =>
-  step(ctx, (errors, refusal) => {
+export const raiseObjection: CaseStep<I.RaiseObjectionInput> = {
+  name: "raiseObjection",
+  build(ctx, input, errors, refusal) {
     errors.required(["raisedBy"], input.raisedBy, "who raised it");
     errors.required(["content"], input.content, "what is objected");
     const raisedOn = dayOr(errors, "raisedOn", input.raisedOn);
@@ -276,10 +317,12 @@ export const raiseObjection = (ctx: Context, input: I.RaiseObjectionInput) =>
         ),
       ],
     };
-  });
+  },
+};
 
-export const settleCaseObjection = (ctx: Context, input: I.SettleObjectionInput) =>
-  step(ctx, (errors, refusal) => {
+export const settleCaseObjection: CaseStep<I.SettleObjectionInput> = {
+  name: "settleObjection",
+  build(ctx, input, errors, refusal) {
     errors.required(["settlement"], input.settlement, "what the check found and decided");
     const settledOn = dayOr(errors, "settledOn", input.settledOn);
     const id = decodeId(input.caseId, "MonitoringCase");
@@ -296,7 +339,7 @@ export const settleCaseObjection = (ctx: Context, input: I.SettleObjectionInput)
             if (!objection) {
               return {
                 invalid: {
-                  path: ["input", "objectionId"],
+                  path: ["objectionId"],
                   code: "INCONSISTENT",
                   message: "Not an objection of this case.",
                 },
@@ -314,10 +357,12 @@ export const settleCaseObjection = (ctx: Context, input: I.SettleObjectionInput)
         ),
       ],
     };
-  });
+  },
+};
 
-export const reviewCase = (ctx: Context, input: I.ReviewCaseInput) =>
-  step(ctx, (errors, refusal) => {
+export const reviewCase: CaseStep<I.ReviewCaseInput> = {
+  name: "reviewCase",
+  build(ctx, input, errors, refusal) {
     errors.required(["note"], input.note, "the township's opinion");
     const reviewedOn = dayOr(errors, "reviewedOn", input.reviewedOn);
     const id = decodeId(input.caseId, "MonitoringCase");
@@ -357,9 +402,10 @@ export const reviewCase = (ctx: Context, input: I.ReviewCaseInput) =>
         },
       ],
     };
-  });
+  },
+};
 
-/** Types that fit the registry: 脱贫不稳定户 were registered poor, 边缘易致贫户 never were. */
+/** Types that fit the registry: 脱贫不稳定户 were registered poor (and exited), 边缘易致贫户 never were. */
 function typeProblem(monitoringType: string, formerlyPoor: boolean): string | null {
   if (monitoringType === "UNSTABLE" && !formerlyPoor)
     return "A household never registered poor cannot be 脱贫不稳定户.";
@@ -369,29 +415,20 @@ function typeProblem(monitoringType: string, formerlyPoor: boolean): string | nu
 }
 
 /**
- * 县级确认: only here is the household placed under monitoring — its type on the household (in
- * the same transaction, through the household's own write), its poverty status left as the
- * registry has it; the case keeps whether it had been registered poor.
+ * 县级确认: only here is the household placed under monitoring — its monitoring status and type on
+ * the household (in the same transaction, through the household's own write), its poverty status
+ * left as the registry has it; the case keeps whether it had been registered poor (read from the
+ * household as it stands once the case is locked).
  */
-export async function confirmCase(ctx: Context, input: I.ConfirmCaseInput) {
-  const id = decodeId(input.caseId, "MonitoringCase");
-  const found = await caseById(ctx).load(id);
-  const household = found ? await findCaseHousehold(ctx, found.householdId) : null;
-  return step(ctx, (errors, refusal) => {
+export const confirmCase: CaseStep<I.ConfirmCaseInput> = {
+  name: "confirmCase",
+  build(ctx, input, errors, refusal) {
     const confirmedOn = dayOr(errors, "confirmedOn", input.confirmedOn);
     if (!input.riskTypes.length) errors.add(["riskTypes"], "REQUIRED", "Name one or more risk types.");
-    const formerlyPoor = household ? wasRegisteredPoor(household) : false;
-    const problem = household ? typeProblem(input.monitoringType, formerlyPoor) : null;
-    if (problem) errors.add(["monitoringType"], "INCONSISTENT", problem);
-    if (household && (household.status === "POOR" || household.status === "RETURNED")) {
-      errors.add(
-        ["caseId"],
-        "INCONSISTENT",
-        "A household registered poor now is assisted as poor, not placed under monitoring.",
-      );
-    }
+    const riskTypes = [...new Set(input.riskTypes)];
+    const order = standsAt(["REVIEWED"], "The county confirmation", refusal);
     return {
-      id,
+      id: decodeId(input.caseId, "MonitoringCase"),
       version: input.version,
       reason: "县级确认纳入监测",
       set: {
@@ -399,19 +436,53 @@ export async function confirmCase(ctx: Context, input: I.ConfirmCaseInput) {
         confirmedOn,
         confirmedBy: ctx.access.principal.id,
         monitoringType: input.monitoringType,
-        riskTypes: [...new Set(input.riskTypes)],
-        formerlyPoor,
+        riskTypes,
       },
-      check: standsAt(["REVIEWED"], "The county confirmation", refusal),
-      after: async (tx) => {
-        if (!household) return;
-        await setHouseholdMonitoring(ctx, tx, household.id, input.monitoringType, confirmedOn, "纳入监测 (县级确认)");
+      check: order,
+      effects: [
+        {
+          fields: ["formerlyPoor"],
+          async apply(tx, row) {
+            const household = await findCaseHousehold({ db: tx, access: ctx.access }, row.householdId as number);
+            if (!household) return { refused: "The case's household is not in your scope." };
+            const invalid = (path: string, message: string): Problem => ({
+              invalid: { path: [path], code: "INCONSISTENT", message },
+            });
+            if (POOR_NOW.includes(household.status)) {
+              return invalid(
+                "caseId",
+                "A household poor now (POOR, RETURNED or NEWLY_POOR) is assisted as poor, not placed under monitoring.",
+              );
+            }
+            const formerlyPoor = wasRegisteredPoor(household);
+            const problem = typeProblem(input.monitoringType, formerlyPoor);
+            if (problem) return invalid("monitoringType", problem);
+            await setCaseFormerlyPoor(tx, row.id as number, formerlyPoor);
+            return [{ field: "formerlyPoor", newValue: formerlyPoor }];
+          },
+        },
+      ],
+      after: async (tx, change) => {
+        await setHouseholdMonitoring(
+          ctx,
+          tx,
+          change.after.householdId as number,
+          input.monitoringType,
+          confirmedOn,
+          "纳入监测 (县级确认)",
+        );
       },
     };
-  });
-}
+  },
+};
 
-/** The household's side of monitoring, through the household's own write (history, alert rules). */
+const POOR_NOW: readonly string[] = ["POOR", "RETURNED", "NEWLY_POOR"];
+
+/**
+ * The household's side of monitoring, through the household's own write (history, alert rules):
+ * a type places it under monitoring, none records its risk eliminated (the type it was monitored
+ * as is kept). Its poverty status is never touched.
+ */
 async function setHouseholdMonitoring(
   ctx: Context,
   tx: Drizzle,
@@ -422,15 +493,9 @@ async function setHouseholdMonitoring(
 ) {
   const current = await findCaseHousehold({ db: tx, access: ctx.access }, householdId);
   if (!current) throw new ForbiddenError("No such Household in your scope.");
-  const formerlyPoor = wasRegisteredPoor(current);
-  // Monitoring ends back at the household's poverty status: 已脱贫 if it was registered poor, else never poor.
-  const status = monitoringType
-    ? "MONITORED"
-    : current.status === "MONITORED"
-      ? formerlyPoor
-        ? "EXITED"
-        : "NOT_POOR"
-      : current.status;
+  const set = monitoringType
+    ? { monitoringStatus: "MONITORED", monitoringType }
+    : { monitoringStatus: "RISK_ELIMINATED", monitoringType: current.monitoringType };
   const [state] = await applyWrites(
     ctx,
     householdTarget,
@@ -439,7 +504,7 @@ async function setHouseholdMonitoring(
         id: householdId,
         version: current.version,
         reason,
-        set: { status, monitoringType },
+        set,
         event: () => ({ kind: monitoringType ? "PLACED_UNDER_MONITORING" : "RISK_ELIMINATED", occurredOn }),
       },
     ],
@@ -448,8 +513,9 @@ async function setHouseholdMonitoring(
   if (state?.kind !== "applied" && state?.kind !== "unchanged") throw new Error(`household write ${state?.kind}`);
 }
 
-export const rejectCase = (ctx: Context, input: I.RejectCaseInput) =>
-  step(ctx, (errors, refusal) => {
+export const rejectCase: CaseStep<I.RejectCaseInput> = {
+  name: "rejectCase",
+  build(ctx, input, errors, refusal) {
     errors.reason(input.reason);
     return {
       id: decodeId(input.caseId, "MonitoringCase"),
@@ -458,14 +524,16 @@ export const rejectCase = (ctx: Context, input: I.RejectCaseInput) =>
       set: { status: "REJECTED", closedNote: input.reason.trim() },
       check: standsAt(["OPENED", "VERIFIED", "NOTICED", "REVIEWED"], "Rejecting", refusal),
     };
-  });
+  },
+};
 
 // ---- assistance, elimination, follow-up ----
 
 const DEPARTMENT = /^[A-Z][A-Z_]*$/;
 
-export const recordAssistance = (ctx: Context, input: I.RecordAssistanceMeasureInput) =>
-  step(ctx, (errors, refusal) => {
+export const recordAssistance: CaseStep<I.RecordAssistanceMeasureInput> = {
+  name: "recordAssistanceMeasure",
+  build(ctx, input, errors, refusal) {
     errors.required(["description"], input.description, "what is done");
     if (!DEPARTMENT.test(input.department))
       errors.add(["department"], "INVALID_FORMAT", "A department code, e.g. CIVIL_AFFAIRS.");
@@ -500,7 +568,8 @@ export const recordAssistance = (ctx: Context, input: I.RecordAssistanceMeasureI
         },
       ],
     };
-  });
+  },
+};
 
 /** Due days of the follow-up visits after elimination: every FOLLOW_UP_INTERVAL_MONTHS, FOLLOW_UP_VISITS times. */
 export function followUpSchedule(eliminatedOn: string, intervalMonths: number, visits: number): string[] {
@@ -517,8 +586,9 @@ export function followUpSchedule(eliminatedOn: string, intervalMonths: number, v
  * criteria hold; then the case's alerts are resolved, the household leaves monitoring (back to
  * its poverty status, never "exited" when it was never poor) and the follow-up visits are due.
  */
-export const eliminateRisk = (ctx: Context, input: I.EliminateRiskInput) =>
-  step(ctx, (errors, refusal) => {
+export const eliminateRisk: CaseStep<I.EliminateRiskInput> = {
+  name: "eliminateRisk",
+  build(ctx, input, errors, refusal) {
     errors.required(["note"], input.note, "why the risk is eliminated");
     const eliminatedOn = dayOr(errors, "eliminatedOn", input.eliminatedOn);
     const id = decodeId(input.caseId, "MonitoringCase");
@@ -558,7 +628,8 @@ export const eliminateRisk = (ctx: Context, input: I.EliminateRiskInput) =>
         );
       },
     };
-  });
+  },
+};
 
 /** The case's alerts still being worked are resolved with it (each step an event of the alert). */
 async function resolveCaseAlerts(ctx: Context, tx: Drizzle, caseId: number, note: string) {
@@ -586,8 +657,9 @@ async function resolveCaseAlerts(ctx: Context, tx: Drizzle, caseId: number, note
   );
 }
 
-export const recordFollowUpVisit = (ctx: Context, input: I.RecordFollowUpVisitInput) =>
-  step(ctx, (errors, refusal) => {
+export const recordFollowUpVisit: CaseStep<I.RecordFollowUpVisitInput> = {
+  name: "recordFollowUpVisit",
+  build(ctx, input, errors, refusal) {
     errors.required(["findings"], input.findings, "what the visit found");
     const visitedOn = dayOr(errors, "visitedOn", input.visitedOn);
     const id = decodeId(input.caseId, "MonitoringCase");
@@ -616,7 +688,8 @@ export const recordFollowUpVisit = (ctx: Context, input: I.RecordFollowUpVisitIn
         },
       ],
     };
-  });
+  },
+};
 
 // ---- reads ----
 

@@ -1,5 +1,12 @@
 import { Field, InputType, registerEnumType } from "type-graphql";
-import { HouseholdAttribute, HouseholdStatus, HousingGrade, MonitoringType, PovertyCause } from "../../shared/enums.js";
+import {
+  HouseholdAttribute,
+  HouseholdStatus,
+  HousingGrade,
+  MonitoringStatus,
+  MonitoringType,
+  PovertyCause,
+} from "../../shared/enums.js";
 import { IntRange } from "../villages/village.input.js";
 
 @InputType("HouseholdFilter", { description: "Which households to list; all conditions must hold." })
@@ -7,7 +14,10 @@ export class HouseholdFilter {
   @Field(() => String, { nullable: true, description: "Only households under this region code prefix (e.g. 431221)." })
   regionCode?: string | null;
 
-  @Field(() => [HouseholdStatus], { nullable: true, description: "Only households with one of these statuses." })
+  @Field(() => [HouseholdStatus], {
+    nullable: true,
+    description: "Only households with one of these poverty statuses.",
+  })
   status?: string[] | null;
 
   @Field(() => [HouseholdAttribute], { nullable: true, description: "Only households with one of these attributes." })
@@ -28,7 +38,16 @@ export class HouseholdFilter {
   @Field(() => IntRange, { nullable: true, description: "Only households that exited in these years." })
   exitedYear?: IntRange | null;
 
-  @Field(() => [MonitoringType], { nullable: true, description: "Only monitored households of these types." })
+  @Field(() => [MonitoringStatus], {
+    nullable: true,
+    description: "Only households with one of these monitoring statuses (e.g. [MONITORED]).",
+  })
+  monitoringStatus?: string[] | null;
+
+  @Field(() => [MonitoringType], {
+    nullable: true,
+    description: "Only households monitored (now, or until their risk was eliminated) as one of these types.",
+  })
   monitoringType?: string[] | null;
 
   @Field(() => [HousingGrade], { nullable: true, description: "Only households with one of these housing grades." })

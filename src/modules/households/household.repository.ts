@@ -15,6 +15,7 @@ type Status = (typeof households.status.enumValues)[number];
 type Attribute = (typeof households.attribute.enumValues)[number];
 type Cause = (typeof households.primaryCause.enumValues)[number];
 type Monitoring = (typeof households.monitoringType.enumValues)[number];
+type MonitoringStatus = (typeof households.monitoringStatus.enumValues)[number];
 type Grade = (typeof households.housingGrade.enumValues)[number];
 
 function columns(ctx: Context) {
@@ -49,6 +50,9 @@ export function householdConditions(ctx: Context, filter: HouseholdFilter, villa
     filter.identifiedYear?.to != null ? lte(households.identifiedYear, filter.identifiedYear.to) : undefined,
     filter.exitedYear?.from != null ? gte(households.exitedYear, filter.exitedYear.from) : undefined,
     filter.exitedYear?.to != null ? lte(households.exitedYear, filter.exitedYear.to) : undefined,
+    filter.monitoringStatus?.length
+      ? inArray(households.monitoringStatus, filter.monitoringStatus as MonitoringStatus[])
+      : undefined,
     filter.monitoringType?.length
       ? inArray(households.monitoringType, filter.monitoringType as Monitoring[])
       : undefined,
@@ -113,8 +117,8 @@ export async function countHouseholdsByVillages(
   return rows.map((r) => ({ villageCode: r.villageCode, rows: Number(r.n), fingerprint: r.fingerprint }));
 }
 
-/** Registry statuses whose members count as poor now (贫困人口): not exited, not only monitored. */
-export const POOR_STATUSES: Status[] = ["POOR", "RETURNED"];
+/** Poverty statuses whose members count as poor now (贫困人口): not exited, never only monitored. */
+export const POOR_STATUSES: Status[] = ["POOR", "RETURNED", "NEWLY_POOR"];
 
 export interface RegistryFigures {
   prefix: string;

@@ -40,8 +40,9 @@ export function getHousehold(ctx: Context, id: string): Promise<HouseholdRow | n
 }
 
 /**
- * The household as its history says it stood on a date: status and monitoring type from the last
- * status event on or before that day (events are never updated or deleted, so this is stable).
+ * The household as its history says it stood on a date: its poverty status from the last status
+ * event on or before that day, its monitoring status and type from the standing that event
+ * recorded (events are never updated or deleted, so this is stable).
  */
 export async function getHouseholdAsOf(ctx: Context, id: string, asOf: string): Promise<HouseholdRow | null> {
   if (!isIsoDate(asOf)) {
@@ -53,21 +54,20 @@ export async function getHouseholdAsOf(ctx: Context, id: string, asOf: string): 
   const events = await eventsByHousehold(ctx).load(household.rowId);
   const last = [...events].reverse().find((e) => e.toStatus && String(e.occurredOn) <= asOf);
   if (!last) return null;
-  const recorded = parseMonitoring(last.newValue);
-  const monitoringType =
-    last.toStatus === "MONITORED"
-      ? (recorded ?? (household.status === "MONITORED" ? household.monitoringType : null) ?? null)
-      : null;
-  return { ...household, status: last.toStatus!, monitoringType } as HouseholdRow;
+  const { monitoringStatus, monitoringType } = recordedStanding(last.newValue);
+  return { ...household, status: last.toStatus!, monitoringStatus, monitoringType } as HouseholdRow;
 }
 
-function parseMonitoring(newValue: unknown): string | null {
+/** The monitoring a status event recorded (`{ status, monitoringStatus, monitoringType }`). */
+function recordedStanding(newValue: unknown): { monitoringStatus: string; monitoringType: string | null } {
+  let value: unknown = newValue;
   try {
-    const value = typeof newValue === "string" ? JSON.parse(newValue) : newValue;
-    return value && typeof value === "object" ? ((value as { monitoringType?: string }).monitoringType ?? null) : null;
+    if (typeof newValue === "string") value = JSON.parse(newValue);
   } catch {
-    return null;
+    value = null;
   }
+  const v = (value && typeof value === "object" ? value : {}) as { monitoringStatus?: string; monitoringType?: string };
+  return { monitoringStatus: v.monitoringStatus ?? "NOT_MONITORED", monitoringType: v.monitoringType ?? null };
 }
 
 export function listHouseholds(

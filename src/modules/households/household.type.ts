@@ -5,6 +5,7 @@ import {
   HouseholdStatus,
   HousingGrade,
   HousingPriority,
+  MonitoringStatus,
   MonitoringType,
   PovertyCause,
 } from "../../shared/enums.js";
@@ -32,7 +33,10 @@ export class Household {
   @Field(() => HouseholdAttribute, { description: "Household attribute (贫困户属性)." })
   attribute!: string;
 
-  @Field(() => HouseholdStatus, { description: "Current poverty status (贫困状态)." })
+  @Field(() => HouseholdStatus, {
+    description:
+      "Poverty status in the registry (贫困状态): registered poor, exited, 返贫 or 致贫, or never registered poor. Monitoring never changes it (see `monitoringStatus`).",
+  })
   status!: string;
 
   @Field(() => Int, { description: "Year the household was identified as poor (识别年份)." })
@@ -77,7 +81,17 @@ export class Household {
   @Field(() => Int, { nullable: true, description: "Year of the relocation (搬迁年份)." })
   relocationYear!: number | null;
 
-  @Field(() => MonitoringType, { nullable: true, description: "Monitoring type when monitored (监测对象类型)." })
+  @Field(() => MonitoringStatus, {
+    description:
+      "Return-to-poverty monitoring (监测状态), apart from the poverty status: under monitoring or risk eliminated, set only by a monitoring case.",
+  })
+  monitoringStatus!: string;
+
+  @Field(() => MonitoringType, {
+    nullable: true,
+    description:
+      "Monitoring type (监测对象类型) while monitored, kept once the risk is eliminated; null if never monitored.",
+  })
   monitoringType!: string | null;
 
   @Field(() => Int, { description: "Row version, bumped by every write (optimistic concurrency)." })
@@ -142,10 +156,13 @@ export class HouseholdEvent {
   @Field(() => String, { description: "ISO date (YYYY-MM-DD) the change took effect." })
   occurredOn!: string;
 
-  @Field(() => HouseholdStatus, { nullable: true, description: "Status before a status change." })
+  @Field(() => HouseholdStatus, {
+    nullable: true,
+    description: "Poverty status before a status event (monitoring events leave it as it was).",
+  })
   fromStatus!: string | null;
 
-  @Field(() => HouseholdStatus, { nullable: true, description: "Status after a status change." })
+  @Field(() => HouseholdStatus, { nullable: true, description: "Poverty status after a status event." })
   toStatus!: string | null;
 
   @Field(() => String, { nullable: true, description: "The field changed (for FIELD_CHANGED)." })
@@ -191,6 +208,7 @@ export interface HouseholdRow {
   villageCode: string;
   identifiedYear: number;
   status?: string;
+  monitoringStatus?: string;
   monitoringType?: string | null;
 }
 

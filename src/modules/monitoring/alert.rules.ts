@@ -22,11 +22,9 @@ import { incomeSignals } from "./income.rules.js";
 
 type Row = Record<string, unknown>;
 
-/** Statuses of households that were registered poor (建档立卡) rather than only monitored. */
-export function formerlyPoor(household: { status: string; monitoringType: string | null }): boolean {
-  if (household.status === "MONITORED" || household.status === "NOT_POOR")
-    return household.monitoringType === "UNSTABLE";
-  return true;
+/** Households that were registered poor (建档立卡): every poverty status but NOT_POOR; monitoring has no say. */
+export function formerlyPoor(household: { status: string }): boolean {
+  return household.status !== "NOT_POOR";
 }
 
 const turnedUnmet = (before: GuaranteeItem, after: GuaranteeItem) =>

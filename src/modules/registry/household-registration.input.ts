@@ -3,7 +3,7 @@ import {
   Gender,
   HouseholdAttribute,
   LabourCapacity,
-  MonitoringType,
+  HouseholdStatus,
   PovertyCause,
   RelationToHead,
 } from "../../shared/enums.js";
@@ -71,11 +71,12 @@ export class RegisterHouseholdInput {
   })
   identifiedOn?: string | null;
 
-  @Field(() => MonitoringType, {
+  @Field(() => HouseholdStatus, {
     nullable: true,
-    description: "Register as a monitored household (监测对象) of this kind instead of a poor one.",
+    description:
+      "POOR (建档立卡, the default) or NOT_POOR: a household never registered poor, registered so that a monitoring case can be opened for it (边缘易致贫户, 突发严重困难户). Nobody is registered as monitored: monitoring comes only from a case's county confirmation.",
   })
-  monitoringType?: string | null;
+  status?: string | null;
 
   @Field(() => [NewMemberInput], { description: "The members, the head among them (exactly one HEAD)." })
   members!: NewMemberInput[];

@@ -38,7 +38,6 @@ const HOUSEHOLD_FIELDS = [
   "identifiedYear",
   "primaryCause",
   "otherCauses",
-  "monitoringType",
 ];
 const MEMBER_FIELDS = ["name", "idNumber", "gender", "birthDate", "relation", "ethnicity", "labourCapacity"];
 
@@ -157,14 +156,20 @@ export async function registerHousehold(
     input.members.map((m, i) => ({ idNumber: m.idNumber, path: ["members", i] })),
     errors,
   );
-  const monitored = input.monitoringType != null;
+  const status = input.status ?? "POOR";
+  if (status !== "POOR" && status !== "NOT_POOR") {
+    errors.add(
+      ["status"],
+      "INCONSISTENT",
+      "A household is registered POOR (建档立卡) or NOT_POOR; other statuses come from status changes.",
+    );
+  }
   const household = {
     householdNumber: input.householdNumber,
     villageCode: input.villageCode,
     address: input.address.trim(),
     attribute: input.attribute as "GENERAL",
-    status: monitored ? ("MONITORED" as const) : ("POOR" as const),
-    monitoringType: (input.monitoringType ?? null) as "UNSTABLE" | null,
+    status: status as "POOR",
     identifiedYear,
     primaryCause: input.primaryCause as "ILLNESS",
     otherCauses: otherCauses as "ILLNESS"[],

@@ -106,20 +106,20 @@ export const SCREENING_RULES = [
     code: "INSURANCE_LAPSE_MONITORED",
     title: "监测对象家庭成员未参加基本医疗保险",
     description: "A household under monitoring has a member without basic medical insurance.",
-    reads: ["Household.status", "Member.hasBasicMedicalInsurance"],
+    reads: ["Household.monitoringStatus", "Member.hasBasicMedicalInsurance"],
     field: "Member.hasBasicMedicalInsurance",
     threshold: null,
     query: ({ inScope }) => sql`
       SELECT h.id AS household_id, h.village_code,
         jsonb_build_array(
-          jsonb_build_object('field', 'Household.status', 'value', h.status),
+          jsonb_build_object('field', 'Household.monitoringStatus', 'value', h.monitoring_status),
           jsonb_build_object('field', 'Member.hasBasicMedicalInsurance', 'value', false, 'members', u.n)
         ) AS evidence,
         NULL::numeric AS threshold
       FROM (SELECT m.household_id, count(*)::int AS n FROM members m
             WHERE NOT m.has_basic_medical_insurance GROUP BY m.household_id) u
       JOIN households h ON h.id = u.household_id
-      WHERE ${inScope} AND h.status = 'MONITORED'`,
+      WHERE ${inScope} AND h.monitoring_status = 'MONITORED'`,
   },
   {
     code: "UNSAFE_HOUSING_WITHOUT_RENOVATION",

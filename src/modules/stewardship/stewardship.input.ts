@@ -7,7 +7,6 @@ import {
   HousingGrade,
   HousingPriority,
   InsuranceSubsidyCategory,
-  MonitoringType,
   SchoolingStatus,
 } from "../../shared/enums.js";
 
@@ -310,19 +309,19 @@ export class RecordVillageRoadInput {
 
 export enum StatusAction {
   EXIT = "EXIT",
-  PLACE_UNDER_MONITORING = "PLACE_UNDER_MONITORING",
   RETURN_TO_POVERTY = "RETURN_TO_POVERTY",
-  ELIMINATE_RISK = "ELIMINATE_RISK",
 }
 
 registerEnumType(StatusAction, {
   name: "StatusAction",
-  description: "A change of a household's poverty status (动态管理).",
+  description:
+    "A change of a household's poverty status (动态管理). Monitoring is not one: a household is placed under monitoring and its risk eliminated only through a monitoring case (confirmCase, eliminateRisk).",
   valuesConfig: {
-    EXIT: { description: "脱贫 Exit poverty (from POOR or RETURNED)." },
-    PLACE_UNDER_MONITORING: { description: "纳入监测 Place under monitoring (from EXITED or POOR)." },
-    RETURN_TO_POVERTY: { description: "返贫 Return to poverty (from EXITED or MONITORED)." },
-    ELIMINATE_RISK: { description: "风险消除 Risk eliminated: monitoring ends (from MONITORED)." },
+    EXIT: { description: "脱贫 Exit poverty (from POOR, RETURNED or NEWLY_POOR) → EXITED." },
+    RETURN_TO_POVERTY: {
+      description:
+        "Fall into poverty (from EXITED or NOT_POOR): 返贫 → RETURNED for a household that had exited, 致贫 → NEWLY_POOR for one never registered poor.",
+    },
   },
 });
 
@@ -338,9 +337,6 @@ export class ChangeHouseholdStatusInput {
 
   @Field(() => StatusAction, { description: "What happened." })
   action!: string;
-
-  @Field(() => MonitoringType, { nullable: true, description: "Required when placing under monitoring." })
-  monitoringType?: string | null;
 
   @Field(() => String, {
     nullable: true,

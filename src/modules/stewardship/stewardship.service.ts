@@ -249,36 +249,29 @@ export const recordVillageRoad: OwnedWrite<RecordVillageRoadInput, VillageRow> =
   },
 };
 
-/** The status transitions of 动态管理: which statuses an action starts from and where it leads. */
+/**
+ * The poverty-status changes of 动态管理: which statuses an action starts from. Monitoring is not
+ * among them: a household is placed under monitoring, and its risk eliminated, only by a monitoring
+ * case (county confirmation, risk elimination), never by a status change.
+ */
 const TRANSITIONS = {
-  EXIT: { from: ["POOR", "RETURNED"], to: "EXITED", event: "EXITED" },
-  PLACE_UNDER_MONITORING: { from: ["EXITED", "POOR", "NOT_POOR"], to: "MONITORED", event: "PLACED_UNDER_MONITORING" },
-  RETURN_TO_POVERTY: { from: ["EXITED", "MONITORED", "NOT_POOR"], to: "RETURNED", event: "RETURNED_TO_POVERTY" },
-  ELIMINATE_RISK: { from: ["MONITORED"], to: "EXITED", event: "RISK_ELIMINATED" },
+  EXIT: { from: ["POOR", "RETURNED", "NEWLY_POOR"] },
+  RETURN_TO_POVERTY: { from: ["EXITED", "NOT_POOR"] },
 } as const;
 
-/**
- * Whether a household had been registered poor (建档立卡): monitoring never rewrites that. A
- * monitored household was if it had exited or is 脱贫不稳定户; an edge household never was.
- */
-export function registeredPoorBefore(row: Row): boolean {
-  if (row.status === "MONITORED" || row.status === "NOT_POOR") {
-    return row.exitedYear != null || row.monitoringType === "UNSTABLE";
-  }
-  return true;
-}
+/** Whether a household had been registered poor (建档立卡): the poverty status alone says it. */
+export const registeredPoorBefore = (row: Row): boolean => row.status !== "NOT_POOR";
 
 /**
- * Where a transition leads from the row as it stands: the end of monitoring goes back to 已脱贫
- * only for a household that had exited, else to NOT_POOR (never "exited"); falling into poverty
- * is 返贫 (RETURNED) for a household that had been poor, 致贫 (POOR, counted apart) otherwise.
+ * Where a transition leads from the row as it stands: exiting leads to 已脱贫; falling into poverty
+ * is 返贫 (RETURNED) for a household that had exited, 致贫 (NEWLY_POOR, counted apart) for one never
+ * registered poor. Monitoring status and type are left as they are.
  */
 function destination(action: keyof typeof TRANSITIONS, row: Row): { status: string; event: StatusEvent["kind"] } {
-  const t = TRANSITIONS[action];
-  const wasPoor = registeredPoorBefore(row);
-  if (action === "ELIMINATE_RISK" && !wasPoor) return { status: "NOT_POOR", event: t.event };
-  if (action === "RETURN_TO_POVERTY" && !wasPoor) return { status: "POOR", event: "BECAME_POOR" };
-  return { status: t.to, event: t.event };
+  if (action === "EXIT") return { status: "EXITED", event: "EXITED" };
+  return registeredPoorBefore(row)
+    ? { status: "RETURNED", event: "RETURNED_TO_POVERTY" }
+    : { status: "NEWLY_POOR", event: "BECAME_POOR" };
 }
 
 export const changeHouseholdStatus: OwnedWrite<ChangeHouseholdStatusInput, HouseholdRow> = {
@@ -288,34 +281,20 @@ export const changeHouseholdStatus: OwnedWrite<ChangeHouseholdStatusInput, House
   prepare(_ctx, input, errors: InputErrors) {
     const id = decodeId(input.householdId, "Household");
     errors.reason(input.reason);
-    const transition = TRANSITIONS[input.action as keyof typeof TRANSITIONS];
+    const action = input.action as keyof typeof TRANSITIONS;
     const occurredOn = input.occurredOn ?? today();
     errors.date(["occurredOn"], occurredOn);
-    const monitored = transition.to === "MONITORED";
-    if (monitored && !input.monitoringType) {
-      errors.add(
-        ["monitoringType"],
-        "REQUIRED",
-        "Say which kind of monitoring (脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户).",
-      );
-    }
-    if (!monitored && input.monitoringType) {
-      errors.add(["monitoringType"], "INCONSISTENT", "Only placing under monitoring takes a monitoring type.");
-    }
-    const set: Record<string, unknown> = {
-      status: transition.to,
-      monitoringType: monitored ? input.monitoringType : null,
-    };
-    if (input.action === "EXIT") set.exitedYear = Number(occurredOn.slice(0, 4));
+    const set: Record<string, unknown> = { status: action === "EXIT" ? "EXITED" : "RETURNED" };
+    if (action === "EXIT") set.exitedYear = Number(occurredOn.slice(0, 4));
     return {
       id,
       version: input.version,
       reason: input.reason,
       set,
-      derive: (current) => ({ status: destination(input.action as keyof typeof TRANSITIONS, current).status }),
-      event: (before) => ({ kind: destination(input.action as keyof typeof TRANSITIONS, before).event, occurredOn }),
+      derive: (current) => ({ status: destination(action, current).status }),
+      event: (before) => ({ kind: destination(action, before).event, occurredOn }),
       check: onlyFrom(
-        transition.from,
+        TRANSITIONS[action].from,
         (status) => `A ${status} household cannot ${input.action.toLowerCase().replaceAll("_", " ")}`,
       ),
     };
