@@ -177,23 +177,28 @@ export async function createApp(config: Config, database: Database, options: App
 
   const runner = documentRunner(executionSchema, options.execution ?? "jit");
   const apollo = new ApolloServer<Context>({
-    gateway: executorGateway(executionSchema, options.execution ?? "jit", {
-      // The one path (src/operation/pipeline.ts): validation against the department's contract,
-      // variables, input checks and the policy, then execution under the read audit.
-      async before(rc) {
-        const admission = await pipeline.admit(operationOf(rc));
-        if (admission.ok) {
-          admitted.set(rc, admission);
-          return null;
-        }
-        return admission.beforeExecution
-          ? { errors: [...admission.errors] }
-          : { errors: [...admission.errors], data: null };
+    gateway: executorGateway(
+      executionSchema,
+      options.execution ?? "jit",
+      {
+        // The one path (src/operation/pipeline.ts): validation against the department's contract,
+        // variables, input checks and the policy, then execution under the read audit.
+        async before(rc) {
+          const admission = await pipeline.admit(operationOf(rc));
+          if (admission.ok) {
+            admitted.set(rc, admission);
+            return null;
+          }
+          return admission.beforeExecution
+            ? { errors: [...admission.errors] }
+            : { errors: [...admission.errors], data: null };
+        },
+        async around(rc, run) {
+          return pipeline.run(operationOf(rc), admitted.get(rc)!, run);
+        },
       },
-      async around(rc, run) {
-        return pipeline.run(operationOf(rc), admitted.get(rc)!, run);
-      },
-    }, runner),
+      runner,
+    ),
     // Apollo would validate against the full schema, naming fields outside a department's contract:
     // the pipeline validates each document against the caller's own contract instead.
     dangerouslyDisableValidation: true,

@@ -58,21 +58,29 @@ export function exportShape(
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) {
     throw invalid(
-      operationName ? `Unknown operation named "${operationName}".` : "Give operationName: the document holds several operations.",
+      operationName
+        ? `Unknown operation named "${operationName}".`
+        : "Give operationName: the document holds several operations.",
     );
   }
   if (operation.operation !== "query") throw invalid("An export runs a query, not a mutation or subscription.");
-  const roots = operation.selectionSet.selections.filter((s) => !(s.kind === Kind.FIELD && s.name.value === "__typename"));
+  const roots = operation.selectionSet.selections.filter(
+    (s) => !(s.kind === Kind.FIELD && s.name.value === "__typename"),
+  );
   const root = roots[0];
   if (roots.length !== 1 || root?.kind !== Kind.FIELD) {
-    throw invalid("An export selects exactly one connection at the top level (e.g. `households(filter: …) { nodes { … } }`).");
+    throw invalid(
+      "An export selects exactly one connection at the top level (e.g. `households(filter: …) { nodes { … } }`).",
+    );
   }
   const fieldDef = schema.getQueryType()?.getFields()[root.name.value];
   const connection = fieldDef ? getNamedType(fieldDef.type) : undefined;
   const nodesField = isObjectType(connection) ? connection.getFields().nodes : undefined;
   const args = new Set(fieldDef?.args.map((a) => a.name) ?? []);
   if (!fieldDef || !nodesField || !args.has("first") || !args.has("after")) {
-    throw invalid(`\`${root.name.value}\` is not a connection you may export: select one of your connections (a field returning a …Connection).`);
+    throw invalid(
+      `\`${root.name.value}\` is not a connection you may export: select one of your connections (a field returning a …Connection).`,
+    );
   }
   const given = (root.arguments ?? []).filter((a) => PAGE_ARGUMENTS.has(a.name.value)).map((a) => a.name.value);
   if (given.length) {

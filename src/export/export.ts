@@ -117,7 +117,9 @@ export function createExporter(deps: ExportDeps): Exporter {
 
   async function serve(req: IncomingMessage, res: ServerResponse, headers: HeaderMap, address: string | undefined) {
     if (req.method !== "POST") {
-      return answer(res, 405, [{ message: "POST an operation to /export.", extensions: { code: "METHOD_NOT_ALLOWED" } }]);
+      return answer(res, 405, [
+        { message: "POST an operation to /export.", extensions: { code: "METHOD_NOT_ALLOWED" } },
+      ]);
     }
     const raw = await readBody(req, config.MAX_BODY_BYTES);
     const who = await deps.identify(headers, address);
@@ -139,7 +141,12 @@ export function createExporter(deps: ExportDeps): Exporter {
       const formatted = errors.map((e) => publicError(e.toJSON(), e, who.requestId));
       const code = String(formatted[0]?.extensions?.code ?? "");
       const status = error instanceof ExportError ? error.status : (STATUS[code] ?? 400);
-      if (status === 500) log("error", "export failed", { requestId: who.requestId, error: forLog(String(error)), ...databaseCause(error) });
+      if (status === 500)
+        log("error", "export failed", {
+          requestId: who.requestId,
+          error: forLog(String(error)),
+          ...databaseCause(error),
+        });
       answer(res, status, formatted, ids);
     }
   }
@@ -157,7 +164,11 @@ export function createExporter(deps: ExportDeps): Exporter {
     try {
       body = JSON.parse(raw);
     } catch {
-      throw new ExportError("EXPORT_OPERATION_INVALID", "The body is not JSON: send {\"query\": …, \"variables\": …}.", 400);
+      throw new ExportError(
+        "EXPORT_OPERATION_INVALID",
+        'The body is not JSON: send {"query": …, "variables": …}.',
+        400,
+      );
     }
     try {
       ({ body } = await enforceSafelist(database.db, who.access.principal, { method: "POST", body, search: "" }));
@@ -248,7 +259,14 @@ export function createExporter(deps: ExportDeps): Exporter {
       // Each page gets fresh loaders (nothing cached across pages) and reads in the snapshot.
       const context: Context = { ...r.context, db: tx, loaders: new Map() };
       const result = await pipeline.run(
-        { document: admission.document, source: r.query, operationName: admission.operationName, variables, context, cacheKey: r.cacheKey },
+        {
+          document: admission.document,
+          source: r.query,
+          operationName: admission.operationName,
+          variables,
+          context,
+          cacheKey: r.cacheKey,
+        },
         { ...admission, variables },
         (document, key) => runner(document, key, admission.operationName, variables, context),
         r.tally.record,
@@ -323,10 +341,17 @@ export function createExporter(deps: ExportDeps): Exporter {
     try {
       await r.tally.append(audit, r.shape.operationName, r.query);
     } catch (error) {
-      log("error", "an export's audit entry could not be written", { requestId: r.who.requestId, error: forLog(String(error)) });
+      log("error", "an export's audit entry could not be written", {
+        requestId: r.who.requestId,
+        error: forLog(String(error)),
+      });
       failure ??= error;
     }
-    log("info", "export", { requestId: r.who.requestId, outcome: failure ? "failed" : outcome.kind, rows: outcome.rows });
+    log("info", "export", {
+      requestId: r.who.requestId,
+      outcome: failure ? "failed" : outcome.kind,
+      rows: outcome.rows,
+    });
     if (outcome.kind === "interrupted") return;
     const out = outcome.out;
     if (r.params.format === "csv") {
@@ -334,11 +359,21 @@ export function createExporter(deps: ExportDeps): Exporter {
       if (failure) return out.destroy();
       return out.end();
     }
-    if (!failure) return out.end(`${JSON.stringify({ "@export": "end", rows: outcome.rows, resume: outcome.token })}\n`);
-    const error = failure instanceof PageFailed ? failure.errors[0]! : failure instanceof GraphQLError ? failure : unexpected(failure);
+    if (!failure)
+      return out.end(`${JSON.stringify({ "@export": "end", rows: outcome.rows, resume: outcome.token })}\n`);
+    const error =
+      failure instanceof PageFailed
+        ? failure.errors[0]!
+        : failure instanceof GraphQLError
+          ? failure
+          : unexpected(failure);
     const formatted: GraphQLFormattedError = publicError(error.toJSON(), error, r.who.requestId);
     if (formatted.extensions?.code === "INTERNAL_SERVER_ERROR") {
-      log("error", "export failed mid-stream", { requestId: r.who.requestId, error: forLog(String(failure)), ...databaseCause(failure) });
+      log("error", "export failed mid-stream", {
+        requestId: r.who.requestId,
+        error: forLog(String(failure)),
+        ...databaseCause(failure),
+      });
     }
     // The token of the last page line the client received: resuming with it repeats nothing.
     const lastGood = outcome.kind === "failed" ? outcome.token : undefined;
@@ -368,12 +403,19 @@ export function createExporter(deps: ExportDeps): Exporter {
   };
 }
 
-function answer(res: ServerResponse, status: number, errors: readonly GraphQLFormattedError[], ids: Record<string, string> = {}) {
+function answer(
+  res: ServerResponse,
+  status: number,
+  errors: readonly GraphQLFormattedError[],
+  ids: Record<string, string> = {},
+) {
   res.writeHead(status, { ...ids, "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ errors }));
 }
 
 function unexpected(error: unknown): GraphQLError {
-  return new GraphQLError("Internal server error.", { originalError: error instanceof Error ? error : new Error(String(error)) });
+  return new GraphQLError("Internal server error.", {
+    originalError: error instanceof Error ? error : new Error(String(error)),
+  });
 }
 
 function parameters(search: URLSearchParams, headers: HeaderMap): Parameters {
@@ -393,7 +435,7 @@ function parameters(search: URLSearchParams, headers: HeaderMap): Parameters {
 function bodyParts(body: unknown): { query: string; variables: Record<string, unknown>; operationName: string | null } {
   const b = (body && typeof body === "object" && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   if (typeof b.query !== "string") {
-    throw new ExportError("EXPORT_OPERATION_INVALID", "Send the operation as {\"query\": \"…\", \"variables\": {…}}.", 400);
+    throw new ExportError("EXPORT_OPERATION_INVALID", 'Send the operation as {"query": "…", "variables": {…}}.', 400);
   }
   const variables = b.variables ?? {};
   if (typeof variables !== "object" || variables === null || Array.isArray(variables)) {

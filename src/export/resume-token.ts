@@ -26,7 +26,7 @@ export function encodeToken(token: ResumeToken): string {
 }
 
 export function decodeToken(text: string, fingerprint: string): ResumeToken {
-  let parsed: Partial<ResumeToken> | null = null;
+  let parsed: Partial<ResumeToken> | null;
   try {
     parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<ResumeToken>;
   } catch {
@@ -42,7 +42,12 @@ export function decodeToken(text: string, fingerprint: string): ResumeToken {
     Number.isSafeInteger(parsed.n) &&
     parsed.n! >= 0 &&
     typeof parsed.h === "string";
-  if (!valid) throw new ExportError("EXPORT_RESUME_INVALID", "The resume token is malformed: pass one from an export's page or end line.", 400);
+  if (!valid)
+    throw new ExportError(
+      "EXPORT_RESUME_INVALID",
+      "The resume token is malformed: pass one from an export's page or end line.",
+      400,
+    );
   if (parsed!.h !== fingerprint) {
     throw new ExportError(
       "EXPORT_RESUME_INVALID",
@@ -54,7 +59,12 @@ export function decodeToken(text: string, fingerprint: string): ResumeToken {
 }
 
 /** Identifies an export: who asks, which operation and which variables (not the format). */
-export function exportFingerprint(principal: string, query: string, operationName: string | null, variables: unknown): string {
+export function exportFingerprint(
+  principal: string,
+  query: string,
+  operationName: string | null,
+  variables: unknown,
+): string {
   return createHash("sha256")
     .update(JSON.stringify([principal, query, operationName, variables ?? {}]))
     .digest("base64url")

@@ -38,7 +38,10 @@ export class Snapshots {
    * Runs `work` in the export's transaction (importing snapshot `resumeFrom` first, when given) and
    * resolves with its value as soon as the work ends; a kept transaction stays open behind it.
    */
-  run<T>(resumeFrom: string | null, work: (tx: Drizzle, snapshot: string | null) => Promise<SnapshotWork<T>>): Promise<T> {
+  run<T>(
+    resumeFrom: string | null,
+    work: (tx: Drizzle, snapshot: string | null) => Promise<SnapshotWork<T>>,
+  ): Promise<T> {
     const postgres = this.database.driver === "postgres";
     return new Promise<T>((resolve, reject) => {
       let answered = false;

@@ -12,7 +12,7 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import { authHeaders, createTestApp, request } from "../helpers/app.js";
+import { authHeaders, createTestApp, request, type Response } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /**
@@ -59,16 +59,20 @@ function exportOf(
   const url = new URL("/export", origin);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const raw = Buffer.concat(chunks);
-        const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
-      });
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(JSON.stringify(body));
   });
@@ -90,12 +94,17 @@ function linesOf(text: string) {
   };
 }
 
+interface WalkPage {
+  nodes: Row[];
+  pageInfo: { hasNextPage: boolean; endCursor: string };
+}
+
 /** Every node of a connection, walked with cursors through /graphql as a client would. */
 async function walk(field: string, selection: string, headers: Headers, filter = ""): Promise<Row[]> {
   const rows: Row[] = [];
   let after: string | null = null;
   for (;;) {
-    const response = await request<Record<string, { nodes: Row[]; pageInfo: { hasNextPage: boolean; endCursor: string } }>>(
+    const response: Response<Record<string, WalkPage>> = await request<Record<string, WalkPage>>(
       app,
       {
         query: `query Walk($after: String) { ${field}(${filter} first: 1000, after: $after) { nodes { ${selection} } pageInfo { hasNextPage endCursor } } }`,
@@ -104,7 +113,7 @@ async function walk(field: string, selection: string, headers: Headers, filter =
       headers,
     );
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    const page = response.data![field]!;
+    const page: WalkPage = response.data![field]!;
     rows.push(...page.nodes);
     if (!page.pageInfo.hasNextPage) return rows;
     after = page.pageInfo.endCursor;
@@ -171,7 +180,12 @@ describe("an integrator exports its department's slice", () => {
     const query = `query County($county: String) { households(filter: { regionCode: $county }, orderBy: HOUSEHOLD_NUMBER) { edges { cursor node { id householdNumber villageCode members { name idNumber } } } } }`;
     const exported = await exportOf({ query, variables: { county: "431202" } }, headers);
     const { rows, pages, header } = linesOf(exported.text);
-    const walked = await walk("households", "id householdNumber villageCode members { name idNumber }", headers, 'filter: { regionCode: "431202" }, orderBy: HOUSEHOLD_NUMBER,');
+    const walked = await walk(
+      "households",
+      "id householdNumber villageCode members { name idNumber }",
+      headers,
+      'filter: { regionCode: "431202" }, orderBy: HOUSEHOLD_NUMBER,',
+    );
     expect(rows).toEqual(walked);
     expect(rows.every((r) => String(r.villageCode).startsWith("431202"))).toBe(true);
     expect(pages.length).toBe(Math.ceil(rows.length / 1000) - 1);
@@ -182,7 +196,7 @@ describe("an integrator exports its department's slice", () => {
     const headers = await authHeaders("HEALTH", "431202");
     const exported = await exportOf({ query: `{ members { nodes { id villageCode idNumber } } }` }, headers);
     const { rows } = linesOf(exported.text);
-    const [{ n }] = await database.rows<{ n: number }>(
+    const [{ n } = { n: -1 }] = await database.rows<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM members WHERE village_code LIKE '431202%'`,
     );
     expect(rows).toHaveLength(n);
@@ -204,25 +218,27 @@ describe("an integrator exports its department's slice", () => {
     const { "x-purpose": _purpose, ...withoutPurpose } = await authHeaders("RURAL_REVITALIZATION");
     const refused = await exportOf({ query: `{ members { nodes { id idNumber } } }` }, withoutPurpose);
     expect(refused.status).toBe(403);
-    expect((JSON.parse(refused.text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      (JSON.parse(refused.text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe("FORBIDDEN");
     const allowed = await exportOf({ query: `{ members { nodes { id name } } }` }, withoutPurpose);
     expect(allowed.status).toBe(200);
   });
 
   it("leaves one audit entry per export, with its fields, its records and its purpose", async () => {
     const headers = await authHeaders("CIVIL_AFFAIRS", "431221");
-    const count = async () =>
-      (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log`))[0]!.n;
+    const count = async () => (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log`))[0]!.n;
     const before = await count();
     const exported = await exportOf({ query: `query Allowances { members { nodes { id name idNumber } } }` }, headers);
     const { rows } = linesOf(exported.text);
     expect(rows.length).toBeGreaterThan(1000);
     expect(await count()).toBe(before + 1);
-    const [entry] = await database.rows<{ operation_name: string; fields: string[]; record_count: number; purpose: string }>(
-      sql`SELECT * FROM audit_log ORDER BY id DESC LIMIT 1`,
-    );
+    const [entry] = await database.rows<{
+      operation_name: string;
+      fields: string[];
+      record_count: number;
+      purpose: string;
+    }>(sql`SELECT * FROM audit_log ORDER BY id DESC LIMIT 1`);
     expect(entry).toMatchObject({
       operation_name: "export:Allowances",
       fields: ["Member.idNumber", "Member.name"],
@@ -257,10 +273,16 @@ describe("an integrator's export in other forms", () => {
 
   it("refuses an operation that pages itself or selects no connection", async () => {
     const headers = await authHeaders("RURAL_REVITALIZATION");
-    for (const query of [`{ households(first: 10) { nodes { id } } }`, `{ regions { code } }`, `{ households { totalCount } }`]) {
+    for (const query of [
+      `{ households(first: 10) { nodes { id } } }`,
+      `{ regions { code } }`,
+      `{ households { totalCount } }`,
+    ]) {
       const exported = await exportOf({ query }, headers);
       expect(exported.status, query).toBe(400);
-      expect(JSON.parse(exported.text), query).toMatchObject({ errors: [{ extensions: { code: "EXPORT_OPERATION_INVALID" } }] });
+      expect(JSON.parse(exported.text), query).toMatchObject({
+        errors: [{ extensions: { code: "EXPORT_OPERATION_INVALID" } }],
+      });
     }
   });
 });
@@ -296,7 +318,8 @@ describe("an interrupted export", () => {
     const partial = await interrupted(body, headers, 2);
     // What the client keeps: everything up to its last complete page line.
     const upTo = partial.slice(0, partial.lastIndexOf('"@export":"page"'));
-    const kept = partial.slice(0, upTo.lastIndexOf("\n") + 1) + partial.slice(upTo.lastIndexOf("\n") + 1).split("\n")[0] + "\n";
+    const kept =
+      partial.slice(0, upTo.lastIndexOf("\n") + 1) + partial.slice(upTo.lastIndexOf("\n") + 1).split("\n")[0] + "\n";
     const first = linesOf(kept);
     const token = first.pages.at(-1)!.resume as string;
     expect(first.rows).toHaveLength(2000);
