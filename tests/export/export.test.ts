@@ -241,7 +241,7 @@ describe("an integrator exports its department's slice", () => {
     }>(sql`SELECT * FROM audit_log ORDER BY id DESC LIMIT 1`);
     expect(entry).toMatchObject({
       operation_name: "export:Allowances",
-      fields: ["Member.idNumber", "Member.name"],
+      fields: ["Member.id", "Member.idNumber", "Member.name"],
       record_count: rows.length,
       purpose: "MONITORING",
     });
@@ -324,11 +324,19 @@ describe("an interrupted export", () => {
     const token = first.pages.at(-1)!.resume as string;
     expect(first.rows).toHaveLength(2000);
 
+    // Meanwhile the last member is renamed: the resumed export reads the export's snapshot on
+    // PostgreSQL (the old name), and the current data on PGlite, where it asks for that (fresh=true).
+    const [last] = await database.rows<{ id: number; name: string }>(
+      sql`SELECT id, name FROM members ORDER BY id DESC LIMIT 1`,
+    );
+    await database.rows(sql`UPDATE members SET name = '改名' WHERE id = ${last!.id}`);
     const resumed = await exportOf(body, headers, onPostgres ? { resume: token } : { resume: token, fresh: "true" });
+    await database.rows(sql`UPDATE members SET name = ${last!.name} WHERE id = ${last!.id}`);
     expect(resumed.status, resumed.text.slice(0, 300)).toBe(200);
     const second = linesOf(resumed.text);
     expect(second.header).toMatchObject({ resumed: true, rowsBefore: 2000, fresh: !onPostgres });
     if (onPostgres) expect(second.header!.snapshot).toEqual(expect.any(String));
+    expect(second.rows.at(-1)!.name).toBe(onPostgres ? last!.name : "改名");
     const all = [...first.rows, ...second.rows].map((r) => r.id);
     const walked = (await walk("members", "id name", headers)).map((r) => r.id);
     expect(all).toEqual(walked);
