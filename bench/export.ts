@@ -161,7 +161,9 @@ export async function exportSuite(deps: Deps): Promise<void> {
     // Let the server finish the page it was writing before its peak is read.
     await new Promise((r) => setTimeout(r, 2000));
     small = peakRss(server.pid!);
-    figures.push(`| members, the first 10,000 rows | ${first.rows} | ${first.seconds.toFixed(1)} | ${Math.round(first.rows / first.seconds)} | peak RSS ${small.toFixed(0)} MB | |`);
+    figures.push(
+      `| members, the first 10,000 rows | ${first.rows} | ${first.seconds.toFixed(1)} | ${Math.round(first.rows / first.seconds)} | peak RSS ${small.toFixed(0)} MB | |`,
+    );
   } finally {
     await stopped(server);
   }
