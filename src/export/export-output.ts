@@ -36,6 +36,8 @@ export class ExportOutput {
     res.on("close", () => {
       if (!res.writableFinished) this.hangUp();
     });
+    // Gone already (while the first page was read): nothing will drain.
+    if (res.destroyed || !res.socket || res.socket.destroyed) this.gone = true;
   }
 
   get closed(): boolean {
