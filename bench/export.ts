@@ -137,6 +137,10 @@ export async function exportSuite(deps: Deps): Promise<void> {
   // A hung-up export keeps no snapshot here: the memory runs measure one export each.
   const env = { EXPORT_SNAPSHOT_HOLD_SECONDS: "0", LOG_LEVEL: "error" };
   const figures: string[] = [];
+  const note = (line: string) => {
+    figures.push(line);
+    console.log(line);
+  };
 
   let server = await deps.startServer(PORT, "jit", "document", env, url);
   try {
@@ -145,11 +149,11 @@ export async function exportSuite(deps: Deps): Promise<void> {
     const copyAgain = await copyRows(url);
     const copyRate = Math.max(copy.rows / copy.seconds, copyAgain.rows / copyAgain.seconds);
     const exportRate = exported.rows / exported.seconds;
-    figures.push(
+    note(
       `| households with members, COPY json (best of 2) | ${copy.rows} | ${Math.min(copy.seconds, copyAgain.seconds).toFixed(1)} | ${Math.round(copyRate)} | ${(copy.bytes / 1e6).toFixed(0)} | 1.00× |`,
       `| households with members, POST /export (masked, audited) | ${exported.rows} | ${exported.seconds.toFixed(1)} | ${Math.round(exportRate)} | ${(exported.bytes / 1e6).toFixed(0)} | ${(exportRate / copyRate).toFixed(2)}× |`,
     );
-    if (!exported.end) figures.push("(the export did not end with its end line)");
+    if (!exported.end) note("(the export did not end with its end line)");
   } finally {
     await stopped(server);
   }
@@ -161,7 +165,7 @@ export async function exportSuite(deps: Deps): Promise<void> {
     // Let the server finish the page it was writing before its peak is read.
     await new Promise((r) => setTimeout(r, 2000));
     small = peakRss(server.pid!);
-    figures.push(
+    note(
       `| members, the first 10,000 rows | ${first.rows} | ${first.seconds.toFixed(1)} | ${Math.round(first.rows / first.seconds)} | peak RSS ${small.toFixed(0)} MB | |`,
     );
   } finally {
@@ -171,7 +175,7 @@ export async function exportSuite(deps: Deps): Promise<void> {
   try {
     const all = await exportRows(deps.registry, MEMBERS);
     const large = peakRss(server.pid!);
-    figures.push(
+    note(
       `| members, all | ${all.rows} | ${all.seconds.toFixed(1)} | ${Math.round(all.rows / all.seconds)} | peak RSS ${large.toFixed(0)} MB | RSS ${(large / small).toFixed(2)}× |`,
     );
   } finally {

@@ -352,7 +352,8 @@ export function createExporter(deps: ExportDeps): Exporter {
       outcome: failure ? "failed" : outcome.kind,
       rows: outcome.rows,
     });
-    if (outcome.kind === "interrupted") return;
+    // The socket is gone; ending the response still lets the server account for it as finished.
+    if (outcome.kind === "interrupted") return void r.res.end();
     const out = outcome.out;
     if (r.params.format === "csv") {
       // CSV has no line to say it: the transfer is cut, so the client sees it incomplete.
