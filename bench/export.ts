@@ -137,9 +137,9 @@ export async function exportSuite(deps: Deps): Promise<void> {
   // A hung-up export keeps no snapshot here: the memory runs measure one export each.
   const env = { EXPORT_SNAPSHOT_HOLD_SECONDS: "0", LOG_LEVEL: "error" };
   const figures: string[] = [];
-  const note = (line: string) => {
-    figures.push(line);
-    console.log(line);
+  const note = (...lines: string[]) => {
+    figures.push(...lines);
+    for (const line of lines) console.log(line);
   };
 
   let server = await deps.startServer(PORT, "jit", "document", env, url);
