@@ -20,7 +20,6 @@ import { createContext, type Context } from "../context.js";
 import type { Database, Drizzle } from "../db/client.js";
 import type { DocumentRunner } from "../executor.js";
 import { BodyTooLarge, readBody } from "../http/body.js";
-import { OperationNotRegisteredError } from "../http/http.errors.js";
 import type { Admitted, Pipeline } from "../operation/pipeline.js";
 import { tokenLimitError } from "../operation/limits.js";
 import { enforceSafelist } from "../operations/safelist.js";
@@ -170,12 +169,8 @@ export function createExporter(deps: ExportDeps): Exporter {
         400,
       );
     }
-    try {
-      ({ body } = await enforceSafelist(database.db, who.access.principal, { method: "POST", body, search: "" }));
-    } catch (error) {
-      if (error instanceof OperationNotRegisteredError) throw Object.assign(error, { status: 403 });
-      throw error;
-    }
+    // A key bound to its registered operations exports only those (OPERATION_NOT_REGISTERED, 403).
+    ({ body } = await enforceSafelist(database.db, who.access.principal, { method: "POST", body, search: "" }));
     const { query, variables, operationName } = bodyParts(body);
     let document: DocumentNode;
     try {
