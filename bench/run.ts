@@ -5,6 +5,7 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
 import { bombsSuite } from "./bombs.js";
+import { exportSuite } from "./export.js";
 import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
@@ -23,7 +24,9 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *                /health latency meanwhile (bench/bombs.ts).
  *   screening    a cross-department screening run over every household, and income batch writes
  *                (bench/screening.ts; writes, so only on a copy: BENCH_SCREENING_DATABASE_URL).
- * BENCH_SUITE=execution|permissions|writes|bombs|screening runs one (screening only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *   export       POST /export of every household with its members beside COPY of the same JSON, and
+ *                peak RSS exporting all members vs 10,000 (bench/export.ts; on a copy: BENCH_EXPORT_DATABASE_URL).
+ * BENCH_SUITE=execution|permissions|writes|bombs|screening|export runs one (screening and export only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -198,6 +201,8 @@ async function main() {
   if (suite === "all" || suite === "bombs") await bombsSuite({ startServer, officer: registry });
   // It writes: only on the copy named by BENCH_SCREENING_DATABASE_URL, and only when asked for.
   if (suite === "screening") await screeningSuite({ startServer, registry });
+  // It writes an audit entry per export: only on the copy (BENCH_EXPORT_DATABASE_URL), only when asked for.
+  if (suite === "export") await exportSuite({ url, startServer, registry });
 }
 
 main().catch((error: unknown) => {

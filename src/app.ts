@@ -25,7 +25,8 @@ import { buildApiSchema } from "./build-schema.js";
 import type { Config } from "./config.js";
 import { correlationId as clientRequestId, createContext, type Context } from "./context.js";
 import type { Database } from "./db/client.js";
-import { executorGateway, type ExecutionMode } from "./executor.js";
+import { documentRunner, executorGateway, type ExecutionMode } from "./executor.js";
+import { createExporter } from "./export/export.js";
 import { createPageHandler } from "./graphiql/page.js";
 import { databaseCause, forLog, formatDatabaseFailure, logIfUnexpected, publicError } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
@@ -36,6 +37,7 @@ import { createPipeline, type Admitted, type OperationRequest } from "./operatio
 import { createLimits } from "./operation/limits.js";
 import { capResponse } from "./operation/response-size.js";
 import { tokenLimitPlugin } from "./operation/token-limit.js";
+import { BodyTooLarge, readBody } from "./http/body.js";
 import { createCors } from "./http/cors.js";
 import { OperationNotRegisteredError, RateLimitedError } from "./http/http.errors.js";
 import { createRateLimits, type RateLimited } from "./http/rate-limit.js";
@@ -174,24 +176,30 @@ export async function createApp(config: Config, database: Database, options: App
     cacheKey: rc.queryHash,
   });
 
+  const runner = documentRunner(executionSchema, options.execution ?? "jit");
   const apollo = new ApolloServer<Context>({
-    gateway: executorGateway(executionSchema, options.execution ?? "jit", {
-      // The one path (src/operation/pipeline.ts): validation against the department's contract,
-      // variables, input checks and the policy, then execution under the read audit.
-      async before(rc) {
-        const admission = await pipeline.admit(operationOf(rc));
-        if (admission.ok) {
-          admitted.set(rc, admission);
-          return null;
-        }
-        return admission.beforeExecution
-          ? { errors: [...admission.errors] }
-          : { errors: [...admission.errors], data: null };
+    gateway: executorGateway(
+      executionSchema,
+      options.execution ?? "jit",
+      {
+        // The one path (src/operation/pipeline.ts): validation against the department's contract,
+        // variables, input checks and the policy, then execution under the read audit.
+        async before(rc) {
+          const admission = await pipeline.admit(operationOf(rc));
+          if (admission.ok) {
+            admitted.set(rc, admission);
+            return null;
+          }
+          return admission.beforeExecution
+            ? { errors: [...admission.errors] }
+            : { errors: [...admission.errors], data: null };
+        },
+        async around(rc, run) {
+          return pipeline.run(operationOf(rc), admitted.get(rc)!, run);
+        },
       },
-      async around(rc, run) {
-        return pipeline.run(operationOf(rc), admitted.get(rc)!, run);
-      },
-    }),
+      runner,
+    ),
     // Apollo would validate against the full schema, naming fields outside a department's contract:
     // the pipeline validates each document against the caller's own contract instead.
     dangerouslyDisableValidation: true,
@@ -217,6 +225,33 @@ export async function createApp(config: Config, database: Database, options: App
   await apollo.start();
 
   const rateLimits = createRateLimits(config);
+  const exporter = createExporter({
+    config,
+    database,
+    schema,
+    pipeline,
+    runner,
+    audit,
+    async identify(headers, address) {
+      const record: RequestRecord = {
+        requestId: randomUUID(),
+        correlationId: clientRequestId(headers.get("x-request-id")),
+        principal: null,
+        operation: "export",
+        outcome: null,
+        limit: null,
+        statements: () => 0,
+      };
+      const ids = new HeaderMap([["x-request-id", record.requestId]]);
+      if (record.correlationId) ids.set("x-correlation-id", record.correlationId);
+      const who = await identify(record, headers, address, ids);
+      if ("access" in who) {
+        return { ok: true, access: who.access, requestId: record.requestId, correlationId: record.correlationId, ids };
+      }
+      const body = who.body.kind === "complete" ? who.body.string : "";
+      return { ok: false, status: who.status ?? 400, headers: who.headers, body };
+    },
+  });
 
   /**
    * One request through the pipeline. `address` is the client's (rate limits); requests made in
@@ -249,18 +284,8 @@ export async function createApp(config: Config, database: Database, options: App
     return response;
   }
 
-  async function runBounded(
-    record: RequestRecord,
-    method: string,
-    headers: HeaderMap,
-    search: string,
-    body: unknown,
-    address: string | undefined,
-  ) {
-    const { requestId, correlationId } = record;
-    record.statements = statementCounter();
-    const ids = new HeaderMap([["x-request-id", requestId]]);
-    if (correlationId) ids.set("x-correlation-id", correlationId);
+  /** The caller's access, once its credentials and rate limits pass; else the response that refuses it. */
+  async function identify(record: RequestRecord, headers: HeaderMap, address: string | undefined, ids: HeaderMap) {
     let access: Access;
     try {
       access = await accessFor(authenticator, policy, (name) => headers.get(name), options.unrestricted);
@@ -273,6 +298,24 @@ export async function createApp(config: Config, database: Database, options: App
     record.principal = access.principal;
     const limited = address === undefined ? null : await rateLimits.charge(access.principal, address);
     if (limited) return tooManyRequests(record, limited, ids);
+    return { access };
+  }
+
+  async function runBounded(
+    record: RequestRecord,
+    method: string,
+    headers: HeaderMap,
+    search: string,
+    body: unknown,
+    address: string | undefined,
+  ) {
+    const { requestId, correlationId } = record;
+    record.statements = statementCounter();
+    const ids = new HeaderMap([["x-request-id", requestId]]);
+    if (correlationId) ids.set("x-correlation-id", correlationId);
+    const who = await identify(record, headers, address, ids);
+    if (!("access" in who)) return who;
+    const { access } = who;
     let request = { method, body, search };
     try {
       request = await enforceSafelist(database.db, access.principal, request);
@@ -335,6 +378,13 @@ export async function createApp(config: Config, database: Database, options: App
       return;
     }
     if (servePage(req, res, url.pathname)) return;
+    if (url.pathname === "/export") {
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      }
+      return exporter.handle(req, res, headers, clientAddress(req));
+    }
     if (url.pathname !== "/graphql") {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
       return;
@@ -413,6 +463,7 @@ export async function createApp(config: Config, database: Database, options: App
     },
     stopSubscriptions,
     async stop() {
+      exporter.stop();
       await stopSubscriptions();
       await apollo.stop();
       await audit.stop();
@@ -445,27 +496,4 @@ function refused(status: number, error: GraphQLError, ids: HeaderMap) {
   const headers = new HeaderMap([["content-type", "application/json; charset=utf-8"], ...ids]);
   const body = { errors: [{ message: error.message, extensions: error.extensions }] };
   return { status, headers, body: { kind: "complete" as const, string: JSON.stringify(body) } };
-}
-
-class BodyTooLarge extends Error {
-  constructor(max: number) {
-    super(`The request body is larger than ${max} bytes (MAX_BODY_BYTES): send fewer records per call.`);
-  }
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      // Past the limit the rest is read and dropped, so the client still receives the 413.
-      if (size > max) {
-        chunks.length = 0;
-        reject(new BodyTooLarge(max));
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

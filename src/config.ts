@@ -153,6 +153,17 @@ const schema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
   /** Longest a request may take: past it, DEADLINE_EXCEEDED (HTTP 504) and its statements cancelled, ms. */
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(1).default(30_000),
+  /** Rows an export (POST /export) reads per page through the operation pipeline (at most MAX_PAGE_SIZE). */
+  EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /**
+   * PostgreSQL: how long an interrupted export's snapshot is kept (its transaction held open) for a
+   * `resume` to continue from the same rows, seconds; 0 = never kept. PGlite never keeps one.
+   */
+  EXPORT_SNAPSHOT_HOLD_SECONDS: z.coerce.number().int().min(0).default(120),
+  /** Most interrupted exports' snapshots kept at once (each holds a pooled connection). */
+  EXPORT_SNAPSHOTS_HELD: z.coerce.number().int().min(0).default(2),
+  /** An export whose client reads nothing for this long is ended (its snapshot released), seconds. */
+  EXPORT_STALL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, anyone who reaches the port. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Browser origins allowed to call the API (CORS), comma-separated, e.g. `https://portal.example.cn`; `*` = any; unset = none. */

@@ -56,12 +56,41 @@ export interface ExecutionHooks {
 /** Executes a document on the execution schema; without arguments, the request's own. */
 export type RunDocument = (document?: DocumentNode, cacheKey?: string) => Promise<ExecutionResult>;
 
+/**
+ * Executes a document as the gateway does (the same compiled cache, the same error shaping): what
+ * an export's pages run through, so that they execute exactly as a query's page would.
+ */
+export type DocumentRunner = (
+  document: DocumentNode,
+  cacheKey: string,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+  context: unknown,
+) => Promise<ExecutionResult>;
+
+export function documentRunner(schema: GraphQLSchema, mode: ExecutionMode): DocumentRunner {
+  const compiled = new CompiledExecutor(schema);
+  return async (document, cacheKey, operationName, variables, context) => {
+    const result =
+      mode === "graphql-js"
+        ? ((await execute({
+            schema,
+            document,
+            operationName,
+            variableValues: variables,
+            contextValue: context,
+          })) as ExecutionResult)
+        : await compiled.execute(document, cacheKey, operationName, variables, context);
+    return withExtensions(requestErrorsAreBadInput(result));
+  };
+}
+
 export function executorGateway(
   schema: GraphQLSchema,
   mode: ExecutionMode,
   hooks: ExecutionHooks = {},
+  runner: DocumentRunner = documentRunner(schema, mode),
 ): GatewayInterface {
-  const compiled = new CompiledExecutor(schema);
   const executor: GatewayExecutor = async (rc) => {
     const early = await hooks.before?.(rc);
     if (early) return early;
@@ -69,24 +98,8 @@ export function executorGateway(
       ? hooks.around(rc, (document, cacheKey) => run(rc, document ?? rc.document, cacheKey ?? rc.queryHash))
       : run(rc, rc.document, rc.queryHash);
   };
-  const run = async (rc: GatewayGraphQLRequestContext, document: DocumentNode, cacheKey: string) =>
-    withExtensions(requestErrorsAreBadInput(await runMode(rc, document, cacheKey)));
-  const runMode = async (
-    rc: GatewayGraphQLRequestContext,
-    document: DocumentNode,
-    cacheKey: string,
-  ): Promise<ExecutionResult> => {
-    if (mode === "graphql-js") {
-      return execute({
-        schema,
-        document,
-        operationName: rc.operationName,
-        variableValues: rc.request.variables,
-        contextValue: rc.context,
-      }) as Promise<ExecutionResult>;
-    }
-    return compiled.execute(document, cacheKey, rc.operationName, rc.request.variables, rc.context);
-  };
+  const run = (rc: GatewayGraphQLRequestContext, document: DocumentNode, cacheKey: string) =>
+    runner(document, cacheKey, rc.operationName, rc.request.variables, rc.context);
   return {
     async load() {
       return { executor };

@@ -20,6 +20,8 @@ export interface FieldRule {
   owner: string;
   personal: boolean;
   purposeRequired: boolean;
+  /** Whether a bulk export (POST /export) of the field needs a declared purpose. */
+  exportPurposeRequired: boolean;
   /** The purpose codes the group is served for (when it requires one). */
   purposes: readonly string[];
   access: Record<string, Level>;
@@ -85,6 +87,7 @@ export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): Compil
       owner: group.owner,
       personal: group.personal,
       purposeRequired: group.purposeRequired,
+      exportPurposeRequired: group.exportPurposeRequired,
       purposes: group.purposes,
       access: group.access,
       aggregate: group.aggregate,

@@ -28,7 +28,9 @@ const groupSchema = z
     owner: z.string(),
     personal: z.boolean().default(false),
     purposeRequired: z.boolean().default(false),
-    /** For a `purposeRequired` group: the purpose codes (of the top-level `purposes`) it is served for. */
+    /** Whether exporting the group's fields in bulk (POST /export) needs a declared purpose. */
+    exportPurposeRequired: z.boolean().default(false),
+    /** For a `purposeRequired` (or `exportPurposeRequired`) group: the purpose codes (of the top-level `purposes`) it is served for. */
     purposes: z.array(z.string()).default([]),
     fields: z.record(z.string(), fieldList),
     access: z.record(z.string(), z.enum(LEVELS)),
@@ -93,8 +95,11 @@ export function parsePolicy(text: string): PolicyFile {
     if (group.purposeRequired && !group.purposes.length) {
       problems.push(`groups.${name}: purposeRequired needs the list of purposes it is served for`);
     }
-    if (!group.purposeRequired && group.purposes.length) {
+    if (!group.purposeRequired && !group.exportPurposeRequired && group.purposes.length) {
       problems.push(`groups.${name}: lists purposes but is not purposeRequired`);
+    }
+    if (group.exportPurposeRequired && !Object.keys(policy.purposes).length) {
+      problems.push(`groups.${name}: exportPurposeRequired needs purposes (the top-level list) to choose from`);
     }
     for (const code of group.purposes) {
       if (!(code in policy.purposes)) problems.push(`groups.${name}.purposes: unknown purpose ${code}`);

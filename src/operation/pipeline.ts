@@ -90,14 +90,29 @@ export interface OperationRequest {
   cacheKey: string;
 }
 
+/** What one execution read, for the audit (AuditWriter.recordRead). */
+export interface ReadRecord {
+  document: DocumentNode;
+  source: string;
+  operationName: string | null;
+  data: unknown;
+  householdIds: number[];
+}
+
+export type RecordRead = (read: ReadRecord) => Promise<void>;
+
 /** Executes a document (the chosen operation, introspection fields removed) on the full schema. */
 export type Executor = (document: DocumentNode, cacheKey: string) => Promise<ExecutionResult>;
 
 export interface Pipeline {
   /** Everything an operation is refused for, in order; what it may run as when it passes. */
   admit(request: OperationRequest): Promise<Admitted | Refused>;
-  /** Runs an admitted query or mutation: introspection from the contract, the rest audited. */
-  run(request: OperationRequest, admitted: Admitted, execute: Executor): Promise<ExecutionResult>;
+  /**
+   * Runs an admitted query or mutation: introspection from the contract, the rest audited. With
+   * `record`, what was read is handed to it instead of appended as an entry of its own: an export
+   * runs every page through here and appends one entry for all of them (src/export/).
+   */
+  run(request: OperationRequest, admitted: Admitted, execute: Executor, record?: RecordRead): Promise<ExecutionResult>;
   /** The schema a department's documents are validated against. */
   validationSchema(department: string): GraphQLSchema;
 }
@@ -439,7 +454,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       };
     },
 
-    async run(request, admitted, executor) {
+    async run(request, admitted, executor, record) {
       const { context } = request;
       let parts = split.get(admitted.document);
       if (!parts) split.set(admitted.document, (parts = splitIntrospection(admitted.document)));
@@ -457,13 +472,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const collector = new ReadCollector();
       const cacheKey = `${request.cacheKey}${parts.introspection ? "\u0000rest" : ""}`;
       const result = await collectReads(collector, () => executor(rest, cacheKey));
-      await options.audit.recordRead(schema, context, {
+      const read: ReadRecord = {
         document: rest,
         source: request.source,
         operationName: admitted.operationName,
         data: result.data,
         householdIds: [...collector.households],
-      });
+      };
+      await (record ? record(read) : options.audit.recordRead(schema, context, read));
       if (!introspection) return result;
       const data =
         result.data === null || result.data === undefined

@@ -83,6 +83,7 @@ function widenedPolicy(schema: GraphQLSchema): PolicyFile {
     owner: "RURAL_REVITALIZATION",
     personal: false,
     purposeRequired: false,
+    exportPurposeRequired: false,
     purposes: [],
     fields: { Household: facets },
     access: { RURAL_REVITALIZATION: "own", PUBLIC: "read" },

@@ -1,0 +1,189 @@
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { request } from "node:http";
+import postgres from "postgres";
+
+/**
+ * BENCH_SUITE=export: POST /export on the city tier, beside PostgreSQL's own `COPY` of the same
+ * selection in the same run. An export writes one audit entry, so it runs on a copy of the bench
+ * database (BENCH_EXPORT_DATABASE_URL, default …/xg_bench_export: `createdb -T xg_bench xg_bench_export`).
+ *
+ *   throughput  all households with their members (the integrator example's fields), JSON Lines,
+ *               rows/s ÷ rows/s of `COPY (SELECT json of the same selection) TO STDOUT`;
+ *   memory      the server's peak RSS (VmHWM) exporting all members vs reading 10,000 of them (the
+ *               client hangs up at its 10,000th row), each in a fresh server process.
+ */
+interface Deps {
+  url: string;
+  startServer: (
+    port: number,
+    execution: string,
+    access?: string,
+    env?: Record<string, string>,
+    databaseUrl?: string,
+  ) => Promise<ChildProcess>;
+  registry: Record<string, string>;
+}
+
+const PORT = 4150;
+
+const HOUSEHOLDS = `query IntegratorHouseholds {
+  households {
+    nodes {
+      id householdNumber villageCode status attribute primaryCause otherCauses identifiedYear exitedYear housingGrade monitoringType
+      members { id name idNumber gender birthDate relation educationLevel schoolingStatus healthStatus hasBasicMedicalInsurance }
+    }
+  }
+}`;
+
+const MEMBERS = `query AllMembers { members { nodes { id householdId name gender birthDate relation schoolingStatus } } }`;
+
+/** The same selection as HOUSEHOLDS, built by PostgreSQL itself (ids as the API's global ids). */
+const COPY_HOUSEHOLDS = `COPY (
+  SELECT json_build_object(
+    'id', encode(convert_to('Household:' || h.id, 'UTF8'), 'base64'),
+    'householdNumber', h.household_number, 'villageCode', h.village_code, 'status', h.status,
+    'attribute', h.attribute, 'primaryCause', h.primary_cause, 'otherCauses', h.other_causes,
+    'identifiedYear', h.identified_year, 'exitedYear', h.exited_year, 'housingGrade', h.housing_grade,
+    'monitoringType', h.monitoring_type,
+    'members', coalesce((SELECT json_agg(json_build_object(
+        'id', encode(convert_to('Member:' || m.id, 'UTF8'), 'base64'), 'name', m.name, 'idNumber', m.id_number,
+        'gender', m.gender, 'birthDate', m.birth_date, 'relation', m.relation, 'educationLevel', m.education_level,
+        'schoolingStatus', m.schooling_status, 'healthStatus', m.health_status,
+        'hasBasicMedicalInsurance', m.has_basic_medical_insurance) ORDER BY m.id)
+      FROM members m WHERE m.household_id = h.id), '[]'::json))
+  FROM households h ORDER BY h.id
+) TO STDOUT`;
+
+/** Streams an export, counting its rows; `stopAt` hangs up after that many. */
+function exportRows(
+  headers: Record<string, string>,
+  query: string,
+  stopAt = Infinity,
+): Promise<{ rows: number; bytes: number; seconds: number; end: boolean }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `http://127.0.0.1:${PORT}/export`,
+      { method: "POST", headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => reject(new Error(`export answered ${res.statusCode}: ${text.slice(0, 300)}`)));
+          return;
+        }
+        let rows = 0;
+        let bytes = 0;
+        let end = false;
+        let tail = "";
+        const done = () => resolve({ rows, bytes, seconds: (performance.now() - started) / 1000, end });
+        res.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          const text = tail + chunk.toString("utf8");
+          const lines = text.split("\n");
+          tail = lines.pop()!;
+          for (const line of lines) {
+            if (!line.startsWith('{"@export"')) rows++;
+            else if (line.startsWith('{"@export":"end"')) end = true;
+            else if (line.startsWith('{"@export":"error"')) reject(new Error(line));
+          }
+          if (rows >= stopAt) {
+            req.destroy();
+            done();
+          }
+        });
+        res.on("end", done);
+      },
+    );
+    req.on("error", (error) => (stopAt === Infinity ? reject(error) : undefined));
+    req.end(JSON.stringify({ query }));
+  });
+}
+
+async function copyRows(url: string): Promise<{ rows: number; bytes: number; seconds: number }> {
+  // A dedicated connection, ended afterwards: postgres.js can hang a pooled one after COPY (stack-notes).
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const started = performance.now();
+  let rows = 0;
+  let bytes = 0;
+  try {
+    const stream = await sql.unsafe(COPY_HOUSEHOLDS).readable();
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) rows++;
+    }
+  } finally {
+    await sql.end();
+  }
+  return { rows, bytes, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The process's peak resident set (VmHWM), MB. */
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+export async function exportSuite(deps: Deps): Promise<void> {
+  const url = process.env.BENCH_EXPORT_DATABASE_URL ?? deps.url.replace(/\/[^/]*$/, "/xg_bench_export");
+  // A hung-up export keeps no snapshot here: the memory runs measure one export each.
+  const env = { EXPORT_SNAPSHOT_HOLD_SECONDS: "0", LOG_LEVEL: "error" };
+  const figures: string[] = [];
+  const note = (...lines: string[]) => {
+    figures.push(...lines);
+    for (const line of lines) console.log(line);
+  };
+
+  let server = await deps.startServer(PORT, "jit", "document", env, url);
+  try {
+    const copy = await copyRows(url);
+    const exported = await exportRows(deps.registry, HOUSEHOLDS);
+    const copyAgain = await copyRows(url);
+    const copyRate = Math.max(copy.rows / copy.seconds, copyAgain.rows / copyAgain.seconds);
+    const exportRate = exported.rows / exported.seconds;
+    note(
+      `| households with members, COPY json (best of 2) | ${copy.rows} | ${Math.min(copy.seconds, copyAgain.seconds).toFixed(1)} | ${Math.round(copyRate)} | ${(copy.bytes / 1e6).toFixed(0)} | 1.00× |`,
+      `| households with members, POST /export (masked, audited) | ${exported.rows} | ${exported.seconds.toFixed(1)} | ${Math.round(exportRate)} | ${(exported.bytes / 1e6).toFixed(0)} | ${(exportRate / copyRate).toFixed(2)}× |`,
+    );
+    if (!exported.end) note("(the export did not end with its end line)");
+  } finally {
+    await stopped(server);
+  }
+
+  server = await deps.startServer(PORT, "jit", "document", env, url);
+  let small: number;
+  try {
+    const first = await exportRows(deps.registry, MEMBERS, 10_000);
+    // Let the server finish the page it was writing before its peak is read.
+    await new Promise((r) => setTimeout(r, 2000));
+    small = peakRss(server.pid!);
+    note(
+      `| members, the first 10,000 rows | ${first.rows} | ${first.seconds.toFixed(1)} | ${Math.round(first.rows / first.seconds)} | peak RSS ${small.toFixed(0)} MB | |`,
+    );
+  } finally {
+    await stopped(server);
+  }
+  server = await deps.startServer(PORT, "jit", "document", env, url);
+  try {
+    const all = await exportRows(deps.registry, MEMBERS);
+    const large = peakRss(server.pid!);
+    note(
+      `| members, all | ${all.rows} | ${all.seconds.toFixed(1)} | ${Math.round(all.rows / all.seconds)} | peak RSS ${large.toFixed(0)} MB | RSS ${(large / small).toFixed(2)}× |`,
+    );
+  } finally {
+    await stopped(server);
+  }
+  console.log("## Export (POST /export) beside COPY of the same selection\n");
+  console.log("| run | rows | s | rows/s | MB | ratio |");
+  console.log("|---|---|---|---|---|---|");
+  for (const line of figures) console.log(line);
+  console.log("");
+}
