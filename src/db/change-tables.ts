@@ -44,5 +44,5 @@ export const changeLogPruned = pgTable(
     seq: bigint("seq", { mode: "number" }).notNull(),
     prunedAt: timestamp("pruned_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("change_log_pruned_one_row", sql`id = 1`)],
+  () => [check("change_log_pruned_one_row", sql`id = 1`)],
 );

@@ -82,7 +82,8 @@ describe("an integrator follows the change feed", () => {
     expect(entries[3]!.node).toBeNull();
     // Positions only move forward, and the last page's position is past every entry.
     const positions = entries.map((e) => decodePosition(e.position));
-    for (let i = 1; i < positions.length; i++) expect(comparePositions(positions[i - 1]!, positions[i]!)).toBeLessThan(0);
+    for (let i = 1; i < positions.length; i++)
+      expect(comparePositions(positions[i - 1]!, positions[i]!)).toBeLessThan(0);
 
     // Nothing new: the feed from the last position is empty and caught up.
     const again = await follow(position);
@@ -117,6 +118,12 @@ describe("an integrator follows the change feed", () => {
     const text = JSON.stringify(entries);
     expect(text).not.toContain(idNumber);
     expect(text).not.toMatch(/healthStatus|CHRONIC_ILLNESS/);
+    // Read like any query: the personal field it carried is in the read audit, with the household.
+    const [audited] = await t.database.rows<{ fields: string[]; household_ids: number[] }>(
+      sql`SELECT fields, household_ids FROM audit_log WHERE department = 'EDUCATION' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audited!.fields).toContain("Member.idNumber");
+    expect(audited!.household_ids).toContain(home.rowId);
     // The registry owner, who reads health, sees both changes.
     const registry = await follow(after);
     expect(registry.entries.filter((e) => e.id === child.id).map((e) => e.changedFields)).toEqual([
@@ -139,10 +146,7 @@ describe("an integrator follows the change feed", () => {
     ]);
     await t.database.db.update(households).set({ address: "外县地址" }).where(eq(households.id, elsewhere.rowId));
     // The household moves to a village of the other county (its members follow: ON UPDATE CASCADE).
-    await t.database.db
-      .update(households)
-      .set({ villageCode: target.code })
-      .where(eq(households.id, mover.rowId));
+    await t.database.db.update(households).set({ villageCode: target.code }).where(eq(households.id, mover.rowId));
     await t.database.db.update(households).set({ address: "搬迁后地址" }).where(eq(households.id, mover.rowId));
 
     const { entries } = await follow(created.position, options);
@@ -204,7 +208,10 @@ describe("an integrator follows the change feed", () => {
       homes.map(async (home, w) => {
         for (let i = 1; i <= 10; i++) {
           await t.database.db.transaction(async (tx) => {
-            await tx.update(households).set({ address: `写者${w}第${i}次` }).where(eq(households.id, home.rowId));
+            await tx
+              .update(households)
+              .set({ address: `写者${w}第${i}次` })
+              .where(eq(households.id, home.rowId));
           });
         }
       }),

@@ -78,7 +78,10 @@ describe("changed subscription (graphql-ws)", () => {
 
     // Written in this order: another county's child, a health change (not EDUCATION's), then two of ours.
     const child = here.members[1]!;
-    await database.db.update(members).set({ schoolingStatus: "DROPPED_OUT" }).where(eq(members.id, there.members[1]!.rowId));
+    await database.db
+      .update(members)
+      .set({ schoolingStatus: "DROPPED_OUT" })
+      .where(eq(members.id, there.members[1]!.rowId));
     await database.db.update(members).set({ healthStatus: "CHRONIC_ILLNESS" }).where(eq(members.id, child.rowId));
     await database.db.update(members).set({ schoolingStatus: "DROPPED_OUT" }).where(eq(members.id, child.rowId));
     await database.db.update(members).set({ name: "改名" }).where(eq(members.id, here.members[0]!.rowId));

@@ -13,9 +13,7 @@ const rowsOf = (result: Result) => (Array.isArray(result) ? result : (result.row
  * none can still appear there. Inside a REPEATABLE READ transaction it is that snapshot's.
  */
 export async function horizon(db: Drizzle): Promise<number> {
-  const [row] = rowsOf(
-    (await db.execute(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)) as Result,
-  );
+  const [row] = rowsOf((await db.execute(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)) as Result);
   return Number(row!.h);
 }
 

@@ -5,7 +5,8 @@ import { MAX_CHANGES_PAGE, readChanges } from "./change.service.js";
 import { changeStream } from "./change.stream.js";
 import { Change, ChangePage } from "./change.type.js";
 
-const TYPES_DESCRIPTION = "Only these types (Village, Household, Member, Project, Asset, Agency, Cadre); default: every type you may read.";
+const TYPES_DESCRIPTION =
+  "Only these types (Village, Household, Member, Project, Asset, Agency, Cadre); default: every type you may read.";
 
 @Resolver()
 export class ChangeResolver {

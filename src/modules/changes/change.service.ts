@@ -154,8 +154,7 @@ function visible(access: Access, type: FeedType, region: string | null, rule: un
   if (!rules) return true;
   const columns = getTableColumns(type.table) as Record<string, AnyPgColumn>;
   const values = (rule ?? {}) as Record<string, unknown>;
-  const own = (v: string) =>
-    v === "$own" ? access.principal.department : v === "$me" ? access.principal.id : v;
+  const own = (v: string) => (v === "$own" ? access.principal.department : v === "$me" ? access.principal.id : v);
   return Object.entries(rules).every(([field, allowed]) => {
     const column = columns[field]?.name;
     const value = column ? values[column] : undefined;

@@ -44,7 +44,8 @@ export async function changeStream(
     if (closed) return;
     poll()
       .catch((error: unknown) => {
-        if (!databaseFailure(error)) log("error", "change subscription failed to read the feed", { error: String(error) });
+        if (!databaseFailure(error))
+          log("error", "change subscription failed to read the feed", { error: String(error) });
       })
       .finally(() => {
         wake?.();

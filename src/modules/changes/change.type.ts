@@ -21,7 +21,8 @@ registerEnumType(ChangeOperation, {
     UPDATED: { description: "Fields you may read changed (`changedFields`): `node` holds the row as it is now." },
     DELETED: { description: "Tombstone: the row was deleted (only its id)." },
     ENTERED_SCOPE: {
-      description: "A row that was outside your region or rows rule before this change and is now inside it: upsert `node`.",
+      description:
+        "A row that was outside your region or rows rule before this change and is now inside it: upsert `node`.",
     },
     LEFT_SCOPE: { description: "Tombstone: the row moved outside your region or rows rule; drop your copy." },
   },
@@ -29,7 +30,9 @@ registerEnumType(ChangeOperation, {
 
 @ObjectType("Change", { description: "One entry of the change feed." })
 export class Change {
-  @Field(() => String, { description: "The feed's position after this entry: pass it as `after` to continue after it." })
+  @Field(() => String, {
+    description: "The feed's position after this entry: pass it as `after` to continue after it.",
+  })
   position!: string;
 
   @Field(() => ChangeOperation, { description: "Created, updated, deleted, or entered or left your scope." })
