@@ -5,6 +5,7 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
 import { bombsSuite } from "./bombs.js";
+import { changesSuite } from "./changes.js";
 import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
@@ -23,7 +24,9 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *                /health latency meanwhile (bench/bombs.ts).
  *   screening    a cross-department screening run over every household, and income batch writes
  *                (bench/screening.ts; writes, so only on a copy: BENCH_SCREENING_DATABASE_URL).
- * BENCH_SUITE=execution|permissions|writes|bombs|screening runs one (screening only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *   changes      the change feed: capture cost on batch writes, lag from commit to the feed, changes/s
+ *                read (bench/changes.ts; writes, so only on a copy: BENCH_CHANGES_DATABASE_URL).
+ * BENCH_SUITE=execution|permissions|writes|bombs|screening|changes runs one (screening and changes only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -198,6 +201,8 @@ async function main() {
   if (suite === "all" || suite === "bombs") await bombsSuite({ startServer, officer: registry });
   // It writes: only on the copy named by BENCH_SCREENING_DATABASE_URL, and only when asked for.
   if (suite === "screening") await screeningSuite({ startServer, registry });
+  // It writes too: only on the copy named by BENCH_CHANGES_DATABASE_URL, and only when asked for.
+  if (suite === "changes") await changesSuite({ startServer, registry, education: await headers("EDUCATION") });
 }
 
 main().catch((error: unknown) => {
