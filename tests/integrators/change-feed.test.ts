@@ -1,9 +1,10 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { households, members } from "../../src/db/schema.js";
 import { comparePositions, decodePosition } from "../../src/modules/changes/change.position.js";
 import { pruneChanges } from "../../src/modules/changes/change.service.js";
+import { FEED_TYPES } from "../../src/modules/changes/change.tables.js";
 import { authHeaders, useTestApp } from "../helpers/app.js";
 import { onPostgres } from "../helpers/database.js";
 
@@ -272,5 +273,35 @@ describe("an integrator follows the change feed", () => {
   it("refuses a department that may not read the feed", async () => {
     const response = await t.query(REGISTRY_FEED, { after: null, first: 1 }, {});
     expect(response.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|UNAUTHENTICATED|GRAPHQL_VALIDATION_FAILED/);
+  });
+});
+
+describe("the feed's capture", () => {
+  const t = useTestApp();
+
+  it("compares every column of every feed table, and keeps the columns the policy's row rules test", async () => {
+    for (const feed of FEED_TYPES) {
+      const columns = Object.values(getTableColumns(feed.table))
+        .map((c) => c.name)
+        .filter((c) => c !== "version" && c !== "updated_at");
+      const [fn] = await t.database.rows<{ source: string }>(
+        sql`SELECT prosrc AS source FROM pg_proc WHERE proname = ${`${feed.tableName}_record_changes`}`,
+      );
+      // A column added without calling capture_changes again would change unseen.
+      for (const column of columns) expect(fn?.source, `${feed.tableName}.${column}`).toContain(`THEN '${column}' END`);
+      const triggers = await t.database.rows<{ name: string }>(
+        sql`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = ${feed.tableName}::regclass AND NOT tgisinternal ORDER BY 1`,
+      );
+      expect(triggers.map((r) => r.name)).toEqual(
+        ["delete", "insert", "update"].map((op) => `${feed.tableName}_changes_${op}`),
+      );
+      // Whether a row was in a department's view before a change needs the old values its rules test.
+      const policy = t.app.policy;
+      const ruled = new Set(
+        policy.departments.flatMap((d) => Object.keys(policy.forDepartment(d)?.rows(feed.type) ?? {})),
+      );
+      const sqlNames = Object.fromEntries(Object.entries(getTableColumns(feed.table)).map(([k, c]) => [k, c.name]));
+      for (const field of ruled) expect(fn?.source).toContain(`'${sqlNames[field]}', o.`);
+    }
   });
 });

@@ -69,7 +69,8 @@ export async function pageAfter(
 ): Promise<ChangePage> {
   const below = await horizon(ctx.db);
   const tables = types.map((t) => t.tableName);
-  const batchSize = Math.min(Math.max(first * 2, 200), 5000);
+  // As many as the page holds: each read entry's row is loaded, so reading ahead costs loads.
+  const batchSize = Math.max(first, 100);
   const entries: Change[] = [];
   let position = start;
   for (;;) {
