@@ -84,7 +84,12 @@ export async function changesSuite(deps: Deps): Promise<void> {
         input: { records, idempotencyKey: `bench-feed-${stamp}-${tag}-${b}` },
       });
       const applied = (data.recordSchoolingBatch as { applied: number }).applied;
-      return { ms: performance.now() - started, applied, answeredAt: performance.now(), ids: records.map((r) => r.memberId) };
+      return {
+        ms: performance.now() - started,
+        applied,
+        answeredAt: performance.now(),
+        ids: records.map((r) => r.memberId),
+      };
     };
 
     // Capture cost: the same batches with the feed's member triggers off, then on.
@@ -131,7 +136,8 @@ export async function changesSuite(deps: Deps): Promise<void> {
     }
     writing = false;
     await reader;
-    for (const batch of answered) for (const id of batch.ids) lags.push(Math.max(0, (seenAt.get(id) ?? NaN) - batch.at));
+    for (const batch of answered)
+      for (const id of batch.ids) lags.push(Math.max(0, (seenAt.get(id) ?? NaN) - batch.at));
     lags.sort((a, b) => a - b);
 
     console.log("## Change feed (city tier, PostgreSQL, a copy of the benchmark database)\n");
