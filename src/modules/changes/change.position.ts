@@ -23,6 +23,15 @@ export function encodePosition(p: Position): string {
   return Buffer.from(JSON.stringify({ o: ORDERING, v: [p.xid, p.seq] }), "utf8").toString("base64url");
 }
 
+/**
+ * The position of a snapshot whose horizon (`pg_snapshot_xmin(pg_current_snapshot())`) is
+ * `horizon`: after every transaction below it. For a client that reads the horizon itself (a raw
+ * driver's export transaction); with drizzle, `currentPosition(tx)` does both.
+ */
+export function positionBelow(horizon: number): string {
+  return encodePosition({ xid: horizon - 1, seq: MAX_SEQ });
+}
+
 export function decodePosition(token: string): Position {
   let parsed: unknown;
   try {

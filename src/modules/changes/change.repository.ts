@@ -1,7 +1,7 @@
 import { and, asc, desc, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Drizzle } from "../../db/client.js";
 import { changeLog, changeLogPruned } from "../../db/schema.js";
-import { encodePosition, MAX_SEQ, ORIGIN, type Position } from "./change.position.js";
+import { MAX_SEQ, ORIGIN, positionBelow, type Position } from "./change.position.js";
 import type { ChangeLogRow } from "./change.type.js";
 
 type Result = { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
@@ -24,7 +24,7 @@ export async function horizon(db: Drizzle): Promise<number> {
  * entry carries the row as it is now). Call it inside the export's REPEATABLE READ transaction.
  */
 export async function currentPosition(db: Drizzle): Promise<string> {
-  return encodePosition({ xid: (await horizon(db)) - 1, seq: MAX_SEQ });
+  return positionBelow(await horizon(db));
 }
 
 /** Entries after `after` of the given tables, below `below` (the horizon), in (xid, seq) order. */
