@@ -28,7 +28,7 @@ const DEFAULT_PAGE = 100;
  * order and only below the horizon — so every change is delivered exactly once, and a change of a
  * transaction that commits late is delivered after the caller's position, never skipped.
  * Transaction ids follow commit order except between transactions that overlapped: then the one
- * that began first comes first, even if it committed last.
+ * that wrote first comes first, even if it committed last.
  */
 export async function readChanges(
   ctx: Context,
