@@ -124,6 +124,18 @@ export async function changesSuite(deps: Deps): Promise<void> {
         if (!writing && p.caughtUp && seenAt.size >= BATCH * batches) break;
       }
     })();
+    // The horizon sampled every 20 ms on a connection of its own: when it passes a batch's
+    // transaction id, the batch's entries are readable (whatever the reader's own pace).
+    const probe = postgres(url, { max: 1, onnotice: () => {} });
+    const horizons: { at: number; xmin: number }[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const [row] = await probe<{ h: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`;
+        horizons.push({ at: performance.now(), xmin: Number(row!.h) });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
     let onMs = 0;
     let onApplied = 0;
     const lags: number[] = [];
@@ -136,6 +148,19 @@ export async function changesSuite(deps: Deps): Promise<void> {
     }
     writing = false;
     await reader;
+    sampling = false;
+    await sampler;
+    await probe.end();
+    const visible: number[] = [];
+    for (const batch of answered) {
+      const [row] = await sql<{ xid: string }[]>`
+        SELECT max(xid)::text AS xid FROM change_log WHERE table_name = 'members' AND row_id = ${Number(
+          Buffer.from(batch.ids[0]!, "base64url").toString("utf8").split(":")[1],
+        )}`;
+      const xid = Number(row!.xid);
+      const passed = horizons.find((h) => h.xmin > xid);
+      visible.push(passed ? passed.at - batch.at : NaN);
+    }
     // Per batch: its first entry read (the commit became visible to the feed) and its last one (the
     // reader has also paged through the batch's 5,000 entries).
     const firsts: number[] = [];
@@ -154,6 +179,9 @@ export async function changesSuite(deps: Deps): Promise<void> {
     console.log(`| feed triggers off | ${offApplied} | ${((offApplied / offMs) * 1000).toFixed(0)} |`);
     console.log(`| feed triggers on | ${onApplied} | ${((onApplied / onMs) * 1000).toFixed(0)} |`);
     console.log("");
+    console.log(
+      `Per batch, from its answer to the horizon passing its transaction (its entries readable; sampled every 20 ms, negative = before the answer arrived): ${visible.map((v) => v.toFixed(0)).join(", ")} ms.\n`,
+    );
     console.log(
       `Per batch (${batches}), from its answer: first entry read ${firsts.map((v) => v.toFixed(0)).join(", ")} ms; last entry read ${lasts.map((v) => v.toFixed(0)).join(", ")} ms.\n`,
     );
