@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { signToken } from "../src/access/token.js";
 import { bombsSuite } from "./bombs.js";
 import { exportSuite } from "./export.js";
+import { changesSuite } from "./changes.js";
 import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
@@ -26,7 +27,9 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *                (bench/screening.ts; writes, so only on a copy: BENCH_SCREENING_DATABASE_URL).
  *   export       POST /export of every household with its members beside COPY of the same JSON, and
  *                peak RSS exporting all members vs 10,000 (bench/export.ts; on a copy: BENCH_EXPORT_DATABASE_URL).
- * BENCH_SUITE=execution|permissions|writes|bombs|screening|export runs one (screening and export only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ *   changes      the change feed: capture cost on batch writes, lag from commit to the feed, changes/s
+ *                read (bench/changes.ts; writes, so only on a copy: BENCH_CHANGES_DATABASE_URL).
+ * BENCH_SUITE=execution|permissions|writes|bombs|screening|export|changes runs one (screening, export and changes only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -203,6 +206,8 @@ async function main() {
   if (suite === "screening") await screeningSuite({ startServer, registry });
   // It writes an audit entry per export: only on the copy (BENCH_EXPORT_DATABASE_URL), only when asked for.
   if (suite === "export") await exportSuite({ url, startServer, registry });
+  // It writes too: only on the copy named by BENCH_CHANGES_DATABASE_URL, and only when asked for.
+  if (suite === "changes") await changesSuite({ startServer, registry, education: await headers("EDUCATION") });
 }
 
 main().catch((error: unknown) => {

@@ -149,6 +149,23 @@ const schema = z.object({
   COST_LIMIT_INTEGRATOR: z.coerce.number().int().min(1).default(5_000_000),
   /** Records per batch write call. */
   MAX_BATCH_RECORDS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /**
+   * How long the change feed keeps its entries (`7d`, `36h`, …): a position older than that is
+   * answered CHANGES_EXPIRED (export again). Pruned on read, at most once a minute.
+   */
+  CHANGES_RETENTION: z
+    .string()
+    .default("7d")
+    .transform((text, ctx) => {
+      const seconds = parseDuration(text);
+      if (!seconds) {
+        ctx.addIssue({ code: "custom", message: "expected a positive duration such as 36h or 7d" });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  /** How often a `changed` subscription looks for new entries of the feed, ms. */
+  CHANGES_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** PostgreSQL's statement_timeout for the server's statements, ms; 0 = none. PGlite cannot enforce it. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
   /** Longest a request may take: past it, DEADLINE_EXCEEDED (HTTP 504) and its statements cancelled, ms. */

@@ -3,10 +3,12 @@ import { createHash } from "node:crypto";
 import { count, desc, min, sql } from "drizzle-orm";
 import {
   getNamedType,
+  isInterfaceType,
   isObjectType,
   Kind,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -91,13 +93,16 @@ export function personalRead(
         : schema.getQueryType();
   if (!operation || !root || !data) return { fields: [], records: 0 };
 
-  const walk = (set: SelectionSetNode, type: GraphQLObjectType, objects: object[]) => {
+  // A field of an interface type (`node`, a change's `node`) is walked as the interface, and each
+  // inline fragment as its type over every object: a value of another type lacks the fragment's
+  // keys, and one that shares a key is counted too (recorded rather than missed).
+  const walk = (set: SelectionSetNode, type: GraphQLObjectType | GraphQLInterfaceType, objects: object[]) => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT || selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment) continue;
         const on = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : type;
-        walk(fragment.selectionSet, isObjectType(on) ? on : type, objects);
+        walk(fragment.selectionSet, isObjectType(on) || isInterfaceType(on) ? on : type, objects);
         continue;
       }
       const name = selection.name.value;
@@ -112,7 +117,7 @@ export function personalRead(
         fields.add(`${type.name}.${name}`);
         for (const o of holders) records.add(o);
       }
-      if (selection.selectionSet && isObjectType(child)) {
+      if (selection.selectionSet && (isObjectType(child) || isInterfaceType(child))) {
         const next = holders
           .flatMap((o) => {
             const v = (o as Record<string, unknown>)[key];

@@ -100,6 +100,8 @@ const NEUTRAL_ARGUMENTS = new Set([
   "regionCode",
   "representations",
   "input",
+  // The change feed's `types` names whole types: each is served only when the department may read it.
+  "types",
 ]);
 
 const FEDERATION = new Set(["_service", "_entities"]);

@@ -3,3 +3,4 @@ export * from "./enums.js";
 export * from "./tables.js";
 export * from "./tables-http.js";
 export * from "./case-tables.js";
+export * from "./change-tables.js";

@@ -25,6 +25,7 @@ import { tokenLimitError } from "../operation/limits.js";
 import { enforceSafelist } from "../operations/safelist.js";
 import { databaseCause, forLog, publicError } from "../shared/error-masking.js";
 import { log } from "../shared/log.js";
+import { currentPosition } from "../modules/changes/index.js";
 import { ExportTally } from "./export-audit.js";
 import { ExportError } from "./export.errors.js";
 import { exportShape, type ExportShape } from "./export-operation.js";
@@ -272,6 +273,9 @@ export function createExporter(deps: ExportDeps): Exporter {
 
     // The first page before anything is sent: its errors are the response, with their status.
     let page = await readPage(true);
+    // The change feed's position at this snapshot, read in it: following the feed from there misses
+    // nothing the export did not hold (changes of transactions the snapshot saw may come again).
+    const position = await currentPosition(tx);
     const out = new ExportOutput(r.res, params.gzip, config.EXPORT_STALL_SECONDS * 1000);
     r.res.writeHead(200, {
       ...r.ids,
@@ -280,6 +284,7 @@ export function createExporter(deps: ExportDeps): Exporter {
       ...(params.gzip ? { "content-encoding": "gzip", vary: "accept-encoding" } : {}),
       ...(page.totalCount != null ? { "x-export-total": String(page.totalCount) } : {}),
       ...(snapshot ? { "x-export-snapshot": snapshot } : {}),
+      "x-export-position": position,
       "x-export-resume": tokenNow(),
     });
     const jsonl = params.format === "jsonl";
@@ -293,9 +298,8 @@ export function createExporter(deps: ExportDeps): Exporter {
           node: shape.nodeType,
           format: params.format,
           total: page.totalCount ?? null,
-          // The change feed's position at this snapshot (`position`) joins here when the feed exists:
-          // read in `tx`, so that following the feed from it misses nothing the export did not hold.
           snapshot,
+          position,
           resumed: r.token !== null,
           fresh: params.fresh,
           rowsBefore: rows,

@@ -2,6 +2,7 @@ import type { NonEmptyArray } from "type-graphql";
 import { agencyResolvers } from "./agencies/index.js";
 import { auditResolvers } from "./audit/index.js";
 import { caseResolvers } from "./cases/index.js";
+import { changeResolvers } from "./changes/index.js";
 import { stewardshipResolvers } from "./stewardship/index.js";
 import { householdResolvers } from "./households/index.js";
 import { incomeResolvers } from "./incomes/index.js";
@@ -29,4 +30,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ...registryResolvers,
   ...incomeResolvers,
   ...screeningResolvers,
+  ...changeResolvers,
 ];

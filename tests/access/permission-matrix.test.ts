@@ -1,4 +1,4 @@
-import { getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType } from "graphql";
+import { getNamedType, isInterfaceType, isObjectType, type GraphQLField, type GraphQLObjectType } from "graphql";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
@@ -142,6 +142,18 @@ const PATHS: Record<string, Path[]> = {
         ["Household", "history"],
       ],
       wrap: (s) => `households(first: 2) { nodes { history { ${s} } } }`,
+    },
+  ],
+  // The change feed (tests/integrators/change-feed.test.ts tells its stories); its entries' nodes follow their own types.
+  ChangePage: [{ name: "changes", steps: [["Query", "changes"]], wrap: (s) => `changes(first: 3) { ${s} }` }],
+  Change: [
+    {
+      name: "changes.entries",
+      steps: [
+        ["Query", "changes"],
+        ["ChangePage", "entries"],
+      ],
+      wrap: (s) => `changes(first: 3) { entries { ${s} } }`,
     },
   ],
   RiskAlert: [
@@ -388,6 +400,7 @@ const WRITE_RESULTS = new Set([
 /** A selection of a field: scalars as they are, objects by __typename, connections by totalCount. */
 function selectionOf(field: GraphQLField<unknown, unknown>): string {
   const type = getNamedType(field.type);
+  if (isInterfaceType(type)) return `${field.name} { __typename }`;
   if (!isObjectType(type)) return field.name;
   if (isStructuralType(type.name)) return `${field.name} { totalCount }`;
   return `${field.name} { __typename }`;

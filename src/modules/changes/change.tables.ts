@@ -1,0 +1,60 @@
+import { getTableColumns } from "drizzle-orm";
+import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Context } from "../../context.js";
+import { agencies, assets, cadres, households, members, projects, villages } from "../../db/schema.js";
+import { agencyById } from "../agencies/agency.loader.js";
+import { cadreById } from "../agencies/cadre.loader.js";
+import { householdById } from "../households/household.loader.js";
+import { memberById } from "../households/member.loader.js";
+import { assetById } from "../projects/asset.loader.js";
+import { projectById } from "../projects/project.loader.js";
+import { villageById } from "../villages/village.loader.js";
+
+type Fetch = (ctx: Context, ids: readonly number[]) => Promise<(object | null | Error)[]>;
+
+/**
+ * A GraphQL type the change feed serves: its table (whose triggers fill change_log, see
+ * drizzle/0015_change_feed.sql), the column its region scope reads (null: not region-keyed, every
+ * reader sees every row) and how a department's view of its rows is loaded — through the same
+ * scoped, masked loaders as `node(id)` and every query.
+ */
+export interface FeedType {
+  type: string;
+  table: PgTable;
+  tableName: string;
+  regionColumn: AnyPgColumn | null;
+  fetch: Fetch;
+  /** SQL column name → field name (the policy names fields, the trigger names columns). */
+  fieldOf: ReadonlyMap<string, string>;
+}
+
+function feedType(
+  type: string,
+  table: PgTable,
+  tableName: string,
+  regionColumn: AnyPgColumn | null,
+  fetch: Fetch,
+): FeedType {
+  const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
+  const fieldOf = new Map(Object.entries(columns).map(([field, column]) => [column.name, field]));
+  return { type, table, tableName, regionColumn, fetch, fieldOf };
+}
+
+const load =
+  (loader: (ctx: Context) => { loadMany(ids: readonly number[]): Promise<(object | null | Error)[]> }): Fetch =>
+  (ctx, ids) =>
+    loader(ctx).loadMany(ids);
+
+/** In the order the schema's enum of them is documented; a new type needs its triggers too. */
+export const FEED_TYPES: readonly FeedType[] = [
+  feedType("Village", villages, "villages", villages.code, load(villageById)),
+  feedType("Household", households, "households", households.villageCode, load(householdById)),
+  feedType("Member", members, "members", members.villageCode, load(memberById)),
+  feedType("Project", projects, "projects", projects.regionCode, load(projectById)),
+  feedType("Asset", assets, "assets", assets.villageCode, load(assetById)),
+  feedType("Agency", agencies, "agencies", null, load(agencyById)),
+  feedType("Cadre", cadres, "cadres", null, load(cadreById)),
+];
+
+export const feedTypeByName: ReadonlyMap<string, FeedType> = new Map(FEED_TYPES.map((t) => [t.type, t]));
+export const feedTypeByTable: ReadonlyMap<string, FeedType> = new Map(FEED_TYPES.map((t) => [t.tableName, t]));
