@@ -358,3 +358,29 @@ describe("an interrupted export", () => {
     expect(JSON.parse(other.text)).toMatchObject({ errors: [{ extensions: { code: "EXPORT_RESUME_INVALID" } }] });
   });
 });
+
+describe("an export, then the change feed", () => {
+  it("names the feed position of its snapshot: following the feed from it brings what changed after the export", async () => {
+    const headers = await authHeaders("RURAL_REVITALIZATION");
+    const exported = linesOf(
+      (await exportOf({ query: `query Villages { villages { nodes { id name } } }` }, headers)).text,
+    );
+    const position = exported.header!.position as string;
+    expect(typeof position).toBe("string");
+    await database.rows(sql`UPDATE villages SET name = name || '（新）' WHERE code = (SELECT min(code) FROM villages)`);
+    const feed = `query Feed($after: String) { changes(after: $after, types: ["Village"], first: 100) { entries { operation id changedFields node { ... on Village { name } } } } }`;
+    // The feed delivers a change once every transaction begun before it has ended: on a shared
+    // PostgreSQL server another database's transaction may hold it back a moment.
+    let entries: { operation: string; id: string; changedFields: string[]; node: { name: string } }[] = [];
+    for (let attempt = 0; attempt < 100 && entries.length === 0; attempt++) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, 100));
+      const response = await request(app, { query: feed, variables: { after: position } }, headers);
+      expect(response.errors).toBeUndefined();
+      entries = (response.data as { changes: { entries: typeof entries } }).changes.entries;
+    }
+    const village = entries.find((e) => e.operation === "UPDATED" && e.changedFields.includes("name"));
+    expect(village).toBeDefined();
+    expect(village!.node.name).toMatch(/（新）$/);
+    expect(exported.rows.some((r) => r.id === village!.id)).toBe(true);
+  });
+});
