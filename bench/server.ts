@@ -10,7 +10,9 @@ import { setLogLevel } from "../src/shared/log.js";
 /**
  * One API server for a benchmark run, in its own process so the load generator does not share
  * its CPU. `/__statements` reports the statements issued so far (bench only, not in the app).
- * Arguments: execution (jit | graphql-js), port, access (document | middleware | off).
+ * Arguments: execution (jit | graphql-js), port (0: any free port), access (document | middleware | off).
+ * READ_PATH=plan|resolvers chooses how reads execute (AppOptions.readPath; default plan).
+ * Prints `ready <port>` once listening.
  */
 const [execution = "jit", port = "4100", access = "document"] = process.argv.slice(2);
 setLogLevel("error");
@@ -23,6 +25,7 @@ const app = await createApp(config, database, {
   execution: execution as ExecutionMode,
   guard: access === "middleware" ? "middleware" : "document",
   unrestricted: access === "off",
+  readPath: process.env.READ_PATH === "resolvers" ? "resolvers" : "plan",
 });
 const server = createServer((req, res) => {
   if (req.url === "/__statements") {
@@ -41,7 +44,10 @@ const server = createServer((req, res) => {
   app.handle(req, res);
 });
 let inFlight = 0;
-server.listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\n"));
+server.listen(Number(port), "127.0.0.1", () => {
+  const address = server.address();
+  process.stdout.write(`ready ${typeof address === "object" && address ? address.port : port}\n`);
+});
 process.on("SIGTERM", () => {
   server.closeIdleConnections();
   server.close(async () => {
