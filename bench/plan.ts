@@ -14,7 +14,8 @@ import autocannon from "autocannon";
  * peak RSS under `connections` concurrent 1,000-household pages.
  *
  * Per scenario and path: req/s, p99, data and audit statements per request (the server's own
- * counters, amortized over the load), the API process's CPU per request (utime + stime from
+ * counters: of one request alone, and amortized over the load — the audit's group commit shows
+ * there), the API process's CPU per request (utime + stime from
  * /proc/<pid>/stat around the load, divided by the requests answered) and plan ÷ resolvers.
  * Both paths must answer each scenario with the same data, or the suite stops.
  *
@@ -101,8 +102,33 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+interface Counters {
+  data: number;
+  audit: number;
+  answered: number;
+  inFlight: number;
+}
+
 async function statements(port: number) {
-  return (await (await fetch(`http://127.0.0.1:${port}/__statements`)).json()) as { data: number; audit: number };
+  return (await (await fetch(`http://127.0.0.1:${port}/__statements`)).json()) as Counters;
+}
+
+/** The counters once the server has finished every request (the load generator hangs up on some at its end). */
+async function settled(port: number): Promise<Counters> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const counters = await statements(port);
+    if (counters.inFlight === 0 || Date.now() > deadline) return counters;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Data and audit statements of one request on an otherwise idle server. */
+async function statementsOfOne(port: number, headers: Record<string, string>, scenario: Scenario) {
+  const before = await settled(port);
+  await post(port, headers, scenario);
+  const after = await settled(port);
+  return { data: after.data - before.data, audit: after.audit - before.audit };
 }
 
 async function post(port: number, headers: Record<string, string>, scenario: Scenario) {
@@ -135,7 +161,7 @@ async function load(
   seconds: number,
   connections: number,
 ): Promise<Load> {
-  const before = await statements(server.port);
+  const before = await settled(server.port);
   const cpuBefore = cpuMs(server.pid!);
   const result = await autocannon({
     url: `http://127.0.0.1:${server.port}/graphql`,
@@ -145,12 +171,10 @@ async function load(
     connections,
     duration: seconds,
   });
-  // Requests the load generator gave up on may still be running: let the server finish them.
-  await new Promise((r) => setTimeout(r, 200));
+  const after = await settled(server.port);
   const cpuAfter = cpuMs(server.pid!);
-  const after = await statements(server.port);
   return {
-    requests: result.requests.total,
+    requests: after.answered - before.answered,
     seconds: result.duration,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
@@ -237,7 +261,7 @@ export async function planSuite(deps: PlanDeps, villageOverview: string) {
       `## Read path: compiled plans vs the reference resolvers (RURAL_REVITALIZATION, policy on; ${connections} connections, ${rounds} interleaved rounds of ${per}s per scenario and path)\n`,
     );
     console.log(
-      "| scenario | path | req/s | p99 ms | data statements/request | audit statements/request | API CPU ms/request | errors | plan ÷ resolvers req/s | plan ÷ resolvers CPU |",
+      "| scenario | path | req/s | p99 ms | data statements/request: alone (under load) | audit statements/request: alone (under load) | API CPU ms/request | errors | plan ÷ resolvers req/s | plan ÷ resolvers CPU |",
     );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const scenario of scenarios) {
@@ -246,6 +270,8 @@ export async function planSuite(deps: PlanDeps, villageOverview: string) {
       for (const path of PATHS) answers.push(await warm(servers[path].port, registry, scenario));
       if (!isDeepStrictEqual(answers[0], answers[1]))
         throw new Error(`${scenario.name}: the two paths answer differently`);
+      const one: Partial<Record<Path, { data: number; audit: number }>> = {};
+      for (const path of PATHS) one[path] = await statementsOfOne(servers[path].port, registry, scenario);
       const totals: Partial<Record<Path, Load>> = {};
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? PATHS : [...PATHS].reverse();
@@ -259,7 +285,7 @@ export async function planSuite(deps: PlanDeps, villageOverview: string) {
         const f = perRequest(t);
         const ratio = path === "plan" ? `${fixed(f.rps / ref.rps, 2)}× | ${fixed(f.cpu / ref.cpu, 2)}×` : "1 | 1";
         console.log(
-          `| ${scenario.name} | ${path} | ${fixed(f.rps)} | ${t.p99} | ${fixed(f.data, 2)} | ${fixed(f.audit, 2)} | ${fixed(f.cpu, 2)} | ${t.errors} | ${ratio} |`,
+          `| ${scenario.name} | ${path} | ${fixed(f.rps)} | ${t.p99} | ${one[path]!.data} (${fixed(f.data, 2)}) | ${one[path]!.audit} (${fixed(f.audit, 2)}) | ${fixed(f.cpu, 2)} | ${t.errors} | ${ratio} |`,
         );
       }
     }

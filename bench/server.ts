@@ -29,9 +29,14 @@ const app = await createApp(config, database, {
 });
 const server = createServer((req, res) => {
   if (req.url === "/__statements") {
-    res
-      .writeHead(200, { "content-type": "application/json" })
-      .end(JSON.stringify({ data: database.statements.count, audit: database.statements.audit }));
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        data: database.statements.count,
+        audit: database.statements.audit,
+        answered,
+        inFlight,
+      }),
+    );
     return;
   }
   // Counted until the handler ends the response (it does, even for a client that hung up).
@@ -39,11 +44,14 @@ const server = createServer((req, res) => {
   const end = res.end.bind(res);
   res.end = ((...args: Parameters<typeof res.end>) => {
     inFlight -= 1;
+    if (res.statusCode === 200) answered += 1;
     return end(...args);
   }) as typeof res.end;
   app.handle(req, res);
 });
 let inFlight = 0;
+/** Requests answered with 200 so far: what per-request figures divide by. */
+let answered = 0;
 server.listen(Number(port), "127.0.0.1", () => {
   const address = server.address();
   process.stdout.write(`ready ${typeof address === "object" && address ? address.port : port}\n`);
