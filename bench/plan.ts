@@ -2,6 +2,7 @@ import { execFileSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
+import postgres from "postgres";
 
 /**
  * The read path side by side: two servers over the same database, one executing reads by their
@@ -31,6 +32,8 @@ export interface PlanDeps {
     env?: Record<string, string>,
   ): Promise<ChildProcess & { port: number }>;
   registry: Record<string, string>;
+  /** The database the servers use: the ceiling line asks it directly. */
+  url: string;
   duration: number;
   connections: number;
 }
@@ -248,6 +251,45 @@ async function peakRss(
   return { idle, peak };
 }
 
+/**
+ * The officer page built whole by PostgreSQL in one statement (json_build_object/json_agg, the
+ * count included): what the data allows with no API in front, the ceiling the plan aims under.
+ */
+const OFFICER_PAGE_SQL = `SELECT json_build_object('data', json_build_object('households', json_build_object(
+  'totalCount', (SELECT count(*) FROM households WHERE village_code LIKE '431221%'),
+  'nodes', (SELECT coalesce(json_agg(json_build_object(
+      'id', h.id, 'householdNumber', h.household_number, 'status', h.status, 'attribute', h.attribute,
+      'primaryCause', h.primary_cause, 'identifiedYear', h.identified_year, 'exitedYear', h.exited_year,
+      'village', (SELECT json_build_object('name', v.name, 'township',
+          (SELECT json_build_object('name', r.name) FROM regions r WHERE r.code = v.township_code))
+        FROM villages v WHERE v.code = h.village_code),
+      'members', (SELECT coalesce(json_agg(json_build_object('name', m.name, 'gender', m.gender,
+          'birthDate', m.birth_date, 'relation', m.relation, 'schoolingStatus', m.schooling_status,
+          'healthStatus', m.health_status) ORDER BY m.id), '[]') FROM members m WHERE m.household_id = h.id)
+    ) ORDER BY h.id), '[]')
+    FROM (SELECT * FROM households WHERE village_code LIKE '431221%' ORDER BY id LIMIT 50) h))))::text AS page`;
+
+/** Statements per second of the ceiling statement, `connections` clients at once for `seconds`. */
+async function ceiling(url: string, seconds: number, connections: number) {
+  const sql = postgres(url, { max: connections, onnotice: () => {} });
+  try {
+    await sql.unsafe(OFFICER_PAGE_SQL);
+    let done = 0;
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < end) {
+          await sql.unsafe(OFFICER_PAGE_SQL);
+          done += 1;
+        }
+      }),
+    );
+    return done / seconds;
+  } finally {
+    await sql.end();
+  }
+}
+
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
 
 export async function planSuite(deps: PlanDeps, villageOverview: string) {
@@ -289,6 +331,10 @@ export async function planSuite(deps: PlanDeps, villageOverview: string) {
         );
       }
     }
+    const top = await ceiling(deps.url, per, connections);
+    console.log(
+      `| ceiling: the officer page built by PostgreSQL in one statement, no API (json_build_object/json_agg) | — | ${fixed(top)} | | 1 | | | | | |`,
+    );
     console.log("");
 
     const walks: Partial<Record<Path, Awaited<ReturnType<typeof walk>>>> = {};

@@ -207,7 +207,7 @@ async function main() {
   }
   if (suite === "all" || suite === "bombs") await bombsSuite({ startServer, officer: registry });
   if (suite === "all" || suite === "plan") {
-    await planSuite({ startServer, registry, duration, connections }, examples.get("village-overview")!);
+    await planSuite({ startServer, registry, url, duration, connections }, examples.get("village-overview")!);
   }
   // It writes: only on the copy named by BENCH_SCREENING_DATABASE_URL, and only when asked for.
   if (suite === "screening") await screeningSuite({ startServer, registry });

@@ -21,6 +21,8 @@ import { operationGenerator, Pools, seedOf, type GeneratedOperation } from "../h
 
 const SEED = Number(process.env.EQUALITY_SEED ?? 20261201);
 const PER_PRINCIPAL = Number(process.env.EQUALITY_OPERATIONS ?? 50);
+/** A seeded database and hundreds of operations take minutes on a loaded machine: no step is timed. */
+const LONG = 900_000;
 
 interface Principal {
   name: string;
@@ -122,7 +124,7 @@ describe("compiled plans answer as the field resolvers do", () => {
       department: "RURAL_REVITALIZATION",
       headers: () => authHeaders("RURAL_REVITALIZATION", county.slice(0, 6)),
     });
-  });
+  }, LONG);
 
   afterAll(async () => {
     await plan?.stop();
@@ -146,7 +148,7 @@ describe("compiled plans answer as the field resolvers do", () => {
           .join(", ")}`,
       );
     }
-  });
+  }, LONG);
 
   /** Runs one operation on both paths and requires the same answer. Returns the reference answer. */
   const same = async (principal: Principal, body: GraphQLBody, note: string, broken = false) => {
@@ -174,37 +176,45 @@ describe("compiled plans answer as the field resolvers do", () => {
     return expected;
   };
 
-  it("answers every example mutation alike, each path writing to its own copy of the same data", async () => {
-    // A write applies once: the plan path writes to a second database seeded alike, in the same order.
-    const copy = await openTestDatabase();
-    const planOnCopy = await createTestApp(copy, { readPath: "plan" });
-    try {
-      const mutations = loadExamples().filter((e) => e.kind === "mutation");
-      expect(mutations.length).toBeGreaterThan(0);
-      for (const example of mutations) {
-        const principal = principals.find((p) => p.name === example.department)!;
-        const headers = { ...(await principal.headers()), "x-request-id": "equality" };
-        const expected = await answer(database, reference, { query: example.query }, headers);
-        const actual = await answer(copy, planOnCopy, { query: example.query }, headers);
-        expect(actual, describeOperation(principal, { query: example.query, variables: {} }, example.name)).toEqual(
-          expected,
-        );
-        // The example applies (a refused write would compare nothing of what a write returns).
-        expect(expected.errors, example.name).toEqual([]);
+  it(
+    "answers every example mutation alike, each path writing to its own copy of the same data",
+    async () => {
+      // A write applies once: the plan path writes to a second database seeded alike, in the same order.
+      const copy = await openTestDatabase();
+      const planOnCopy = await createTestApp(copy, { readPath: "plan" });
+      try {
+        const mutations = loadExamples().filter((e) => e.kind === "mutation");
+        expect(mutations.length).toBeGreaterThan(0);
+        for (const example of mutations) {
+          const principal = principals.find((p) => p.name === example.department)!;
+          const headers = { ...(await principal.headers()), "x-request-id": "equality" };
+          const expected = await answer(database, reference, { query: example.query }, headers);
+          const actual = await answer(copy, planOnCopy, { query: example.query }, headers);
+          expect(actual, describeOperation(principal, { query: example.query, variables: {} }, example.name)).toEqual(
+            expected,
+          );
+          // The example applies (a refused write would compare nothing of what a write returns).
+          expect(expected.errors, example.name).toEqual([]);
+        }
+      } finally {
+        await planOnCopy.stop();
+        await copy.dispose();
       }
-    } finally {
-      await planOnCopy.stop();
-      await copy.dispose();
-    }
-  });
+    },
+    LONG,
+  );
 
-  it("answers every example query alike for every principal, errors included", async () => {
-    const queries = loadExamples().filter((e) => e.kind === "query");
-    expect(queries.length).toBeGreaterThan(0);
-    for (const principal of principals) {
-      for (const example of queries) await same(principal, { query: example.query }, `example ${example.name}`);
-    }
-  });
+  it(
+    "answers every example query alike for every principal, errors included",
+    async () => {
+      const queries = loadExamples().filter((e) => e.kind === "query");
+      expect(queries.length).toBeGreaterThan(0);
+      for (const principal of principals) {
+        for (const example of queries) await same(principal, { query: example.query }, `example ${example.name}`);
+      }
+    },
+    LONG,
+  );
 
   it("draws operations that mostly run, and some that fail on purpose", () => {
     const contract = reference.contracts.get("RURAL_REVITALIZATION")!;
@@ -236,44 +246,53 @@ describe("compiled plans answer as the field resolvers do", () => {
     "DISABLED_PERSONS_FEDERATION",
     "RURAL_REVITALIZATION",
   ])("generated operations for %s", (name) => {
-    it(`answers ${PER_PRINCIPAL} operations drawn from the contract alike on both paths`, async () => {
-      const principal = principals.find((p) => p.name === name || p.name.startsWith(`${name}@`));
-      expect(principal, name).toBeDefined();
-      const contract = reference.contracts.get(principal!.department)!;
-      const budget = principal!.department === "PUBLIC" ? testConfig.COST_LIMIT_PUBLIC : testConfig.COST_LIMIT_OFFICER;
-      const pools = new Pools();
-      const seed = seedOf(SEED, principal!.name);
-      const generator = operationGenerator({ seed, contract, schema: reference.schema, regionCodes, budget, pools });
-      for (let i = 0; i < PER_PRINCIPAL; i++) {
-        const op = generator.next();
-        const expected = await same(
-          principal!,
-          { query: op.query, variables: op.variables, operationName: op.operationName },
-          `operation ${op.index} of seed ${seed} (EQUALITY_SEED=${SEED})${op.broken ? `, broken: ${op.broken}` : ""}`,
-          Boolean(op.broken),
-        );
-        pools.harvest(op, expected.data);
-      }
-    });
+    it(
+      `answers ${PER_PRINCIPAL} operations drawn from the contract alike on both paths`,
+      async () => {
+        const principal = principals.find((p) => p.name === name || p.name.startsWith(`${name}@`));
+        expect(principal, name).toBeDefined();
+        const contract = reference.contracts.get(principal!.department)!;
+        const budget =
+          principal!.department === "PUBLIC" ? testConfig.COST_LIMIT_PUBLIC : testConfig.COST_LIMIT_OFFICER;
+        const pools = new Pools();
+        const seed = seedOf(SEED, principal!.name);
+        const generator = operationGenerator({ seed, contract, schema: reference.schema, regionCodes, budget, pools });
+        for (let i = 0; i < PER_PRINCIPAL; i++) {
+          const op = generator.next();
+          const expected = await same(
+            principal!,
+            { query: op.query, variables: op.variables, operationName: op.operationName },
+            `operation ${op.index} of seed ${seed} (EQUALITY_SEED=${SEED})${op.broken ? `, broken: ${op.broken}` : ""}`,
+            Boolean(op.broken),
+          );
+          pools.harvest(op, expected.data);
+        }
+      },
+      LONG,
+    );
   });
 
-  it("tells two paths apart when they answer differently", async () => {
-    // A deliberately different "plan": the same app under a policy that masks one more field. The
-    // comparison must see the difference, or the equalities above would prove nothing.
-    const policy = loadPolicyFile(testConfig.POLICY_FILE);
-    const group = Object.values(policy.groups).find((g) => JSON.stringify(g.fields).includes("householdNumber"));
-    expect(group).toBeDefined();
-    (group!.access as Record<string, string>).HEALTH = "none";
-    const different = await createTestApp(database, { readPath: "plan", policy });
-    try {
-      const headers = { ...(await authHeaders("HEALTH")), "x-request-id": "equality" };
-      const body = { query: `{ households(first: 2) { nodes { householdNumber } } }` };
-      const expected = await answer(database, reference, body, headers);
-      const actual = await answer(database, different, body, headers);
-      expect(actual).not.toEqual(expected);
-      expect(actual.errors.map((e) => e.code)).toContain("GRAPHQL_VALIDATION_FAILED");
-    } finally {
-      await different.stop();
-    }
-  });
+  it(
+    "tells two paths apart when they answer differently",
+    async () => {
+      // A deliberately different "plan": the same app under a policy that masks one more field. The
+      // comparison must see the difference, or the equalities above would prove nothing.
+      const policy = loadPolicyFile(testConfig.POLICY_FILE);
+      const group = Object.values(policy.groups).find((g) => JSON.stringify(g.fields).includes("householdNumber"));
+      expect(group).toBeDefined();
+      (group!.access as Record<string, string>).HEALTH = "none";
+      const different = await createTestApp(database, { readPath: "plan", policy });
+      try {
+        const headers = { ...(await authHeaders("HEALTH")), "x-request-id": "equality" };
+        const body = { query: `{ households(first: 2) { nodes { householdNumber } } }` };
+        const expected = await answer(database, reference, body, headers);
+        const actual = await answer(database, different, body, headers);
+        expect(actual).not.toEqual(expected);
+        expect(actual.errors.map((e) => e.code)).toContain("GRAPHQL_VALIDATION_FAILED");
+      } finally {
+        await different.stop();
+      }
+    },
+    LONG,
+  );
 });
