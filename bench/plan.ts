@@ -181,6 +181,8 @@ async function load(
     body: JSON.stringify({ query: scenario.query, variables: scenario.variables }),
     connections,
     duration: seconds,
+    // A 1,000-household page on a busy machine may take longer than autocannon's 10 s default.
+    timeout: 120,
   });
   const after = await settled(server.port);
   const cpuAfter = cpuMs(server.pid!);
