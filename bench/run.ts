@@ -7,6 +7,7 @@ import { signToken } from "../src/access/token.js";
 import { bombsSuite } from "./bombs.js";
 import { exportSuite } from "./export.js";
 import { changesSuite } from "./changes.js";
+import { planSuite } from "./plan.js";
 import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
@@ -22,14 +23,19 @@ import { loadExamples } from "../tests/helpers/examples.js";
  *   writes       batch writes: 5,000-record batches of schooling and of insurance updates
  *                (records/s, statements per batch), beside the same records as single mutations;
  *   bombs        each kind of bomb (tests/helpers/bombs.ts) fired at a server: its peak memory and
- *                /health latency meanwhile (bench/bombs.ts).
+ *                /health latency meanwhile (bench/bombs.ts);
+ *   plan         the read path: compiled plans vs the reference field resolvers (READ_PATH), side by
+ *                side in interleaved rounds — issue 10's five scenarios (req/s, p99, data and audit
+ *                statements per request, API CPU per request, plan ÷ resolvers), the walk of every
+ *                household by pages of 1,000 and the server's RSS under concurrent 1,000-household
+ *                pages (bench/plan.ts; the audit appends entries, so a copy of the tier is kinder);
  *   screening    a cross-department screening run over every household, and income batch writes
  *                (bench/screening.ts; writes, so only on a copy: BENCH_SCREENING_DATABASE_URL).
  *   export       POST /export of every household with its members beside COPY of the same JSON, and
  *                peak RSS exporting all members vs 10,000 (bench/export.ts; on a copy: BENCH_EXPORT_DATABASE_URL).
  *   changes      the change feed: capture cost on batch writes, lag from commit to the feed, changes/s
  *                read (bench/changes.ts; writes, so only on a copy: BENCH_CHANGES_DATABASE_URL).
- * BENCH_SUITE=execution|permissions|writes|bombs|screening|export|changes runs one (screening, export and changes only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
+ * BENCH_SUITE=execution|permissions|writes|bombs|plan|screening|export|changes runs one (screening, export and changes only when named); BENCH_SECONDS and BENCH_CONNECTIONS tune the load.
  */
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/xg_bench";
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
@@ -63,16 +69,20 @@ export async function startServer(
   access = "document",
   env: Record<string, string> = {},
   databaseUrl = url,
-): Promise<ChildProcess> {
+): Promise<ChildProcess & { port: number }> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
     env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+  // The server says `ready <port>`: the port it listens on (the one asked for, or a free one for 0).
+  const listening = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      const ready = /ready(?: (\d+))?/.exec(d.toString());
+      if (ready) resolve(Number(ready[1] ?? port));
+    });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return child;
+  return Object.assign(child, { port: listening });
 }
 
 function requestOf(scenario: Scenario) {
@@ -202,6 +212,9 @@ async function main() {
     await writesSuite({ url, startServer, education: await headers("EDUCATION"), health });
   }
   if (suite === "all" || suite === "bombs") await bombsSuite({ startServer, officer: registry });
+  if (suite === "all" || suite === "plan") {
+    await planSuite({ startServer, registry, url, duration, connections }, examples.get("village-overview")!);
+  }
   // It writes: only on the copy named by BENCH_SCREENING_DATABASE_URL, and only when asked for.
   if (suite === "screening") await screeningSuite({ startServer, registry });
   // It writes an audit entry per export: only on the copy (BENCH_EXPORT_DATABASE_URL), only when asked for.

@@ -10,7 +10,9 @@ import { setLogLevel } from "../src/shared/log.js";
 /**
  * One API server for a benchmark run, in its own process so the load generator does not share
  * its CPU. `/__statements` reports the statements issued so far (bench only, not in the app).
- * Arguments: execution (jit | graphql-js), port, access (document | middleware | off).
+ * Arguments: execution (jit | graphql-js), port (0: any free port), access (document | middleware | off).
+ * READ_PATH=plan|resolvers chooses how reads execute (AppOptions.readPath; default plan).
+ * Prints `ready <port>` once listening.
  */
 const [execution = "jit", port = "4100", access = "document"] = process.argv.slice(2);
 setLogLevel("error");
@@ -23,12 +25,18 @@ const app = await createApp(config, database, {
   execution: execution as ExecutionMode,
   guard: access === "middleware" ? "middleware" : "document",
   unrestricted: access === "off",
+  readPath: process.env.READ_PATH === "resolvers" ? "resolvers" : "plan",
 });
 const server = createServer((req, res) => {
   if (req.url === "/__statements") {
-    res
-      .writeHead(200, { "content-type": "application/json" })
-      .end(JSON.stringify({ data: database.statements.count, audit: database.statements.audit }));
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        data: database.statements.count,
+        audit: database.statements.audit,
+        answered,
+        inFlight,
+      }),
+    );
     return;
   }
   // Counted until the handler ends the response (it does, even for a client that hung up).
@@ -36,12 +44,18 @@ const server = createServer((req, res) => {
   const end = res.end.bind(res);
   res.end = ((...args: Parameters<typeof res.end>) => {
     inFlight -= 1;
+    if (res.statusCode === 200) answered += 1;
     return end(...args);
   }) as typeof res.end;
   app.handle(req, res);
 });
 let inFlight = 0;
-server.listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\n"));
+/** Requests answered with 200 so far: what per-request figures divide by. */
+let answered = 0;
+server.listen(Number(port), "127.0.0.1", () => {
+  const address = server.address();
+  process.stdout.write(`ready ${typeof address === "object" && address ? address.port : port}\n`);
+});
 process.on("SIGTERM", () => {
   server.closeIdleConnections();
   server.close(async () => {
