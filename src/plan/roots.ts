@@ -108,6 +108,9 @@ export function membersReadable(shape: ObjectShape): boolean {
   );
 }
 
+/** A WHERE clause that is never empty (drizzle's `and()` of nothing is nothing). */
+const whereOf = (condition: SQL | undefined) => condition ?? sql`true`;
+
 const parseJson = (text: unknown) => (text === null || text === undefined ? null : JSON.parse(text as string));
 
 export function connectionStatement(
@@ -158,7 +161,7 @@ export function connectionStatement(
         sql`coalesce(json_agg(json_build_object(${sql.join(pairs, sql`, `)}) ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "totalCount") {
-      selects.push(sql`(SELECT count(*)::int FROM ${source.table} WHERE ${condition}) AS total`);
+      selects.push(sql`(SELECT count(*)::int FROM ${source.table} WHERE ${whereOf(condition)}) AS total`);
     }
   });
   const pageInfo = parts.filter((p) => p.kind === "pageInfo").flatMap((p) => p.fields.map((f) => f.name));
@@ -173,7 +176,7 @@ export function connectionStatement(
     );
   }
   const alias = sql.identifier(getTableName(source.table));
-  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${and(condition, ...where)} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}`;
+  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}`;
 
   return {
     query,

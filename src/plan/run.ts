@@ -1,6 +1,7 @@
 import type { DocumentNode, ExecutionResult } from "graphql";
 import type { ReadCollector } from "../access/audit.js";
 import type { Context } from "../context.js";
+import { databaseFailure } from "../db/failures.js";
 import { statementFor, withRootFields, type Plan } from "./planner.js";
 import type { Statement } from "./roots.js";
 
@@ -52,9 +53,10 @@ export async function runPlan(
       Promise.all(compiled),
       onResolvers.size ? viaResolvers() : Promise.resolve(null),
     ]);
-  } catch {
-    // A failed statement (the database gone, out of time): the resolvers meet the same failure and
-    // answer it as they always have, field by field.
+  } catch (error) {
+    // The database gone, out of time or the request stopped: the resolvers meet the same failure
+    // and answer it as they always have, field by field. Any other failure is a bug of the plan.
+    if (databaseFailure(error) === null) throw error;
     return resolvers(plan.document, cacheKey);
   }
   const values = new Map<string, unknown>();

@@ -1,7 +1,18 @@
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../context.js";
-import { households, members, regions, villages } from "../db/schema.js";
+import {
+  agencies,
+  cadreHouseholdAssignments,
+  cadres,
+  households,
+  members,
+  projectBeneficiaries,
+  projects,
+  regions,
+  villages,
+} from "../db/schema.js";
+import { MAX_PROJECTS_PER_HOUSEHOLD, MAX_PROJECTS_PER_VILLAGE } from "../modules/projects/project.loader.js";
 import { MAX_MEMBERS_PER_HOUSEHOLD } from "../modules/households/household.service.js";
 import { visibleRegions } from "../modules/regions/region.repository.js";
 
@@ -36,6 +47,8 @@ export interface Relation {
 
 const scoped = (type: string, table: PgTable, region: AnyPgColumn) => (ctx: Context) =>
   and(ctx.access.scope(region), ctx.access.rowCondition(type, table));
+/** Tables not keyed by region (cadres, agencies): the policy's `rows:` rules only. */
+const unscoped = (type: string, table: PgTable) => (ctx: Context) => ctx.access.rowCondition(type, table);
 
 export const SOURCES: Record<string, Source> = {
   Household: {
@@ -66,7 +79,31 @@ export const SOURCES: Record<string, Source> = {
     visible: (ctx) => and(visibleRegions(ctx), ctx.access.rowCondition("Region", regions)),
     keys: [regions.code],
   },
+  Cadre: {
+    type: "Cadre",
+    table: cadres,
+    idColumn: cadres.id,
+    visible: unscoped("Cadre", cadres),
+    keys: [cadres.id, cadres.agencyId],
+  },
+  Agency: {
+    type: "Agency",
+    table: agencies,
+    idColumn: agencies.id,
+    visible: unscoped("Agency", agencies),
+    keys: [agencies.id],
+  },
+  Project: {
+    type: "Project",
+    table: projects,
+    idColumn: projects.id,
+    visible: scoped("Project", projects, projects.regionCode),
+    keys: [projects.id, projects.year],
+  },
 };
+
+/** Projects newest first (project.repository NEWEST_FIRST). */
+const NEWEST_FIRST = [desc(projects.year), desc(projects.id)];
 
 /** A region above a village code: the code cut to `digits` and padded with zeros (region.service `ancestor`). */
 const ancestor =
@@ -95,6 +132,49 @@ export const RELATIONS: Record<string, Relation> = {
     list: false,
     join: () => eq(villages.code, households.villageCode),
     parentKeys: [households.villageCode],
+  },
+  "Household.helper": {
+    // The current responsible helper: the one open assignment (a unique index keeps it one).
+    target: "Cadre",
+    list: false,
+    join: () =>
+      inArray(
+        cadres.id,
+        sql`(SELECT ${cadreHouseholdAssignments.cadreId} FROM ${cadreHouseholdAssignments} WHERE ${and(
+          eq(cadreHouseholdAssignments.householdId, households.id),
+          isNull(cadreHouseholdAssignments.endDate),
+        )})`,
+      ),
+    parentKeys: [households.id],
+  },
+  "Household.projects": {
+    target: "Project",
+    list: true,
+    join: () =>
+      inArray(
+        projects.id,
+        sql`(SELECT ${projectBeneficiaries.projectId} FROM ${projectBeneficiaries} WHERE ${eq(
+          projectBeneficiaries.householdId,
+          households.id,
+        )})`,
+      ),
+    orderBy: NEWEST_FIRST,
+    limit: MAX_PROJECTS_PER_HOUSEHOLD,
+    parentKeys: [households.id],
+  },
+  "Village.projects": {
+    target: "Project",
+    list: true,
+    join: () => eq(projects.villageId, villages.id),
+    orderBy: NEWEST_FIRST,
+    limit: MAX_PROJECTS_PER_VILLAGE,
+    parentKeys: [villages.id],
+  },
+  "Cadre.agency": {
+    target: "Agency",
+    list: false,
+    join: () => eq(agencies.id, cadres.agencyId),
+    parentKeys: [cadres.agencyId],
   },
   "Village.township": { target: "Region", list: false, join: ancestor(9), parentKeys: [villages.code] },
   "Village.county": { target: "Region", list: false, join: ancestor(6), parentKeys: [villages.code] },
