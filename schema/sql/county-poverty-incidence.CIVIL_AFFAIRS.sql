@@ -5,4 +5,4 @@
 
 -- county-poverty-incidence (CountyPovertyIncidence) as CIVIL_AFFAIRS
 
--- regions: runs on its resolvers (Query.regions is not compiled)
+-- regions: runs on its resolvers (Region.registeredPopulation runs on its resolver)

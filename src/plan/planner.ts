@@ -18,6 +18,8 @@ import type { Context } from "../context.js";
 import {
   CONNECTIONS,
   connectionStatement,
+  LISTS,
+  listStatement,
   membersReadable,
   SINGLES,
   singleStatement,
@@ -30,10 +32,12 @@ import {
   CannotCompile,
   collectFields,
   objectShape,
+  relationsOf,
   subSelections,
   type ObjectShape,
   type ShapeContext,
 } from "./shape.js";
+import { RELATIONS } from "./sources.js";
 
 /**
  * A plan: for each root field of a query, either a compiled statement (one SQL statement returning
@@ -43,6 +47,7 @@ import {
 export type RootPlan =
   | { key: string; kind: "connection"; field: GraphQLField<unknown, unknown>; node: FieldNode; parts: ConnectionPart[] }
   | { key: string; kind: "single"; field: GraphQLField<unknown, unknown>; node: FieldNode; shape: ObjectShape }
+  | { key: string; kind: "list"; field: GraphQLField<unknown, unknown>; node: FieldNode; shape: ObjectShape }
   | { key: string; kind: "fallback"; reason: string };
 
 export interface Plan {
@@ -154,6 +159,13 @@ export class Planner {
       if (!membersReadable(shape)) throw new CannotCompile("members below another relation");
       return { key, kind: "single", field, node, shape };
     }
+    if (LISTS[name]) {
+      const shape = objectShape(ctx, type, subSelections([node]));
+      if (!membersReadable(shape) || relationsOf(shape).some((r) => RELATIONS[r]!.target === "Member")) {
+        throw new CannotCompile("members below a list");
+      }
+      return { key, kind: "list", field, node, shape };
+    }
     throw new CannotCompile(`Query.${name} is not compiled`);
   }
 }
@@ -210,6 +222,7 @@ export function statementFor(ctx: Context, root: RootPlan, variables: Record<str
   if (root.kind === "fallback") throw new Error(root.reason);
   const args = getArgumentValues(root.field as never, root.node, variables);
   if (root.kind === "connection") return connectionStatement(ctx, CONNECTIONS[root.node.name.value]!, root.parts, args);
+  if (root.kind === "list") return listStatement(ctx, LISTS[root.node.name.value]!, root.shape, args);
   return singleStatement(ctx, SINGLES[root.node.name.value]!, root.shape, args);
 }
 

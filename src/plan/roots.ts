@@ -1,4 +1,7 @@
-import { and, getTableName, sql, type SQL } from "drizzle-orm";
+import { and, asc, getTableName, sql, type SQL } from "drizzle-orm";
+import { regions } from "../db/schema.js";
+import { regionConditions, type RegionFilter } from "../modules/regions/region.repository.js";
+import { MAX_REGIONS, normaliseRegionCode } from "../modules/regions/region.service.js";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Context } from "../context.js";
 import { householdConditions, householdListing } from "../modules/households/household.repository.js";
@@ -39,6 +42,29 @@ export const CONNECTIONS: Record<string, ConnectionSpec> = {
     conditions: (ctx, filter) => villageConditions(ctx, filter as VillageFilter),
     check: (filter) => {
       if (typeof filter.regionCode === "string" && filter.regionCode) assertRegionPrefix(filter.regionCode);
+    },
+  },
+};
+
+/** Bounded lists (no connection): their rows in one order, at most `limit`. */
+export interface ListSpec {
+  node: string;
+  limit: number;
+  orderBy: SQL[];
+  conditions(ctx: Context, args: Record<string, unknown>): (SQL | undefined)[];
+  check(args: Record<string, unknown>): void;
+}
+
+export const LISTS: Record<string, ListSpec> = {
+  regions: {
+    node: "Region",
+    limit: MAX_REGIONS,
+    orderBy: [asc(regions.code)],
+    conditions: (ctx, args) => regionConditions(ctx, (args.filter ?? {}) as RegionFilter),
+    check(args) {
+      const filter = (args.filter ?? {}) as RegionFilter;
+      if (filter.regionCode) assertRegionPrefix(filter.regionCode);
+      if (filter.parentCode) normaliseRegionCode(filter.parentCode);
     },
   },
 };
@@ -229,4 +255,21 @@ export function singleStatement(
     query: sql`SELECT ${sql.join(selects, sql`, `)}`,
     finish: (row) => ({ value: parseJson(row.r), households: audit ? ((parseJson(row.audit) as number[]) ?? []) : [] }),
   };
+}
+
+export function listStatement(
+  ctx: Context,
+  spec: ListSpec,
+  shape: ObjectShape,
+  args: Record<string, unknown>,
+): Statement {
+  spec.check(args);
+  const source = SOURCES[spec.node]!;
+  const condition = and(...spec.conditions(ctx, args), ctx.access.rowCondition(spec.node, source.table));
+  const order = sql.join(spec.orderBy, sql`, `);
+  const alias = sql.identifier(getTableName(source.table));
+  const query = sql`SELECT coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r FROM (SELECT ${columnList(
+    neededColumns(shape),
+  )} FROM ${source.table} WHERE ${whereOf(condition)} ORDER BY ${order} LIMIT ${spec.limit}) AS ${alias}`;
+  return { query, finish: (row) => ({ value: JSON.parse(row.r as string), households: [] }) };
 }

@@ -49,6 +49,12 @@ const SHAPES: { name: string; query: string; variables?: Record<string, unknown>
     query: `{ villages(first: 30, orderBy: NAME, filter: { regionCode: "431221" }) { totalCount pageInfo { endCursor hasNextPage }
       edges { cursor node { id name code povertyStatus registeredPopulation distanceToTownshipKm collectiveIncome township { name } county { name } } } } }`,
   },
+  {
+    name: "regions",
+    query: `{ regions(filter: { level: TOWNSHIP, regionCode: "431221" }) { __typename id code name level parentCode isKeyCounty exitYear } all: regions { code } }`,
+    compiled: 2,
+  },
+  { name: "a malformed parent code", query: `{ regions(filter: { parentCode: "4312" }) { code } }` },
   { name: "a bad cursor", query: `{ households(first: 5, after: "nonsense") { nodes { id } } }` },
   { name: "a page too large", query: `{ households(first: 100000) { nodes { id } } }` },
   { name: "a malformed region code", query: `{ households(filter: { regionCode: "43a" }) { nodes { id } } }` },

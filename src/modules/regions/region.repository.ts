@@ -41,18 +41,21 @@ export async function findRegionsByCodes(ctx: Context, codes: readonly string[])
   return toRows(rows);
 }
 
+/** The regions a list shows: visible to the caller and matching the filter. */
+export function regionConditions(ctx: Context, filter: RegionFilter): (SQL | undefined)[] {
+  return [
+    visibleRegions(ctx),
+    filter.level ? eq(regions.level, filter.level as "COUNTY") : undefined,
+    filter.parentCode ? eq(regions.parentCode, filter.parentCode) : undefined,
+    filter.regionCode ? underRegion(regions.code, filter.regionCode) : undefined,
+  ];
+}
+
 export async function listRegions(ctx: Context, filter: RegionFilter, limit: number): Promise<RegionRow[]> {
   const rows = await ctx.db
     .select(columns(ctx))
     .from(regions)
-    .where(
-      and(
-        visibleRegions(ctx),
-        filter.level ? eq(regions.level, filter.level as "COUNTY") : undefined,
-        filter.parentCode ? eq(regions.parentCode, filter.parentCode) : undefined,
-        filter.regionCode ? underRegion(regions.code, filter.regionCode) : undefined,
-      ),
-    )
+    .where(and(...regionConditions(ctx, filter)))
     .orderBy(asc(regions.code))
     .limit(limit);
   return toRows(rows);
