@@ -109,7 +109,8 @@ const NEWEST_FIRST = [desc(projects.year), desc(projects.id)];
 const ancestor =
   (digits: number): Relation["join"] =>
   () =>
-    sql`${regions.code} = rpad(left(${villages.code}, ${sql.raw(String(digits))}), 12, '0')`;
+    // Cast back to the code's own type, so the comparison uses the primary key's index.
+    sql`${regions.code} = rpad(left(${villages.code}, ${sql.raw(String(digits))}), 12, '0')::char(12)`;
 
 /** Relations by `Type.field`: what the compiler can join instead of calling the field's resolver. */
 export const RELATIONS: Record<string, Relation> = {
