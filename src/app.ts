@@ -45,6 +45,7 @@ import { statementCounter } from "./db/request-scope.js";
 import { registry } from "./observability/metrics.js";
 import { recordRefusal, recordRequest, statedOperation, type RequestRecord } from "./observability/requests.js";
 import { enforceSafelist } from "./operations/safelist.js";
+import { Planner } from "./plan/planner.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -165,6 +166,7 @@ export async function createApp(config: Config, database: Database, options: App
     audit,
     limits,
     guardFields: options.guard !== "middleware",
+    planner: options.readPath === "resolvers" ? undefined : new Planner(schema, policy),
   });
   const admitted = new WeakMap<object, Admitted>();
   const operationOf = (rc: GatewayGraphQLRequestContext): OperationRequest => ({

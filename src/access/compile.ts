@@ -6,7 +6,9 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
+import { getTableColumns } from "drizzle-orm";
 import { PolicyError, type Level, type MaskForm, type PolicyFile, type RegionLevelName } from "./policy.js";
+import { ROW_TABLES } from "./row-tables.js";
 
 /** Types that carry no data of their own: their fields follow the node type they page over. */
 export function isStructuralType(name: string): boolean {
@@ -125,6 +127,22 @@ export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): Compil
   for (const type of types.values()) {
     for (const field of policyFields(type)) {
       if (!rules.has(`${type.name}.${field.name}`)) problems.push(`no rule for ${type.name}.${field.name}`);
+    }
+  }
+  for (const [groupName, group] of Object.entries(policy.groups)) {
+    for (const [department, byType] of Object.entries(group.rows)) {
+      for (const [typeName, columns] of Object.entries(byType)) {
+        const where = `groups.${groupName}.rows.${department}`;
+        const table = ROW_TABLES[typeName];
+        if (!types.has(typeName)) problems.push(`${where}: unknown type ${typeName}`);
+        else if (!table) problems.push(`${where}: ${typeName} has no table a rows rule can restrict`);
+        else {
+          const known = getTableColumns(table);
+          for (const column of Object.keys(columns)) {
+            if (!Object.hasOwn(known, column)) problems.push(`${where}: ${typeName} has no column ${column}`);
+          }
+        }
+      }
     }
   }
   for (const key of Object.keys(policy.masks)) {

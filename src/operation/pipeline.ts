@@ -31,6 +31,8 @@ import type { PolicyGuard } from "../access/guard.js";
 import type { Context } from "../context.js";
 import { BadUserInputError } from "../shared/errors.js";
 import { inputProblems } from "./input-checks.js";
+import type { Planner } from "../plan/planner.js";
+import { runPlan } from "../plan/run.js";
 
 /**
  * The one path every operation takes, over HTTP and WebSocket alike (design: "no second path
@@ -76,6 +78,8 @@ export interface PipelineOptions {
   guardFields: boolean;
   /** The document limits (operation/limits.ts), checked first. */
   limits?: LimitCheck;
+  /** Compiled plans for queries (src/plan); absent, every field runs on its resolver. */
+  planner?: Planner;
 }
 
 export interface OperationRequest {
@@ -471,7 +475,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const rest = parts.rest;
       const collector = new ReadCollector();
       const cacheKey = `${request.cacheKey}${parts.introspection ? "\u0000rest" : ""}`;
-      const result = await collectReads(collector, () => executor(rest, cacheKey));
+      const planner = options.planner;
+      const result = await collectReads(collector, () =>
+        planner
+          ? runPlan(
+              planner.plan(
+                rest,
+                context.access.principal.department,
+                `${admitted.operationName ?? ""}\u0000${cacheKey}`,
+              ),
+              context,
+              admitted.variables,
+              collector,
+              cacheKey,
+              executor,
+            )
+          : executor(rest, cacheKey),
+      );
       const read: ReadRecord = {
         document: rest,
         source: request.source,

@@ -29,7 +29,7 @@ function assertRange(name: string, range: IntRange | null | undefined): void {
   }
 }
 
-function validate(filter: HouseholdFilter): void {
+export function validateHouseholdFilter(filter: HouseholdFilter): void {
   if (filter.regionCode) assertRegionPrefix(filter.regionCode);
   assertRange("identifiedYear", filter.identifiedYear);
   assertRange("exitedYear", filter.exitedYear);
@@ -76,7 +76,7 @@ export function listHouseholds(
   order = "ID",
   args: PageArgs = {},
 ): Promise<Connection<HouseholdRow>> {
-  validate(filter);
+  validateHouseholdFilter(filter);
   return pageHouseholds(ctx, filter, order, args);
 }
 
@@ -91,7 +91,7 @@ export function listVillageHouseholds(
   filter: HouseholdFilter = {},
   args: PageArgs = {},
 ): Promise<Connection<HouseholdRow>> {
-  validate(filter);
+  validateHouseholdFilter(filter);
   return pageHouseholds(ctx, filter, "ID", args, village.code);
 }
 

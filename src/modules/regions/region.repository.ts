@@ -25,7 +25,7 @@ function toRows(rows: Record<string, unknown>[]): RegionRow[] {
  * Regions are public reference data, but a scoped principal still sees only its own subtree and
  * the regions above it (its path), never its neighbours.
  */
-function visible(ctx: Context): SQL | undefined {
+export function visibleRegions(ctx: Context): SQL | undefined {
   const region = ctx.access.principal.region;
   if (!region) return undefined;
   const ancestors = [2, 4, 6, 9].filter((n) => n < region.length).map((n) => region.slice(0, n).padEnd(12, "0"));
@@ -37,22 +37,25 @@ export async function findRegionsByCodes(ctx: Context, codes: readonly string[])
   const rows = await ctx.db
     .select(columns(ctx))
     .from(regions)
-    .where(and(inArray(regions.code, [...codes]), visible(ctx)));
+    .where(and(inArray(regions.code, [...codes]), visibleRegions(ctx)));
   return toRows(rows);
+}
+
+/** The regions a list shows: visible to the caller and matching the filter. */
+export function regionConditions(ctx: Context, filter: RegionFilter): (SQL | undefined)[] {
+  return [
+    visibleRegions(ctx),
+    filter.level ? eq(regions.level, filter.level as "COUNTY") : undefined,
+    filter.parentCode ? eq(regions.parentCode, filter.parentCode) : undefined,
+    filter.regionCode ? underRegion(regions.code, filter.regionCode) : undefined,
+  ];
 }
 
 export async function listRegions(ctx: Context, filter: RegionFilter, limit: number): Promise<RegionRow[]> {
   const rows = await ctx.db
     .select(columns(ctx))
     .from(regions)
-    .where(
-      and(
-        visible(ctx),
-        filter.level ? eq(regions.level, filter.level as "COUNTY") : undefined,
-        filter.parentCode ? eq(regions.parentCode, filter.parentCode) : undefined,
-        filter.regionCode ? underRegion(regions.code, filter.regionCode) : undefined,
-      ),
-    )
+    .where(and(...regionConditions(ctx, filter)))
     .orderBy(asc(regions.code))
     .limit(limit);
   return toRows(rows);
@@ -62,7 +65,7 @@ export async function findRegionsByParents(ctx: Context, parents: readonly strin
   const rows = await ctx.db
     .select(columns(ctx))
     .from(regions)
-    .where(and(inArray(regions.parentCode, [...parents]), visible(ctx)))
+    .where(and(inArray(regions.parentCode, [...parents]), visibleRegions(ctx)))
     .orderBy(asc(regions.code));
   return toRows(rows);
 }

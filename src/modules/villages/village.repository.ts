@@ -31,7 +31,7 @@ export function villageConditions(ctx: Context, filter: VillageFilter): (SQL | u
   ];
 }
 
-const villageListing = defineListing<VillageRow>({
+export const villageListing = defineListing<VillageRow>({
   type: "Village",
   table: villages,
   columns,

@@ -1,0 +1,77 @@
+import { and, getTableName, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { maskedColumn } from "../access/masks.js";
+import type { Context } from "../context.js";
+import type { ObjectField, ObjectShape } from "./shape.js";
+import type { Relation } from "./sources.js";
+
+/**
+ * SQL that builds one row's JSON object as the resolvers would serialise it: the response keys in
+ * order, each column under its key (masked where the policy masks it), global ids and relations
+ * (correlated subselects) built by PostgreSQL. Every value is a parameter.
+ */
+export function objectSql(ctx: Context, shape: ObjectShape): SQL {
+  const pairs = shape.fields.map((f) => sql`${f.key}::text, ${valueSql(ctx, shape, f)}`);
+  return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+}
+
+/** Base64url without padding, as `toGlobalId` and cursors encode (PostgreSQL wraps base64 at 76). */
+export function base64url(text: SQL): SQL {
+  return sql`translate(encode(convert_to(${text}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+}
+
+export function globalIdSql(type: string, column: AnyPgColumn): SQL {
+  return base64url(sql`${`${type}:`}::text || ${column}`);
+}
+
+/** A column as its GraphQL value: timestamps as `toISOString()` writes them, the rest as JSON renders them. */
+function columnSql(column: AnyPgColumn): SQL {
+  if (column.columnType === "PgTimestamp") {
+    return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+  return sql`${column}`;
+}
+
+function valueSql(ctx: Context, shape: ObjectShape, field: ObjectField): SQL {
+  switch (field.kind) {
+    case "typename":
+      return sql`${field.value}::text`;
+    case "id":
+      return globalIdSql(shape.source.type, shape.source.idColumn);
+    case "column":
+      return field.mask ? maskedColumn(field.column, field.mask) : columnSql(field.column);
+    case "relation":
+      return relationSql(ctx, field.relation, field.shape);
+  }
+}
+
+/** The columns a shape's rows must bring from a subquery: its keys, its columns, what its relations join on. */
+export function neededColumns(shape: ObjectShape): AnyPgColumn[] {
+  const out = new Set<AnyPgColumn>(shape.source.keys);
+  for (const f of shape.fields) {
+    if (f.kind === "column") out.add(f.column);
+    if (f.kind === "relation") for (const k of f.relation.parentKeys) out.add(k);
+  }
+  return [...out];
+}
+
+export function columnList(columns: readonly AnyPgColumn[]): SQL {
+  return sql.join(
+    columns.map((c) => sql`${c}`),
+    sql`, `,
+  );
+}
+
+function relationSql(ctx: Context, relation: Relation, shape: ObjectShape): SQL {
+  const { table } = shape.source;
+  const where = and(relation.join(table), shape.source.visible(ctx));
+  if (!relation.list) {
+    return sql`(SELECT ${objectSql(ctx, shape)} FROM ${table} WHERE ${where})`;
+  }
+  const order = sql.join(relation.orderBy ?? [], sql`, `);
+  const limit = relation.limit !== undefined ? sql` LIMIT ${relation.limit}` : sql``;
+  // The inner query keeps the resolver's order and bound; the outer aggregates in that same order.
+  return sql`coalesce((SELECT json_agg(${objectSql(ctx, shape)} ORDER BY ${order}) FROM (SELECT ${columnList(
+    neededColumns(shape),
+  )} FROM ${table} WHERE ${where} ORDER BY ${order}${limit}) AS ${sql.identifier(getTableName(table))}), '[]'::json)`;
+}

@@ -1,0 +1,275 @@
+import { and, asc, getTableName, sql, type SQL } from "drizzle-orm";
+import { regions } from "../db/schema.js";
+import { regionConditions, type RegionFilter } from "../modules/regions/region.repository.js";
+import { MAX_REGIONS, normaliseRegionCode } from "../modules/regions/region.service.js";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Context } from "../context.js";
+import { householdConditions, householdListing } from "../modules/households/household.repository.js";
+import { validateHouseholdFilter } from "../modules/households/household.service.js";
+import type { HouseholdFilter } from "../modules/households/household.input.js";
+import { villageConditions, villageListing } from "../modules/villages/village.repository.js";
+import type { VillageFilter } from "../modules/villages/village.input.js";
+import { decodeId } from "../shared/global-id.js";
+import { keyset, pageRequest, type Ordering, type PageArgs } from "../shared/pagination.js";
+import { assertRegionPrefix } from "../shared/region-code.js";
+import { base64url, columnList, neededColumns, objectSql } from "./object-sql.js";
+import type { ObjectShape } from "./shape.js";
+import { columnsOf, RELATIONS, SOURCES } from "./sources.js";
+
+/**
+ * The root fields a plan compiles, each as its resolver answers it: the same listing (orders,
+ * cursors), the same filter conditions and checks, the same scope. Arguments a resolver would refuse
+ * (a bad cursor, a page too large, a malformed region code) are not the compiler's to answer: the
+ * root field then runs on its resolver, which answers the error as it always has.
+ */
+export interface ConnectionSpec {
+  node: string;
+  orderings: readonly Ordering<unknown>[];
+  conditions(ctx: Context, filter: Record<string, unknown>): (SQL | undefined)[];
+  check(filter: Record<string, unknown>): void;
+}
+
+export const CONNECTIONS: Record<string, ConnectionSpec> = {
+  households: {
+    node: "Household",
+    orderings: householdListing.orderings as readonly Ordering<unknown>[],
+    conditions: (ctx, filter) => householdConditions(ctx, filter as HouseholdFilter),
+    check: (filter) => validateHouseholdFilter(filter as HouseholdFilter),
+  },
+  villages: {
+    node: "Village",
+    orderings: villageListing.orderings as readonly Ordering<unknown>[],
+    conditions: (ctx, filter) => villageConditions(ctx, filter as VillageFilter),
+    check: (filter) => {
+      if (typeof filter.regionCode === "string" && filter.regionCode) assertRegionPrefix(filter.regionCode);
+    },
+  },
+};
+
+/** Bounded lists (no connection): their rows in one order, at most `limit`. */
+export interface ListSpec {
+  node: string;
+  limit: number;
+  orderBy: SQL[];
+  conditions(ctx: Context, args: Record<string, unknown>): (SQL | undefined)[];
+  check(args: Record<string, unknown>): void;
+}
+
+export const LISTS: Record<string, ListSpec> = {
+  regions: {
+    node: "Region",
+    limit: MAX_REGIONS,
+    orderBy: [asc(regions.code)],
+    conditions: (ctx, args) => regionConditions(ctx, (args.filter ?? {}) as RegionFilter),
+    check(args) {
+      const filter = (args.filter ?? {}) as RegionFilter;
+      if (filter.regionCode) assertRegionPrefix(filter.regionCode);
+      if (filter.parentCode) normaliseRegionCode(filter.parentCode);
+    },
+  },
+};
+
+export interface SingleSpec {
+  node: string;
+  /** The row key named by the arguments; throws for what the resolver answers otherwise. */
+  key(args: Record<string, unknown>): number;
+}
+
+export const SINGLES: Record<string, SingleSpec> = {
+  household: {
+    node: "Household",
+    key(args) {
+      // A household as it stood on a date is rebuilt from its history by the resolver.
+      if (args.asOf != null) throw new Error("asOf");
+      return decodeId(args.id as string, "Household");
+    },
+  },
+  village: { node: "Village", key: (args) => decodeId(args.id as string, "Village") },
+};
+
+export type PageInfoField = "hasNextPage" | "hasPreviousPage" | "startCursor" | "endCursor" | "__typename";
+export type EdgeField =
+  | { key: string; kind: "cursor" }
+  | { key: string; kind: "typename"; value: string }
+  | { key: string; kind: "node"; shape: ObjectShape };
+export type ConnectionPart =
+  | { key: string; kind: "typename"; value: string }
+  | { key: string; kind: "totalCount" }
+  | { key: string; kind: "pageInfo"; fields: { key: string; name: PageInfoField }[] }
+  | { key: string; kind: "nodes"; shape: ObjectShape }
+  | { key: string; kind: "edges"; fields: EdgeField[] };
+
+/** A statement ready to run and what turns its one row into the root field's value. */
+export interface Statement {
+  query: SQL;
+  finish(row: Record<string, unknown>): { value: unknown; households: number[] };
+}
+
+/** The cursor of a row in an ordering, as `encodeCursor` writes it: base64url of `{"o":…,"v":[…]}`. */
+function cursorSql(ordering: Ordering<unknown>): SQL {
+  const values = sql.join(
+    ordering.columns.map((c) => sql`to_json(${c})::text`),
+    sql` || ',' || `,
+  );
+  return base64url(sql`${`{"o":${JSON.stringify(ordering.name)},"v":[`}::text || ${values} || ']}'`);
+}
+
+/** Household ids whose member rows the resolvers would fetch (the read audit's household list). */
+function auditedHouseholds(ctx: Context, shape: ObjectShape): SQL | null {
+  const members = shape.fields.find((f) => f.kind === "relation" && f.field === "members");
+  if (!members || members.kind !== "relation") return null;
+  const source = SOURCES.Member!;
+  const where = and(RELATIONS["Household.members"]!.join(shape.source.table), source.visible(ctx));
+  return sql`EXISTS (SELECT 1 FROM ${source.table} WHERE ${where})`;
+}
+
+/** Shapes that read member rows: only as a direct relation of a household (so the audit can name them). */
+export function membersReadable(shape: ObjectShape): boolean {
+  return shape.fields.every(
+    (f) =>
+      f.kind !== "relation" ||
+      ((f.field !== "members" || shape.source.type === "Household") &&
+        f.shape.fields.every((g) => g.kind !== "relation" || g.relation.target !== "Member") &&
+        membersReadable(f.shape)),
+  );
+}
+
+/** A WHERE clause that is never empty (drizzle's `and()` of nothing is nothing). */
+const whereOf = (condition: SQL | undefined) => condition ?? sql`true`;
+
+const parseJson = (text: unknown) => (text === null || text === undefined ? null : JSON.parse(text as string));
+
+export function connectionStatement(
+  ctx: Context,
+  spec: ConnectionSpec,
+  parts: readonly ConnectionPart[],
+  args: Record<string, unknown>,
+): Statement {
+  const source = SOURCES[spec.node]!;
+  const ordering = spec.orderings.find((o) => o.name === args.orderBy) ?? spec.orderings[0]!;
+  const page = pageRequest(args as PageArgs, ordering, ctx.config.MAX_PAGE_SIZE);
+  if (page.backwards) throw new Error("backwards pages run on the resolver");
+  if (page.limit === 0) throw new Error("an empty page runs on the resolver");
+  const filter = (args.filter ?? {}) as Record<string, unknown>;
+  spec.check(filter);
+  const condition = and(...spec.conditions(ctx, filter), ctx.access.rowCondition(spec.node, source.table));
+  const { where, orderBy } = keyset(ordering, page);
+  const order = sql.join(orderBy, sql`, `);
+  const n = page.limit;
+
+  const shapes = parts.flatMap((p) =>
+    p.kind === "nodes"
+      ? [p.shape]
+      : p.kind === "edges"
+        ? p.fields.flatMap((f) => (f.kind === "node" ? [f.shape] : []))
+        : [],
+  );
+  const inner = new Set<AnyPgColumn>(ordering.columns);
+  for (const shape of shapes) for (const c of neededColumns(shape)) inner.add(c);
+  for (const c of source.keys) inner.add(c);
+
+  const cursor = cursorSql(ordering);
+  const selects: SQL[] = [sql`count(*)::int AS fetched`];
+  parts.forEach((part, i) => {
+    if (part.kind === "nodes") {
+      selects.push(
+        sql`coalesce(json_agg(${objectSql(ctx, part.shape)} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
+      );
+    } else if (part.kind === "edges") {
+      const pairs = part.fields.map((f) =>
+        f.kind === "cursor"
+          ? sql`${f.key}::text, ${cursor}`
+          : f.kind === "typename"
+            ? sql`${f.key}::text, ${f.value}::text`
+            : sql`${f.key}::text, ${objectSql(ctx, f.shape)}`,
+      );
+      selects.push(
+        sql`coalesce(json_agg(json_build_object(${sql.join(pairs, sql`, `)}) ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
+      );
+    } else if (part.kind === "totalCount") {
+      selects.push(sql`(SELECT count(*)::int FROM ${source.table} WHERE ${whereOf(condition)}) AS total`);
+    }
+  });
+  const pageInfo = parts.filter((p) => p.kind === "pageInfo").flatMap((p) => p.fields.map((f) => f.name));
+  if (pageInfo.includes("startCursor")) selects.push(sql`(array_agg(${cursor} ORDER BY rn))[1] AS first`);
+  if (pageInfo.includes("endCursor")) {
+    selects.push(sql`(array_agg(${cursor} ORDER BY rn DESC) FILTER (WHERE rn <= ${n}))[1] AS last`);
+  }
+  const audit = shapes.map((s) => auditedHouseholds(ctx, s)).find(Boolean);
+  if (audit) {
+    selects.push(
+      sql`coalesce(array_to_json(array_agg(${source.idColumn}) FILTER (WHERE rn <= ${n} AND ${audit})), '[]'::json)::text AS audit`,
+    );
+  }
+  const alias = sql.identifier(getTableName(source.table));
+  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}`;
+
+  return {
+    query,
+    finish(row) {
+      const value: Record<string, unknown> = {};
+      const fetched = Number(row.fetched);
+      parts.forEach((part, i) => {
+        if (part.kind === "typename") value[part.key] = part.value;
+        else if (part.kind === "totalCount") value[part.key] = Number(row.total);
+        else if (part.kind === "nodes" || part.kind === "edges") value[part.key] = JSON.parse(row[`p${i}`] as string);
+        else {
+          const info: Record<string, unknown> = {};
+          for (const f of part.fields) {
+            info[f.key] =
+              f.name === "hasNextPage"
+                ? fetched > n
+                : f.name === "hasPreviousPage"
+                  ? page.after !== null
+                  : f.name === "startCursor"
+                    ? (row.first ?? null)
+                    : f.name === "endCursor"
+                      ? (row.last ?? null)
+                      : "PageInfo";
+          }
+          value[part.key] = info;
+        }
+      });
+      return { value, households: audit ? (parseJson(row.audit) as number[]) : [] };
+    },
+  };
+}
+
+export function singleStatement(
+  ctx: Context,
+  spec: SingleSpec,
+  shape: ObjectShape,
+  args: Record<string, unknown>,
+): Statement {
+  const source = SOURCES[spec.node]!;
+  const key = spec.key(args);
+  const where = and(sql`${columnsOf(source).id!} = ${key}`, source.visible(ctx));
+  const audit = auditedHouseholds(ctx, shape);
+  const selects = [sql`(SELECT ${objectSql(ctx, shape)} FROM ${source.table} WHERE ${where})::text AS r`];
+  if (audit) {
+    selects.push(
+      sql`(SELECT array_to_json(array_agg(${source.idColumn})) FROM ${source.table} WHERE ${and(where, audit)})::text AS audit`,
+    );
+  }
+  return {
+    query: sql`SELECT ${sql.join(selects, sql`, `)}`,
+    finish: (row) => ({ value: parseJson(row.r), households: audit ? ((parseJson(row.audit) as number[]) ?? []) : [] }),
+  };
+}
+
+export function listStatement(
+  ctx: Context,
+  spec: ListSpec,
+  shape: ObjectShape,
+  args: Record<string, unknown>,
+): Statement {
+  spec.check(args);
+  const source = SOURCES[spec.node]!;
+  const condition = and(...spec.conditions(ctx, args), ctx.access.rowCondition(spec.node, source.table));
+  const order = sql.join(spec.orderBy, sql`, `);
+  const alias = sql.identifier(getTableName(source.table));
+  const query = sql`SELECT coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r FROM (SELECT ${columnList(
+    neededColumns(shape),
+  )} FROM ${source.table} WHERE ${whereOf(condition)} ORDER BY ${order} LIMIT ${spec.limit}) AS ${alias}`;
+  return { query, finish: (row) => ({ value: JSON.parse(row.r as string), households: [] }) };
+}

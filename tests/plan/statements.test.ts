@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.js";
+import { authHeaders, createTestApp } from "../helpers/app.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { example } from "../helpers/examples.js";
+
+interface Page {
+  households: {
+    totalCount: number;
+    nodes: { id: string; village: { code: string } | null; members: { name: string; idNumber?: string }[] }[];
+  };
+}
+
+/**
+ * On the compiled read path a root field is one statement: the officer's page — households of a
+ * county with members, village, township, helper and agency, projects and totalCount — is one
+ * SELECT that reads only the columns asked, within the principal's region, masked as the policy says.
+ */
+describe("statements of the compiled read path", () => {
+  let database: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ recordSql: true });
+    app = await createTestApp(database);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.dispose();
+  });
+
+  async function run(query: string, headers: Record<string, string>) {
+    const count = database.statements.count;
+    const logged = database.statements.log!.length;
+    const { body } = await app.graphql({ query }, headers);
+    expect(body.errors).toBeUndefined();
+    return {
+      data: body.data as unknown as Page,
+      statements: database.statements.count - count,
+      sql: database.statements.log!.slice(logged).filter((s) => !/"audit_log"|pg_advisory_xact_lock/.test(s)),
+    };
+  }
+
+  it("answers the officer page with one data statement, totalCount included", async () => {
+    const page = await run(example("officer-households-page"), await authHeaders("RURAL_REVITALIZATION"));
+    expect(page.statements).toBe(1);
+    expect(page.sql).toHaveLength(1);
+    expect(page.sql[0]).toMatch(/count\(\*\)/);
+    expect(page.data.households.nodes).toHaveLength(50);
+    expect(page.data.households.totalCount).toBeGreaterThan(50);
+  });
+
+  it("reads only the columns asked: no identity number unless the operation names it", async () => {
+    const headers = await authHeaders("RURAL_REVITALIZATION");
+    const without = await run(example("officer-households-page"), headers);
+    expect(without.sql[0]).not.toMatch(/id_number/);
+    expect(without.sql[0]).not.toMatch(/"households"\."address"/);
+    const withIt = await run(`{ households(first: 3) { nodes { members { name idNumber } } } }`, headers);
+    expect(withIt.statements).toBe(1);
+    expect(withIt.sql[0]).toMatch(/"members"\."id_number"/);
+    expect(withIt.data.households.nodes[0]!.members[0]!.idNumber).toMatch(/^\d{17}[\dX]$/);
+  });
+
+  it("masks in SQL where the policy masks: the unmasked identity number never leaves the database", async () => {
+    const masked = await run(
+      `{ households(first: 3) { nodes { members { name idNumber } } } }`,
+      await authHeaders("EDUCATION"),
+    );
+    expect(masked.statements).toBe(1);
+    expect(masked.sql[0]).toMatch(/left\("members"\."id_number", 6\) \|\| '\*\*\*\*\*\*\*\*'/);
+    for (const household of masked.data.households.nodes) {
+      for (const member of household.members) expect(member.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    }
+  });
+
+  it("keeps a county principal inside its county, in the page and in its count", async () => {
+    const query = `{ households(first: 100) { totalCount nodes { id village { code } members { name } } } }`;
+    const county = await run(query, await authHeaders("RURAL_REVITALIZATION", "431221"));
+    const city = await run(query, await authHeaders("RURAL_REVITALIZATION"));
+    expect(county.statements).toBe(1);
+    expect(county.data.households.nodes.length).toBeGreaterThan(0);
+    for (const node of county.data.households.nodes) expect(node.village!.code.startsWith("431221")).toBe(true);
+    expect(county.data.households.totalCount).toBeLessThan(city.data.households.totalCount);
+  });
+});
