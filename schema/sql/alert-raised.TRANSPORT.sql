@@ -5,4 +5,4 @@
 
 -- alert-raised (AlertRaised) as TRANSPORT
 
--- alertRaised: runs on its resolvers (a subscription)
+-- refused by validation: Cannot query field "alertRaised" on type "Subscription".
