@@ -42,9 +42,14 @@ export function trackedPostgres(client: Sql, availability: Availability): Sql {
       },
     );
     trackStatement(settled, () => {
-      // Only a statement handed to a connection can be cancelled (one still queued in the pool
-      // would leave its connection marked busy); the patched cancel() never throws or rejects.
-      if ((query as unknown as { state: unknown }).state) void query.cancel();
+      // Only the statement a connection is running now is cancelled. One still queued in the pool
+      // would leave its connection marked busy; one pipelined behind another on its connection
+      // (sent, not yet active) makes postgres.js drop it from the connection's queue while the
+      // server still answers it, so its answer went to the next statement — another request's —
+      // and the connection hung or handed out wrong rows. Such a statement runs to its end (within
+      // statement_timeout) and its answer is dropped. The patched cancel() never throws or rejects.
+      const running = query as unknown as { state: unknown; active?: boolean };
+      if (running.state && running.active) void query.cancel();
     });
     return query;
   };
