@@ -134,8 +134,9 @@ describe("an attacker's bombs, each answered with its limit before any statement
   it("knows the size of every list an attacker can nest: each declares one, or is sliced by first/last", () => {
     const undeclared: string[] = [];
     for (const type of Object.values(app.schema.getTypeMap())) {
-      // A connection's lists hold its page; a write's result lists are as long as its input.
-      if (!isObjectType(type) || type.name.startsWith("__") || /(Connection|Result)$/.test(type.name)) continue;
+      // A connection's (or the change feed's page's) lists hold its page, sized by the `first` of the
+      // field that returns it; a write's result lists are as long as its input.
+      if (!isObjectType(type) || type.name.startsWith("__") || /(Connection|Page|Result)$/.test(type.name)) continue;
       for (const field of Object.values(type.getFields())) {
         const list = isListType(getNullableType(field.type)) && !isLeafType(getNamedType(field.type));
         const sliced = field.args.some((a) => a.name === "first" || a.name === "last");
