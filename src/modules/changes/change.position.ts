@@ -1,4 +1,5 @@
 import { ClientError } from "../../shared/errors.js";
+import { encodeCursor } from "../../shared/pagination.js";
 
 /**
  * A place in the change feed: after the entry (xid, seq). Entries are delivered in (xid, seq)
@@ -20,7 +21,7 @@ const ORDERING = "CHANGES";
  * checked for form before an operation runs), with the feed's own ordering name.
  */
 export function encodePosition(p: Position): string {
-  return Buffer.from(JSON.stringify({ o: ORDERING, v: [p.xid, p.seq] }), "utf8").toString("base64url");
+  return encodeCursor(ORDERING, [p.xid, p.seq]);
 }
 
 /**
