@@ -59,6 +59,7 @@ describe("an integrator follows the change feed", () => {
     const [{ next }] = (await t.database.rows<{ next: string }>(
       sql`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
     )) as [{ next: string }];
+    const deadline = Date.now() + 30_000;
     const entries: Entry[] = [];
     let position = after;
     for (;;) {
@@ -72,7 +73,10 @@ describe("an integrator follows the change feed", () => {
       if (page.changes.caughtUp && (options.heldBack || decodePosition(position).xid >= Number(next) - 1)) {
         return { entries, position };
       }
-      if (page.changes.caughtUp) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (page.changes.caughtUp) {
+        if (Date.now() > deadline) throw new Error(`the feed stayed held back below ${next} for 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
   }
 
@@ -283,6 +287,37 @@ describe("an integrator follows the change feed", () => {
         ]);
       } finally {
         await other.end();
+      }
+    },
+  );
+
+  it.skipIf(!onPostgres)(
+    "is not held back by a transaction left open in another database of the same server",
+    async () => {
+      const start = await now();
+      // Another application's database on the same server, with a writing transaction left open.
+      const elsewhere = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      try {
+        let opened!: () => void;
+        const open = new Promise<void>((resolve) => (opened = resolve));
+        const idle = elsewhere.begin(async (tx) => {
+          await tx`SELECT pg_current_xact_id()`;
+          opened();
+          await released;
+        });
+        await open;
+        const home = await t.facts.household({ region: "431221", members: [] });
+        await t.database.db.update(households).set({ address: "别处事务" }).where(eq(households.id, home.rowId));
+
+        const { entries } = await follow(start, { types: ["Household"] });
+        expect(entries.filter((e) => e.id === home.id).map((e) => e.operation)).toEqual(["CREATED", "UPDATED"]);
+        release();
+        await idle;
+      } finally {
+        release();
+        await elsewhere.end();
       }
     },
   );

@@ -8,12 +8,30 @@ type Result = { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
 const rowsOf = (result: Result) => (Array.isArray(result) ? result : (result.rows ?? []));
 
 /**
- * The feed's horizon: the oldest transaction id still in flight (`pg_snapshot_xmin` of the
- * current snapshot). Every transaction below it has finished, so the entries below it are final:
- * none can still appear there. Inside a REPEATABLE READ transaction it is that snapshot's.
+ * The feed's horizon: the oldest transaction id still in flight in this database. Every
+ * transaction below it has finished, so the entries below it are final: none can still appear
+ * there. Inside a REPEATABLE READ transaction it is that snapshot's.
+ *
+ * Transaction ids are the cluster's, so `pg_snapshot_xmin(pg_current_snapshot())` would wait for
+ * transactions of every database on the server as well; those can never write this database's
+ * change log, so a transaction the server reports running in another database is passed over.
+ * Anything unknown (a backend whose transaction the role may not see, a prepared transaction, one
+ * that ended meanwhile) counts as in flight: the horizon only ever errs on the side of waiting.
  */
 export async function horizon(db: Drizzle): Promise<number> {
-  const [row] = rowsOf((await db.execute(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)) as Result);
+  const [row] = rowsOf(
+    (await db.execute(sql`
+      WITH s AS MATERIALIZED (SELECT pg_current_snapshot() AS snap)
+      SELECT COALESCE(
+        (SELECT min(x) FROM pg_snapshot_xip(s.snap) AS x
+          WHERE NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity a
+            WHERE a.datname IS NOT NULL AND a.datname <> current_database()
+              AND a.backend_xid IS NOT NULL
+              AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
+        pg_snapshot_xmax(s.snap))::text AS h
+      FROM s`)) as Result,
+  );
   return Number(row!.h);
 }
 
