@@ -107,6 +107,14 @@ describe("an integrator follows the registry's records through the change feed",
       ["CREATED", incomeId],
       ["UPDATED", incomeId],
     ]);
+    // Incomes are served for a declared purpose only, in the feed as in queries.
+    const { "x-purpose": _purpose, ...undeclared } = civil;
+    const refused = await t.query(
+      CIVIL_AFFAIRS_FEED,
+      { after: start, types: ["HouseholdIncome"], first: 10 },
+      undeclared,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     // Read like any query: incomes are personal data, audited with their household.
     const [audited] = await t.database.rows<{ fields: string[]; household_ids: number[] }>(
       sql`SELECT fields, household_ids FROM audit_log WHERE department = 'CIVIL_AFFAIRS' ORDER BY id DESC LIMIT 1`,
