@@ -179,6 +179,14 @@ const schema = z.object({
   EXPORT_SNAPSHOT_HOLD_SECONDS: z.coerce.number().int().min(0).default(120),
   /** Most interrupted exports' snapshots kept at once (each holds a pooled connection). */
   EXPORT_SNAPSHOTS_HELD: z.coerce.number().int().min(0).default(2),
+  /**
+   * Most exports running at once in this process; beyond it an export is answered 429 EXPORT_BUSY
+   * with Retry-After. Each holds a pooled connection for as long as its client reads (PGlite runs
+   * them one after another anyway: its transactions are exclusive).
+   */
+  EXPORT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(4),
+  /** Most exports one principal (a token's subject, an API key) runs at once in this process; beyond it 429 EXPORT_BUSY. */
+  EXPORT_MAX_PER_PRINCIPAL: z.coerce.number().int().min(1).default(2),
   /** An export whose client reads nothing for this long is ended (its snapshot released), seconds. */
   EXPORT_STALL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, anyone who reaches the port. */

@@ -11,7 +11,10 @@ const program = new Command("changes")
   .description("Print the change feed after a position as JSON Lines (one entry per line), until caught up.")
   .option("--since <position>", "the position to follow from (an export's, or the last run's)")
   .option("--state <file>", "read the position from this file when it exists, and write each new position to it")
-  .option("--types <list>", "comma-separated types (Household,Member,…); default: every type your key may read")
+  .option(
+    "--types <list>",
+    "comma-separated types (Household,Member,HouseholdIncome,MonitoringCase,… — README, Served types); default: every type your key may read",
+  )
   .option("--selection <file>", "the node's fields to print, e.g. `... on Household { address status }`", undefined)
   .option("--first <n>", "entries per page (1–1000)", "1000")
   .option("--url <url>", "the server's GraphQL endpoint", process.env.XG_URL ?? "http://127.0.0.1:4000/graphql")

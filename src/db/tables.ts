@@ -194,6 +194,8 @@ export const households = pgTable(
 export const householdIncomes = pgTable(
   "household_incomes",
   {
+    /** The row's own key (its global id, its change-feed entries); the year is told apart by (household, year). */
+    id: integer("id").notNull().unique().generatedAlwaysAsIdentity(),
     householdId: integer("household_id")
       .notNull()
       .references(() => households.id, { onDelete: "cascade" }),
@@ -223,6 +225,8 @@ export const householdIncomes = pgTable(
 export const householdRigidExpenditures = pgTable(
   "household_rigid_expenditures",
   {
+    /** The row's own key (its global id, its change-feed entries). */
+    id: integer("id").notNull().unique().generatedAlwaysAsIdentity(),
     householdId: integer("household_id")
       .notNull()
       .references(() => households.id, { onDelete: "cascade" }),

@@ -27,4 +27,6 @@ export type ExportErrorCode =
   /** The snapshot the token continues is gone: export again, or resume with `fresh=true`. */
   | "EXPORT_SNAPSHOT_GONE"
   /** The client read nothing for EXPORT_STALL_SECONDS: the export was ended. */
-  | "EXPORT_STALLED";
+  | "EXPORT_STALLED"
+  /** EXPORT_MAX_CONCURRENT or EXPORT_MAX_PER_PRINCIPAL exports run already (HTTP 429, Retry-After). */
+  | "EXPORT_BUSY";

@@ -28,6 +28,7 @@ import { log } from "../shared/log.js";
 import { currentPosition } from "../modules/changes/index.js";
 import { ExportTally } from "./export-audit.js";
 import { ExportError } from "./export.errors.js";
+import { EXPORT_RETRY_AFTER_SECONDS, ExportSlots, type ExportSlot } from "./export-slots.js";
 import { exportShape, type ExportShape } from "./export-operation.js";
 import { ClientGone, csvRecord, ExportOutput, UTF8_BOM } from "./export-output.js";
 import { decodeToken, encodeToken, exportFingerprint, type ResumeToken } from "./resume-token.js";
@@ -114,6 +115,7 @@ export function createExporter(deps: ExportDeps): Exporter {
   const snapshots = new Snapshots(database, config.EXPORT_SNAPSHOT_HOLD_SECONDS, config.EXPORT_SNAPSHOTS_HELD);
   const stopping = new AbortController();
   const pageSize = Math.min(config.EXPORT_PAGE_SIZE, config.MAX_PAGE_SIZE);
+  const slots = new ExportSlots(config.EXPORT_MAX_CONCURRENT, config.EXPORT_MAX_PER_PRINCIPAL);
 
   async function serve(req: IncomingMessage, res: ServerResponse, headers: HeaderMap, address: string | undefined) {
     if (req.method !== "POST") {
@@ -128,6 +130,18 @@ export function createExporter(deps: ExportDeps): Exporter {
       return;
     }
     const ids = Object.fromEntries(who.ids);
+    let slot: ExportSlot;
+    try {
+      slot = slots.take(who.access.principal.id);
+    } catch (error) {
+      const busy = error as ExportError;
+      log("warn", "export refused", { requestId: who.requestId, ...busy.extensions });
+      answer(res, busy.status, [publicError(busy.toJSON(), busy, who.requestId)], {
+        ...ids,
+        "retry-after": String(EXPORT_RETRY_AFTER_SECONDS),
+      });
+      return;
+    }
     try {
       await exportFor(who, raw, new URL(req.url ?? "/", "http://localhost").searchParams, headers, res, ids);
     } catch (error) {
@@ -148,6 +162,8 @@ export function createExporter(deps: ExportDeps): Exporter {
           ...databaseCause(error),
         });
       answer(res, status, formatted, ids);
+    } finally {
+      slot.release();
     }
   }
 

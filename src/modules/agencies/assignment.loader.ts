@@ -6,6 +6,7 @@ import {
   findCurrentVillagesByAgencies,
   findCurrentWorkTeamsByVillages,
   findHelperAssignmentsByHouseholds,
+  findHelperAssignmentsByIds,
   findVillageAssignmentsByAgencies,
 } from "./assignment.repository.js";
 
@@ -32,6 +33,11 @@ export const currentPostByCadre = defineLoader(async (ctx: Context, cadreIds: re
 /** Household row id → its helper assignments, oldest first. */
 export const helperAssignmentsByHousehold = defineLoader(async (ctx: Context, householdIds: readonly number[]) =>
   groupByKey(householdIds, await findHelperAssignmentsByHouseholds(ctx, householdIds), (a) => a.householdId),
+);
+
+/** Helper assignments by row id, of households in scope. */
+export const helperAssignmentById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  byKey(ids, await findHelperAssignmentsByIds(ctx, ids), (a) => a.rowId),
 );
 
 /** Cadre row id → ids of the households it currently helps (unscoped ids; load them through householdById). */

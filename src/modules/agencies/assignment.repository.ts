@@ -5,6 +5,7 @@ import {
   agencyVillageAssignments,
   cadreHouseholdAssignments,
   cadreVillageAssignments,
+  households,
   villages,
 } from "../../db/schema.js";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
@@ -114,13 +115,29 @@ export async function findHelperAssignmentsByHouseholds(
 ): Promise<HelperAssignmentRow[]> {
   const rows = await ctx.db
     .select({
-      ...selectableColumns(ctx.access, "HelperAssignment", cadreHouseholdAssignments, ["cadreId", "householdId"]),
+      ...helperColumns(ctx),
       current: isCurrent(cadreHouseholdAssignments.endDate),
     })
     .from(cadreHouseholdAssignments)
     .where(inArray(cadreHouseholdAssignments.householdId, [...householdIds]))
     .orderBy(asc(cadreHouseholdAssignments.startDate), asc(cadreHouseholdAssignments.id));
-  return rows as unknown as HelperAssignmentRow[];
+  return withGlobalIds("HelperAssignment", rows as unknown as { id: number }[]) as unknown as HelperAssignmentRow[];
+}
+
+const helperColumns = (ctx: Context) =>
+  selectableColumns(ctx.access, "HelperAssignment", cadreHouseholdAssignments, ["id", "cadreId", "householdId"]);
+
+/**
+ * Helper assignments by row id, of households in the caller's scope (the change feed's view of
+ * them: in queries an assignment is reached through its household).
+ */
+export async function findHelperAssignmentsByIds(ctx: Context, ids: readonly number[]): Promise<HelperAssignmentRow[]> {
+  const rows = await ctx.db
+    .select({ ...helperColumns(ctx), current: isCurrent(cadreHouseholdAssignments.endDate) })
+    .from(cadreHouseholdAssignments)
+    .innerJoin(households, eq(households.id, cadreHouseholdAssignments.householdId))
+    .where(and(inArray(cadreHouseholdAssignments.id, [...ids]), ctx.access.scope(households.villageCode)));
+  return withGlobalIds("HelperAssignment", rows as unknown as { id: number }[]) as unknown as HelperAssignmentRow[];
 }
 
 /** The households many cadres currently help (ids only: the households loader applies scope). */

@@ -1,4 +1,5 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
+import { NodeInterface } from "../../shared/node.js";
 import { AgencyVillageKind, CadreVillageRole } from "../../shared/enums.js";
 
 @ObjectType("VillageAssignment", {
@@ -33,9 +34,13 @@ export class CadreVillageAssignment {
 }
 
 @ObjectType("HelperAssignment", {
+  implements: NodeInterface,
   description: "A cadre's dated assignment as a household's responsible helper (帮扶责任人).",
 })
 export class HelperAssignment {
+  @Field(() => ID, { description: "Global id (its changes come through the change feed under it)." })
+  id!: string;
+
   @Field(() => String, { description: "ISO date (YYYY-MM-DD) the assignment started." })
   startDate!: string;
 
@@ -67,6 +72,8 @@ export interface CadreVillageAssignmentRow {
 }
 
 export interface HelperAssignmentRow {
+  id: string;
+  rowId: number;
   cadreId: number;
   householdId: number;
   startDate: string;

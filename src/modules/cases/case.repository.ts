@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
+import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { selectableColumns } from "../../access/access.js";
 import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
@@ -116,6 +117,27 @@ export async function findFollowUps(ctx: Context, caseIds: readonly number[]): P
     .where(inArray(followUpVisits.caseId, [...caseIds]))
     .orderBy(asc(followUpVisits.dueOn), asc(followUpVisits.id));
 }
+
+/**
+ * Parts of cases by row id, each only with its case in the caller's scope and row rules (the
+ * change feed's view of them: in queries they are reached through their case).
+ */
+async function partsByIds<T extends PgTable>(ctx: Context, type: string, table: T, ids: readonly number[]) {
+  const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
+  const rows = await ctx.db
+    .select(columns)
+    .from(table as PgTable)
+    .innerJoin(monitoringCases, eq(monitoringCases.id, columns.caseId!))
+    .where(and(inArray(columns.id!, [...ids]), ...visible(ctx)));
+  return withGlobalIds(type, rows as { id: number }[]);
+}
+
+export const findObjectionsByIds = (ctx: Context, ids: readonly number[]) =>
+  partsByIds(ctx, "CaseObjection", caseObjections, ids);
+export const findAssistanceByIds = (ctx: Context, ids: readonly number[]) =>
+  partsByIds(ctx, "AssistanceMeasure", assistanceMeasures, ids);
+export const findFollowUpsByIds = (ctx: Context, ids: readonly number[]) =>
+  partsByIds(ctx, "FollowUpVisit", followUpVisits, ids);
 
 export async function findCaseAlertIds(ctx: Context, caseIds: readonly number[]) {
   return ctx.db

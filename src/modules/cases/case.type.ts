@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import * as db from "../../db/schema.js";
 import { graphqlEnum, MonitoringType } from "../../shared/enums.js";
+import { NodeInterface } from "../../shared/node.js";
 import { connectionType } from "../../shared/pagination.js";
 import type { Node } from "../../shared/rows.js";
 
@@ -68,6 +69,7 @@ export type AssistanceRow = typeof db.assistanceMeasures.$inferSelect;
 export type FollowUpRow = typeof db.followUpVisits.$inferSelect;
 
 @ObjectType("CaseObjection", {
+  implements: NodeInterface,
   description: "An objection raised during the village notice (公示), and its settlement.",
 })
 export class CaseObjection {
@@ -93,7 +95,10 @@ export class CaseObjection {
   upheld!: boolean | null;
 }
 
-@ObjectType("AssistanceMeasure", { description: "An assistance measure (帮扶措施) of a monitoring case." })
+@ObjectType("AssistanceMeasure", {
+  implements: NodeInterface,
+  description: "An assistance measure (帮扶措施) of a monitoring case.",
+})
 export class AssistanceMeasure {
   @Field(() => ID, { description: "Global id." })
   id!: string;
@@ -114,7 +119,10 @@ export class AssistanceMeasure {
   funds!: number | null;
 }
 
-@ObjectType("FollowUpVisit", { description: "A follow-up visit (跟踪回访) of an eliminated risk." })
+@ObjectType("FollowUpVisit", {
+  implements: NodeInterface,
+  description: "A follow-up visit (跟踪回访) of an eliminated risk.",
+})
 export class FollowUpVisit {
   @Field(() => ID, { description: "Global id." })
   id!: string;
@@ -133,6 +141,7 @@ export class FollowUpVisit {
 }
 
 @ObjectType("MonitoringCase", {
+  implements: NodeInterface,
   description:
     "A monitoring case (防止返贫监测对象识别) of a household: its source, steps, monitoring, assistance and end.",
 })

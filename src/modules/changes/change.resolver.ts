@@ -1,12 +1,12 @@
 import { Arg, Ctx, Int, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../../context.js";
 import { currentPosition } from "./change.repository.js";
+import { FEED_TYPES } from "./change.tables.js";
 import { MAX_CHANGES_PAGE, readChanges } from "./change.service.js";
 import { changeStream } from "./change.stream.js";
 import { Change, ChangePage } from "./change.type.js";
 
-const TYPES_DESCRIPTION =
-  "Only these types (Village, Household, Member, Project, Asset, Agency, Cadre); default: every type you may read.";
+const TYPES_DESCRIPTION = `Only these types (${FEED_TYPES.map((t) => t.type).join(", ")}); default: every type you may read.`;
 
 @Resolver()
 export class ChangeResolver {

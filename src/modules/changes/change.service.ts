@@ -15,6 +15,7 @@ import {
   type Position,
 } from "./change.position.js";
 import { horizon, prunedThrough, pruneEntries, readEntries } from "./change.repository.js";
+import { readsType } from "../node/node.types.js";
 import { FEED_TYPES, feedTypeByName, feedTypeByTable, type FeedType } from "./change.tables.js";
 import { ChangeOperation, type Change, type ChangeLogRow, type ChangePage } from "./change.type.js";
 
@@ -57,7 +58,7 @@ export function feedTypesFor(access: Access, names: readonly string[] | null | u
     );
   }
   const wanted = names?.length ? new Set(names) : null;
-  return FEED_TYPES.filter((t) => (!wanted || wanted.has(t.type)) && access.canRead(t.type));
+  return FEED_TYPES.filter((t) => (!wanted || wanted.has(t.type)) && readsType(access, t.type));
 }
 
 /** Reads batches of entries after `start` until `first` entries are kept or the feed is caught up. */

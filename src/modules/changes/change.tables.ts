@@ -1,10 +1,31 @@
 import { getTableColumns } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../../context.js";
-import { agencies, assets, cadres, households, members, projects, villages } from "../../db/schema.js";
+import {
+  agencies,
+  assets,
+  assistanceMeasures,
+  cadreHouseholdAssignments,
+  cadres,
+  caseObjections,
+  followUpVisits,
+  householdIncomes,
+  householdRigidExpenditures,
+  households,
+  members,
+  monitoringCases,
+  monitoringStandards,
+  projects,
+  riskAlerts,
+  villages,
+} from "../../db/schema.js";
 import { agencyById } from "../agencies/agency.loader.js";
+import { helperAssignmentById } from "../agencies/assignment.loader.js";
 import { cadreById } from "../agencies/cadre.loader.js";
-import { householdById } from "../households/household.loader.js";
+import { assistanceById, caseById, followUpById, objectionById } from "../cases/case.loader.js";
+import { householdById, incomeById } from "../households/household.loader.js";
+import { monitoringStandardById, rigidExpenditureById } from "../incomes/income.loader.js";
+import { alertById } from "../monitoring/alert.loader.js";
 import { memberById } from "../households/member.loader.js";
 import { assetById } from "../projects/asset.loader.js";
 import { projectById } from "../projects/project.loader.js";
@@ -54,6 +75,33 @@ export const FEED_TYPES: readonly FeedType[] = [
   feedType("Asset", assets, "assets", assets.villageCode, load(assetById)),
   feedType("Agency", agencies, "agencies", null, load(agencyById)),
   feedType("Cadre", cadres, "cadres", null, load(cadreById)),
+  feedType("HouseholdIncome", householdIncomes, "household_incomes", households.villageCode, load(incomeById)),
+  feedType(
+    "RigidExpenditure",
+    householdRigidExpenditures,
+    "household_rigid_expenditures",
+    households.villageCode,
+    load(rigidExpenditureById),
+  ),
+  feedType(
+    "HelperAssignment",
+    cadreHouseholdAssignments,
+    "cadre_household_assignments",
+    households.villageCode,
+    load(helperAssignmentById),
+  ),
+  feedType("MonitoringCase", monitoringCases, "monitoring_cases", monitoringCases.villageCode, load(caseById)),
+  feedType("CaseObjection", caseObjections, "case_objections", monitoringCases.villageCode, load(objectionById)),
+  feedType(
+    "AssistanceMeasure",
+    assistanceMeasures,
+    "assistance_measures",
+    monitoringCases.villageCode,
+    load(assistanceById),
+  ),
+  feedType("FollowUpVisit", followUpVisits, "follow_up_visits", followUpVisits.villageCode, load(followUpById)),
+  feedType("RiskAlert", riskAlerts, "risk_alerts", riskAlerts.villageCode, load(alertById)),
+  feedType("MonitoringStandard", monitoringStandards, "monitoring_standards", null, load(monitoringStandardById)),
 ];
 
 export const feedTypeByName: ReadonlyMap<string, FeedType> = new Map(FEED_TYPES.map((t) => [t.type, t]));

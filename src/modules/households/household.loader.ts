@@ -5,6 +5,7 @@ import {
   findEventsByHouseholds,
   findHouseholdsByIds,
   findIncomesByHouseholds,
+  findIncomesByIds,
   registryFiguresUnder,
 } from "./household.repository.js";
 
@@ -23,6 +24,11 @@ export const householdCountByVillage = defineLoader(async (ctx: Context, codes: 
 
 export const incomesByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>
   groupByKey(ids, await findIncomesByHouseholds(ctx, ids), (r) => r.householdId),
+);
+
+/** Incomes by row id, of households in scope. */
+export const incomeById = defineLoader(async (ctx: Context, ids: readonly number[]) =>
+  byKey(ids, await findIncomesByIds(ctx, ids), (r) => r.rowId),
 );
 
 export const eventsByHousehold = defineLoader(async (ctx: Context, ids: readonly number[]) =>

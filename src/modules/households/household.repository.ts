@@ -179,11 +179,25 @@ export async function findIncomesByHouseholds(ctx: Context, ids: readonly number
 
 async function incomesOf(ctx: Context, ids: readonly number[]): Promise<HouseholdIncomeRow[]> {
   const rows = await ctx.db
-    .select(selectableColumns(ctx.access, "HouseholdIncome", householdIncomes, ["householdId", "year"]))
+    .select(incomeColumns(ctx))
     .from(householdIncomes)
     .where(inArray(householdIncomes.householdId, scopedHouseholdIds(ctx, ids)))
     .orderBy(asc(householdIncomes.householdId), desc(householdIncomes.year));
-  return rows as unknown as HouseholdIncomeRow[];
+  return withGlobalIds("HouseholdIncome", rows as unknown as { id: number }[]) as unknown as HouseholdIncomeRow[];
+}
+
+const incomeColumns = (ctx: Context) =>
+  selectableColumns(ctx.access, "HouseholdIncome", householdIncomes, ["id", "householdId", "year"]);
+
+/** Incomes by row id, of households in the caller's scope (the change feed's view of them). */
+export async function findIncomesByIds(ctx: Context, ids: readonly number[]): Promise<HouseholdIncomeRow[]> {
+  const rows = await ctx.db
+    .select(incomeColumns(ctx))
+    .from(householdIncomes)
+    .innerJoin(households, eq(households.id, householdIncomes.householdId))
+    .where(and(inArray(householdIncomes.id, [...ids]), ctx.access.scope(households.villageCode)));
+  noteRows("HouseholdIncome", rows);
+  return withGlobalIds("HouseholdIncome", rows as unknown as { id: number }[]) as unknown as HouseholdIncomeRow[];
 }
 
 /** History of many households, in chronological order. */

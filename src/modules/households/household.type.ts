@@ -106,8 +106,14 @@ export class Household {
 
 export const HouseholdConnection = connectionType(Household, "Household", "household");
 
-@ObjectType("HouseholdIncome", { description: "A household's income of one year, by kind (家庭年收入), in yuan." })
+@ObjectType("HouseholdIncome", {
+  implements: NodeInterface,
+  description: "A household's income of one year, by kind (家庭年收入), in yuan.",
+})
 export class HouseholdIncome {
+  @Field(() => ID, { description: "Global id (its changes come through the change feed under it)." })
+  id!: string;
+
   @Field(() => Int, { description: "Year (年度)." })
   year!: number;
 
@@ -213,6 +219,8 @@ export interface HouseholdRow {
 }
 
 export interface HouseholdIncomeRow {
+  id: string;
+  rowId: number;
   householdId: number;
   year: number;
 }

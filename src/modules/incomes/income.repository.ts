@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import { noteRows } from "../../access/audit.js";
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
@@ -29,7 +29,18 @@ export async function findRigidExpendituresByHouseholds(
       asc(householdRigidExpenditures.kind),
     );
   noteRows("RigidExpenditure", rows);
-  return rows;
+  return withGlobalIds("RigidExpenditure", rows);
+}
+
+/** Rigid expenditures by row id, of households in the caller's scope (the change feed's view of them). */
+export async function findRigidExpendituresByIds(ctx: Context, ids: readonly number[]): Promise<RigidExpenditureRow[]> {
+  const rows = await ctx.db
+    .select(getTableColumns(householdRigidExpenditures))
+    .from(householdRigidExpenditures)
+    .innerJoin(households, eq(households.id, householdRigidExpenditures.householdId))
+    .where(and(inArray(householdRigidExpenditures.id, [...ids]), ctx.access.scope(households.villageCode)));
+  noteRows("RigidExpenditure", rows);
+  return withGlobalIds("RigidExpenditure", rows);
 }
 
 const standardColumns = {

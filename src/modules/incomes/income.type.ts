@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { NodeInterface } from "../../shared/node.js";
 import * as db from "../../db/enums.js";
 import { graphqlEnum } from "../../shared/enums.js";
 import { resultType } from "../../writes/write.type.js";
@@ -18,9 +19,13 @@ export const RigidExpenditureKind = graphqlEnum(
 export type RigidExpenditureKind = (typeof RigidExpenditureKind)[keyof typeof RigidExpenditureKind];
 
 @ObjectType("RigidExpenditure", {
+  implements: NodeInterface,
   description: "A household's rigid expenditure of one year and kind (刚性支出), in yuan.",
 })
 export class RigidExpenditure {
+  @Field(() => ID, { description: "Global id (its changes come through the change feed under it)." })
+  id!: string;
+
   @Field(() => Int, { description: "Year (年度)." })
   year!: number;
 
@@ -41,11 +46,14 @@ export class RigidExpenditure {
 }
 
 export interface RigidExpenditureRow {
+  id: string;
+  rowId: number;
   householdId: number;
   year: number;
 }
 
 @ObjectType("MonitoringStandard", {
+  implements: NodeInterface,
   description:
     "A monitoring line (防止返贫监测标准): per-capita net income per year for a region, with the document it comes from. Local policy kept as data: the registry owner sets it.",
 })

@@ -1,5 +1,6 @@
 import { ListSize } from "../../shared/list-size.js";
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { NodeInterface } from "../../shared/node.js";
 import { connectionType } from "../../shared/pagination.js";
 import { GuaranteeItemKind } from "./guarantee.type.js";
 
@@ -145,7 +146,10 @@ export class AlertEvent {
   recordedAt!: string;
 }
 
-@ObjectType("RiskAlert", { description: "A return-to-poverty risk alert (防止返贫监测预警) on a household." })
+@ObjectType("RiskAlert", {
+  implements: NodeInterface,
+  description: "A return-to-poverty risk alert (防止返贫监测预警) on a household.",
+})
 export class RiskAlert {
   @Field(() => ID, { description: "Global id." })
   id!: string;
