@@ -25,7 +25,8 @@ interface Deps {
   registry: Record<string, string>;
 }
 
-const PORT = 4150;
+/** BENCH_EXPORT_PORT: another port when several runs share a machine. */
+const PORT = Number(process.env.BENCH_EXPORT_PORT ?? 4150);
 
 const HOUSEHOLDS = `query IntegratorHouseholds {
   households {

@@ -28,6 +28,17 @@ export class ExportTally {
     for (const id of read.householdIds) this.addHousehold(id);
   };
 
+  /** A row streamed as JSON text (export-rows.ts): the household its read names, its personal records. */
+  addRow(household: number | null, records: number): void {
+    this.records += records;
+    if (household !== null) this.addHousehold(household);
+  }
+
+  /** Personal fields the streamed rows held. */
+  addFields(fields: readonly string[]): void {
+    for (const f of fields) this.fields.add(f);
+  }
+
   /** Appends the export's one entry: `export:` before its operation's name says what it was. */
   append(audit: AuditWriter, operationName: string | null, source: string): Promise<void> {
     const { principal } = this.context.access;

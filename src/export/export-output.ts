@@ -3,6 +3,12 @@ import type { Writable } from "node:stream";
 import { createGzip, type Gzip } from "node:zlib";
 import { ExportError } from "./export.errors.js";
 
+/**
+ * zlib's level for gzipped exports: JSON Lines compress about as well at 3 as at the default 6, at
+ * a fraction of the CPU, which the rows' rate is bound by.
+ */
+const GZIP_LEVEL = 3;
+
 /** The client hung up: the export stops after the page it was writing. */
 export class ClientGone extends Error {
   constructor() {
@@ -27,7 +33,7 @@ export class ExportOutput {
     gzip: boolean,
     private readonly stallMs: number,
   ) {
-    this.gzip = gzip ? createGzip() : null;
+    this.gzip = gzip ? createGzip({ level: GZIP_LEVEL }) : null;
     if (this.gzip) {
       this.gzip.pipe(res);
       this.gzip.on("error", () => this.hangUp());

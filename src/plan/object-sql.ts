@@ -10,8 +10,9 @@ import type { Relation } from "./sources.js";
  * order, each column under its key (masked where the policy masks it), global ids and relations
  * (correlated subselects) built by PostgreSQL. Every value is a parameter.
  */
-export function objectSql(ctx: Context, shape: ObjectShape): SQL {
-  const pairs = shape.fields.map((f) => sql`${f.key}::text, ${valueSql(ctx, shape, f)}`);
+export function objectSql(ctx: Context, shape: ObjectShape, values?: ReadonlyMap<string, SQL>): SQL {
+  // `values`: expressions the caller computed itself for some keys (an export's lateral relations).
+  const pairs = shape.fields.map((f) => sql`${f.key}::text, ${values?.get(f.key) ?? valueSql(ctx, shape, f)}`);
   return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
 }
 

@@ -59,7 +59,7 @@ export interface Plan {
 const CACHE_SIZE = 1000;
 
 /** Fields with a resolver of their own, by GraphQL type: never read as a column of the same name. */
-function resolvedFields(): Map<string, Set<string>> {
+export function resolvedFields(): Map<string, Set<string>> {
   const storage = getMetadataStorage();
   const names = new Map(storage.objectTypes.map((o) => [o.target, o.name]));
   const out = new Map<string, Set<string>>();

@@ -248,6 +248,36 @@ describe("an integrator exports its department's slice", () => {
   });
 });
 
+describe("an export's audit", () => {
+  it("records in its one entry what walking the pages records in theirs: fields, records and households", async () => {
+    type Entry = { fields: string[]; record_count: number; household_ids: number[] };
+    const headers = await authHeaders("HEALTH", "431202");
+    const selection = "id householdNumber members { id name idNumber healthStatus }";
+    const lastId = async () =>
+      (await database.rows<{ id: number }>(sql`SELECT coalesce(max(id), 0)::int AS id FROM audit_log`))[0]!.id;
+    const entriesAfter = (id: number) =>
+      database.rows<Entry>(sql`SELECT fields, record_count, household_ids FROM audit_log WHERE id > ${id} ORDER BY id`);
+
+    const beforeWalk = await lastId();
+    const walked = await walk("households", selection, headers);
+    const pages = await entriesAfter(beforeWalk);
+    const beforeExport = await lastId();
+    const exported = await exportOf({ query: `query Nested { households { nodes { ${selection} } } }` }, headers);
+    expect(linesOf(exported.text).rows).toEqual(walked);
+    expect(walked.length).toBeGreaterThan(1000);
+    const entries = await entriesAfter(beforeExport);
+
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    const byNumber = (a: number, b: number) => a - b;
+    expect(entry!.fields).toEqual([...new Set(pages.flatMap((p) => p.fields))].sort());
+    expect(entry!.record_count).toBe(pages.reduce((sum, p) => sum + p.record_count, 0));
+    expect([...entry!.household_ids].sort(byNumber)).toEqual(
+      [...new Set(pages.flatMap((p) => p.household_ids))].sort(byNumber),
+    );
+  });
+});
+
 describe("an integrator's export in other forms", () => {
   it("takes a flat selection as CSV, UTF-8 with a byte-order mark, gzipped when asked", async () => {
     const headers = await authHeaders("RURAL_REVITALIZATION");

@@ -63,7 +63,7 @@ export function memberConditions(ctx: Context, filter: MemberFilter, born: Birth
   ];
 }
 
-const memberListing = defineListing<MemberRow>({
+export const memberListing = defineListing<MemberRow>({
   type: "Member",
   table: members,
   columns,
