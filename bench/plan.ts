@@ -21,6 +21,8 @@ import postgres from "postgres";
  * Both paths must answer each scenario with the same data, or the suite stops.
  *
  * BENCH_SECONDS is the load per scenario and path, split over BENCH_PLAN_ROUNDS rounds (2);
+ * BENCH_PLAN_SCENARIO keeps only the scenarios whose name contains one of its |-separated parts
+ * (e.g. "village overview|first page");
  * BENCH_WALK_HOUSEHOLDS caps the walk (default: every household). The audit appends entries:
  * point BENCH_DATABASE_URL at a copy of the city tier when the original must stay untouched.
  */
@@ -58,6 +60,7 @@ interface Load {
 }
 
 const rounds = Number(process.env.BENCH_PLAN_ROUNDS ?? 2);
+const only = (process.env.BENCH_PLAN_SCENARIO ?? "").split("|");
 const walkLimit = Number(process.env.BENCH_WALK_HOUSEHOLDS ?? Infinity);
 const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
@@ -310,7 +313,7 @@ const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits)
 
 export async function planSuite(deps: PlanDeps, villageOverview: string) {
   const { registry, connections } = deps;
-  const scenarios = planScenarios(villageOverview);
+  const scenarios = planScenarios(villageOverview).filter((s) => only.some((part) => s.name.includes(part)));
   const servers = {} as Record<Path, ChildProcess & { port: number }>;
   for (const path of PATHS) servers[path] = await deps.startServer(0, "jit", "document", { READ_PATH: path });
   const per = Math.max(1, Math.round(deps.duration / rounds));

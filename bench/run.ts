@@ -63,6 +63,10 @@ interface Figures {
 
 const examples = new Map(loadExamples().map((e) => [e.name, e.query]));
 
+/** BENCH_PORTS=first-last: the ports servers asked to take any port (0) take instead, in turn. */
+const [firstPort, lastPort] = (process.env.BENCH_PORTS ?? "").split("-").map(Number);
+let nextPort = firstPort;
+
 export async function startServer(
   port: number,
   execution: string,
@@ -70,6 +74,10 @@ export async function startServer(
   env: Record<string, string> = {},
   databaseUrl = url,
 ): Promise<ChildProcess & { port: number }> {
+  if (port === 0 && firstPort && lastPort) {
+    port = nextPort!;
+    nextPort = nextPort! >= lastPort ? firstPort : nextPort! + 1;
+  }
   const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
     env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ...env },
     stdio: ["ignore", "pipe", "inherit"],

@@ -5,4 +5,4 @@
 
 -- village-overview (VillageOverview) as PUBLIC
 
--- villages: runs on its resolvers (Village.povertyIncidence runs on its resolver)
+-- villages: runs on its resolvers (Village.householdCount is published rounded)

@@ -57,10 +57,14 @@ export interface Access {
   readonly cacheKey: string;
 }
 
+/** Whether a department receives counts of a type's rows rounded (see `Access.roundsCountsOf`). */
+export function countsRounded(policy: DepartmentPolicy | null, type: string): boolean {
+  return Boolean(policy && policy.suppressCountsBelow > 1 && !policy.readable(type).has("id"));
+}
+
 export function createAccess(principal: Principal, policy: DepartmentPolicy | null): Access {
   const region = principal.region;
-  const roundsCountsOf = (type: string) =>
-    Boolean(policy && policy.suppressCountsBelow > 1 && !policy.readable(type).has("id"));
+  const roundsCountsOf = (type: string) => countsRounded(policy, type);
   return {
     principal,
     policy,

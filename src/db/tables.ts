@@ -173,6 +173,8 @@ export const households = pgTable(
     index("households_village_code_id_idx").on(t.villageCode, t.id),
     unique("households_id_village_code").on(t.id, t.villageCode),
     index("households_status_idx").on(t.status, t.id),
+    // A village's households of some statuses (poor members per village, 贫困发生率) without a heap visit.
+    index("households_village_code_status_idx").on(t.villageCode, t.status, t.id),
     index("households_attribute_idx").on(t.attribute, t.id),
     index("households_primary_cause_idx").on(t.primaryCause, t.id),
     index("households_identified_year_idx").on(t.identifiedYear, t.id),

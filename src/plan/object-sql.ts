@@ -43,6 +43,8 @@ function valueSql(ctx: Context, shape: ObjectShape, field: ObjectField): SQL {
       return field.mask ? maskedColumn(field.column, field.mask) : columnSql(field.column);
     case "relation":
       return relationSql(ctx, field.relation, field.shape);
+    case "figure":
+      return field.value(ctx);
   }
 }
 
@@ -52,6 +54,7 @@ export function neededColumns(shape: ObjectShape): AnyPgColumn[] {
   for (const f of shape.fields) {
     if (f.kind === "column") out.add(f.column);
     if (f.kind === "relation") for (const k of f.relation.parentKeys) out.add(k);
+    if (f.kind === "figure") for (const k of f.figure.parentKeys) out.add(k);
   }
   return [...out];
 }

@@ -8,9 +8,12 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from "graphql";
+import type { SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DepartmentPolicy } from "../access/compile.js";
 import type { MaskForm } from "../access/policy.js";
+import type { Context } from "../context.js";
+import { FIGURES, type Figure } from "./figures.js";
 import { columnsOf, RELATIONS, SOURCES, type Relation, type Source } from "./sources.js";
 
 /**
@@ -22,7 +25,8 @@ export type ObjectField =
   | { key: string; kind: "typename"; value: string }
   | { key: string; kind: "id" }
   | { key: string; kind: "column"; field: string; column: AnyPgColumn; mask?: MaskForm }
-  | { key: string; kind: "relation"; field: string; relation: Relation; shape: ObjectShape };
+  | { key: string; kind: "relation"; field: string; relation: Relation; shape: ObjectShape }
+  | { key: string; kind: "figure"; field: string; figure: Figure; value: (ctx: Context) => SQL };
 
 export interface ObjectShape {
   source: Source;
@@ -125,6 +129,11 @@ export function objectShape(
       if (!isObjectType(target)) throw new CannotCompile(`${type.name}.${name} is not an object`);
       const shape = objectShape(ctx, target, subSelections(nodes), [...path, type.name]);
       fields.push({ key, kind: "relation", field: name, relation, shape });
+      continue;
+    }
+    const figure = FIGURES[`${type.name}.${name}`];
+    if (figure) {
+      fields.push({ key, kind: "figure", field: name, figure, value: figure.plan(ctx.policy) });
       continue;
     }
     const column = columns[name];

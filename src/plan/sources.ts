@@ -3,7 +3,10 @@ import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../context.js";
 import {
   agencies,
+  agencyVillageAssignments,
+  assets,
   cadreHouseholdAssignments,
+  cadreVillageAssignments,
   cadres,
   households,
   members,
@@ -13,6 +16,7 @@ import {
   villages,
 } from "../db/schema.js";
 import { MAX_PROJECTS_PER_HOUSEHOLD, MAX_PROJECTS_PER_VILLAGE } from "../modules/projects/project.loader.js";
+import { MAX_ASSETS_PER_VILLAGE } from "../modules/projects/asset.loader.js";
 import { MAX_MEMBERS_PER_HOUSEHOLD } from "../modules/households/household.service.js";
 import { visibleRegions } from "../modules/regions/region.repository.js";
 
@@ -100,6 +104,14 @@ export const SOURCES: Record<string, Source> = {
     visible: scoped("Project", projects, projects.regionCode),
     keys: [projects.id, projects.year],
   },
+  Asset: {
+    type: "Asset",
+    table: assets,
+    idColumn: assets.id,
+    // asset.repository inScope: the region and the policy's row rule (the public sees no household-owned asset).
+    visible: scoped("Asset", assets, assets.villageCode),
+    keys: [assets.id, assets.villageCode],
+  },
 };
 
 /** Projects newest first (project.repository NEWEST_FIRST). */
@@ -170,6 +182,45 @@ export const RELATIONS: Record<string, Relation> = {
     orderBy: NEWEST_FIRST,
     limit: MAX_PROJECTS_PER_VILLAGE,
     parentKeys: [villages.id],
+  },
+  "Village.agencies": {
+    // agency.repository findCurrentAgenciesByVillages: the open pairings, by agency name.
+    target: "Agency",
+    list: true,
+    join: () =>
+      inArray(
+        agencies.id,
+        sql`(SELECT ${agencyVillageAssignments.agencyId} FROM ${agencyVillageAssignments} WHERE ${and(
+          eq(agencyVillageAssignments.villageId, villages.id),
+          isNull(agencyVillageAssignments.endDate),
+        )})`,
+      ),
+    orderBy: [asc(agencies.name), asc(agencies.id)],
+    parentKeys: [villages.id],
+  },
+  "Village.firstSecretary": {
+    // The open FIRST_SECRETARY post (a unique partial index keeps it one).
+    target: "Cadre",
+    list: false,
+    join: () =>
+      inArray(
+        cadres.id,
+        sql`(SELECT ${cadreVillageAssignments.cadreId} FROM ${cadreVillageAssignments} WHERE ${and(
+          eq(cadreVillageAssignments.villageId, villages.id),
+          eq(cadreVillageAssignments.role, "FIRST_SECRETARY"),
+          isNull(cadreVillageAssignments.endDate),
+        )})`,
+      ),
+    parentKeys: [villages.id],
+  },
+  "Village.assets": {
+    // asset.repository findAssetsByVillages without a ledger argument: id order, at most 500.
+    target: "Asset",
+    list: true,
+    join: () => eq(assets.villageCode, villages.code),
+    orderBy: [asc(assets.id)],
+    limit: MAX_ASSETS_PER_VILLAGE,
+    parentKeys: [villages.code],
   },
   "Cadre.agency": {
     target: "Agency",

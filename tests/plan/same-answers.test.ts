@@ -50,6 +50,22 @@ const SHAPES: { name: string; query: string; variables?: Record<string, unknown>
       edges { cursor node { id name code povertyStatus registeredPopulation distanceToTownshipKm collectiveIncome township { name } county { name } } } } }`,
   },
   {
+    name: "a village's figures, pairings, first secretary, projects and assets",
+    compiled: 1,
+    query: `{ villages(first: 40, filter: { regionCode: "431221" }) { totalCount nodes { id code householdCount povertyIncidence
+      registeredPopulation firstSecretary { id name phone agency { name level } } agencies { id name kind level regionCode }
+      projects { id year totalFunds } assets { id code name kind ownership value status formedOn villageCode } } } }`,
+  },
+  {
+    name: "a village by id with its figures",
+    compiled: 1,
+    query: `{ village(id: "VmlsbGFnZTox") { name householdCount povertyIncidence assets { name } firstSecretary { name } } }`,
+  },
+  {
+    name: "a village's assets of one ledger",
+    query: `{ villages(first: 5) { nodes { code assets(kind: [OPERATING]) { name } } } }`,
+  },
+  {
     name: "regions",
     query: `{ regions(filter: { level: TOWNSHIP, regionCode: "431221" }) { __typename id code name level parentCode isKeyCounty exitYear } all: regions { code } }`,
     compiled: 2,

@@ -11,6 +11,18 @@ interface Page {
   };
 }
 
+interface Overview {
+  villages: {
+    nodes: {
+      householdCount: number | null;
+      povertyIncidence: number | null;
+      firstSecretary: { name: string } | null;
+      agencies: { name: string }[];
+      assets: { name: string }[];
+    }[];
+  };
+}
+
 /**
  * On the compiled read path a root field is one statement: the officer's page — households of a
  * county with members, village, township, helper and agency, projects and totalCount — is one
@@ -48,6 +60,29 @@ describe("statements of the compiled read path", () => {
     expect(page.sql[0]).toMatch(/count\(\*\)/);
     expect(page.data.households.nodes).toHaveLength(50);
     expect(page.data.households.totalCount).toBeGreaterThan(50);
+  });
+
+  it("answers the village overview with one data statement, its counts and incidence computed in it", async () => {
+    const overview = await run(example("village-overview"), await authHeaders("RURAL_REVITALIZATION"));
+    expect(overview.statements).toBe(1);
+    expect(overview.sql).toHaveLength(1);
+    const { villages } = overview.data as unknown as Overview;
+    expect(villages.nodes.length).toBeGreaterThan(0);
+    for (const village of villages.nodes) {
+      expect(village.householdCount).toBeGreaterThan(0);
+      expect(village.povertyIncidence).toBeGreaterThanOrEqual(0);
+      expect(village.povertyIncidence).toBeLessThanOrEqual(1);
+    }
+    expect(villages.nodes.some((v) => v.firstSecretary && v.agencies.length && v.assets.length)).toBe(true);
+  });
+
+  it("leaves a count the public receives rounded to its resolver", async () => {
+    const overview = await run(example("village-overview"), {});
+    expect(overview.statements).toBeGreaterThan(1);
+    for (const village of (overview.data as unknown as Overview).villages.nodes) {
+      expect(village.householdCount! % 5).toBe(0);
+      expect(village.povertyIncidence).toBeNull();
+    }
   });
 
   it("reads only the columns asked: no identity number unless the operation names it", async () => {

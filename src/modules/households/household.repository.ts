@@ -1,4 +1,5 @@
 import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { selectableColumns, visibleChange } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import { householdEvents, householdIncomes, households, members, villages } from "../../db/schema.js";
@@ -112,7 +113,13 @@ export async function countHouseholdsByVillages(
   const rows = await ctx.db
     .select({ villageCode: households.villageCode, n: count(), fingerprint })
     .from(households)
-    .where(and(inArray(households.villageCode, [...codes]), ctx.access.scope(households.villageCode)))
+    .where(
+      and(
+        inArray(households.villageCode, [...codes]),
+        ctx.access.scope(households.villageCode),
+        ctx.access.rowCondition("Household", households),
+      ),
+    )
     .groupBy(households.villageCode);
   return rows.map((r) => ({ villageCode: r.villageCode, rows: Number(r.n), fingerprint: r.fingerprint }));
 }
@@ -131,29 +138,69 @@ export interface RegistryFigures {
 }
 
 /**
+ * Members of households poor now whose households stand where `at` says (a condition on
+ * households.village_code), within the caller's scope: households first, by the (village code,
+ * status) index, then their members by household. `at` must compare the column with a char(12)
+ * value (`=` for one village, a range for a region): compared as text, no index serves it.
+ */
+function poorMembersWhere(ctx: Context, at: SQL): SQL<number> {
+  return sql<number>`(SELECT count(*)::int FROM ${households} JOIN ${members} ON ${and(
+    eq(members.householdId, households.id),
+    eq(members.villageCode, households.villageCode),
+  )} WHERE ${and(at, inArray(households.status, POOR_STATUSES), ctx.access.scope(members.villageCode))})`;
+}
+
+/** Members of households poor now in one village (a 12-digit code column or value of char(12)). */
+export function poorMembersOfVillageSql(ctx: Context, villageCode: SQL | AnyPgColumn): SQL<number> {
+  return poorMembersWhere(ctx, sql`${households.villageCode} = ${villageCode}`);
+}
+
+/** In-scope households of one village (the code column of an enclosing query), as a count. */
+export function householdCountOfVillageSql(ctx: Context, villageCode: AnyPgColumn): SQL<number> {
+  return sql<number>`(SELECT count(*)::int FROM ${households} WHERE ${and(
+    eq(households.villageCode, villageCode),
+    ctx.access.scope(households.villageCode),
+    ctx.access.rowCondition("Household", households),
+  )})`;
+}
+
+/**
  * Population figures under each region prefix (a 12-digit village code is a prefix of itself), in one
- * statement: each prefix a range over the code column, within the caller's scope.
+ * statement. A village is found by equality on its code and a region by a range over the codes, both
+ * compared as char(12) so that the code indexes serve them, within the caller's scope.
  */
 export async function registryFiguresUnder(ctx: Context, prefixes: readonly string[]): Promise<RegistryFigures[]> {
-  const list = sql.join(
-    prefixes.map((p) => sql`(${p}::text)`),
-    sql`, `,
-  );
-  const villageRange = sql`${villages.code} BETWEEN rpad(p.prefix, 12, '0') AND rpad(p.prefix, 12, '9')`;
-  const memberRange = sql`${members.villageCode} BETWEEN rpad(p.prefix, 12, '0') AND rpad(p.prefix, 12, '9')`;
   const villageScope = ctx.access.scope(villages.code) ?? sql`true`;
-  const memberScope = ctx.access.scope(members.villageCode) ?? sql`true`;
+  const parts = [true, false].flatMap((exact) => {
+    const group = prefixes.filter((p) => (p.length === 12) === exact);
+    if (!group.length) return [];
+    const list = sql.join(
+      group.map((p) => sql`(${p}::text)`),
+      sql`, `,
+    );
+    const code = sql`p.prefix::char(12)`;
+    const under = (column: AnyPgColumn) =>
+      exact
+        ? sql`${column} = ${code}`
+        : sql`${column} BETWEEN rpad(p.prefix, 12, '0')::char(12) AND rpad(p.prefix, 12, '9')::char(12)`;
+    return [
+      sql`SELECT p.prefix AS prefix,
+        (SELECT coalesce(sum(${villages.registeredPopulation}), 0)::int FROM ${villages}
+          WHERE ${under(villages.code)} AND ${villageScope}) AS population,
+        (SELECT coalesce(sum(${villages.registeredPoorPopulation}), 0)::int FROM ${villages}
+          WHERE ${under(villages.code)} AND ${villageScope}) AS registered_poor,
+        ${poorMembersWhere(ctx, under(households.villageCode))} AS poor_members
+      FROM (VALUES ${list}) AS p(prefix)`,
+    ];
+  });
   const rows = await ctx.db
     .select({
-      prefix: sql<string>`p.prefix`,
-      population: sql<number>`(SELECT coalesce(sum(${villages.registeredPopulation}), 0)::int FROM ${villages}
-        WHERE ${villageRange} AND ${villageScope})`,
-      registeredPoor: sql<number>`(SELECT coalesce(sum(${villages.registeredPoorPopulation}), 0)::int FROM ${villages}
-        WHERE ${villageRange} AND ${villageScope})`,
-      poorMembers: sql<number>`(SELECT count(*)::int FROM ${members} JOIN ${households} ON "households"."id" = "members"."household_id"
-        WHERE ${memberRange} AND ${memberScope} AND ${inArray(households.status, POOR_STATUSES)})`,
+      prefix: sql<string>`f.prefix`,
+      population: sql<number>`f.population`,
+      registeredPoor: sql<number>`f.registered_poor`,
+      poorMembers: sql<number>`f.poor_members`,
     })
-    .from(sql`(VALUES ${list}) AS p(prefix)`);
+    .from(sql`(${sql.join(parts, sql` UNION ALL `)}) AS f`);
   return rows.map((r) => ({
     prefix: r.prefix,
     population: Number(r.population),

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { selectableColumns } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import {
@@ -137,6 +138,17 @@ export async function findProjectsByHouseholds(
     .where(and(inArray(projectBeneficiaries.householdId, [...householdIds]), inScope(ctx)))
     .as("ranked");
   return toProjectRows(await firstOfEachGroup(ctx, ranked, limit)) as BeneficiaryProjectRow[];
+}
+
+/**
+ * A project's total funds in yuan (the project id column of an enclosing query), as `totalFunds`
+ * gives it: the sum of its sources, exact to the fen, as a double.
+ */
+export function projectTotalFundsSql(projectId: AnyPgColumn): SQL<number> {
+  return sql<number>`(SELECT coalesce(sum(${projectFunds.amount}), 0)::float8 FROM ${projectFunds} WHERE ${eq(
+    projectFunds.projectId,
+    projectId,
+  )})`;
 }
 
 export async function findFundsByProjects(ctx: Context, projectIds: readonly number[]): Promise<ProjectFundRow[]> {

@@ -1,0 +1,1 @@
+CREATE INDEX "households_village_code_status_idx" ON "households" USING btree ("village_code","status","id");
