@@ -136,7 +136,7 @@ async function openPostgres(
       // As drizzle's `execute` issues it (same text, parameters and counting), in postgres.js's raw mode.
       const { sql: text, params } = dialect.sqlToQuery(query);
       logger.logQuery(text, params);
-      const result = await tracked.unsafe(text, params as never[]).raw();
+      const result = await tracked.unsafe(text, params as never[], { prepare: true }).raw();
       const names = result.columns.map((c) => c.name);
       return result.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])));
     },
