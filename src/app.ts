@@ -46,6 +46,7 @@ import { registry } from "./observability/metrics.js";
 import { recordRefusal, recordRequest, statedOperation, type RequestRecord } from "./observability/requests.js";
 import { enforceSafelist } from "./operations/safelist.js";
 import { Planner } from "./plan/planner.js";
+import { PassThrough, type ApiResponse } from "./plan/passthrough.js";
 
 export interface AppOptions {
   /** `jit` (compiled, the default) or `graphql-js` (reference execution, for comparison). */
@@ -327,13 +328,17 @@ export async function createApp(config: Config, database: Database, options: App
     }
     const purpose = parsePurpose(headers.get("x-purpose"));
     const context = createContext(config, database, access, requestId, { purpose, correlationId });
+    // This layer writes the response: compiled answers may stay PostgreSQL's JSON text until then.
+    const passThrough = new PassThrough();
+    context.passThrough = passThrough;
     records.set(context, record);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers, search: request.search, body: request.body },
       context: async () => context,
     });
     for (const [k, v] of ids) response.headers.set(k, v);
-    return capResponse(response, config.MAX_RESPONSE_BYTES);
+    const bytes = response.body.kind === "complete" ? passThrough.splice(response.body.string) : null;
+    return capResponse(bytes ? Object.assign(response, { bytes }) : response, config.MAX_RESPONSE_BYTES);
   }
 
   const servePage = createPageHandler();
@@ -401,10 +406,19 @@ export async function createApp(config: Config, database: Database, options: App
         }
         let body: unknown = raw;
         if (raw && (headers.get("content-type") ?? "").includes("json")) body = JSON.parse(raw);
-        const response = await run(req.method ?? "GET", headers, url.search, body, gone, clientAddress(req));
+        const response: ApiResponse = await run(
+          req.method ?? "GET",
+          headers,
+          url.search,
+          body,
+          gone,
+          clientAddress(req),
+        );
         for (const [k, v] of response.headers) res.setHeader(k, v);
         res.statusCode = response.status ?? 200;
-        if (response.body.kind === "complete") {
+        if (response.bytes) {
+          res.end(response.bytes);
+        } else if (response.body.kind === "complete") {
           res.end(response.body.string);
         } else {
           for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -434,8 +448,12 @@ export async function createApp(config: Config, database: Database, options: App
   async function graphql(body: GraphQLBody, headers: Record<string, string> = {}) {
     const map = new HeaderMap([["content-type", "application/json"]]);
     for (const [k, v] of Object.entries(headers)) map.set(k.toLowerCase(), v);
-    const response = await run("POST", map, "", JSON.parse(JSON.stringify(body)));
-    const text = response.body.kind === "complete" ? response.body.string : "";
+    const response: ApiResponse = await run("POST", map, "", JSON.parse(JSON.stringify(body)));
+    const text = response.bytes
+      ? response.bytes.toString("utf8")
+      : response.body.kind === "complete"
+        ? response.body.string
+        : "";
     return { status: response.status ?? 200, body: JSON.parse(text) as GraphQLResponseBody };
   }
 

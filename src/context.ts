@@ -4,6 +4,7 @@ import type { DeclaredPurpose } from "./access/purpose.js";
 import type { Config } from "./config.js";
 import type { Database, Drizzle } from "./db/client.js";
 import type { LoaderHost } from "./shared/loader.js";
+import type { PassThrough } from "./plan/passthrough.js";
 
 /** Everything a request carries: its id, the database, the caller's compiled access and loaders. */
 export interface Context extends LoaderHost {
@@ -19,6 +20,11 @@ export interface Context extends LoaderHost {
   purpose: DeclaredPurpose | null;
   /** For a subscription: the households of the event being delivered (for the read audit). */
   streamHouseholds?: number[];
+  /**
+   * Set when the HTTP layer writes the response: compiled root fields may then answer with their
+   * JSON text as PostgreSQL wrote it (src/plan/passthrough.ts) instead of parsed values.
+   */
+  passThrough?: PassThrough;
 }
 
 export function createContext(

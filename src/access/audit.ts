@@ -40,6 +40,16 @@ import type { DeclaredPurpose } from "./purpose.js";
 /** Households whose personal data the data layer fetched for the current request. */
 export class ReadCollector {
   readonly households = new Set<number>();
+  /**
+   * Personal fields and records of answers passed to the client as text (src/plan/passthrough.ts),
+   * counted by the statement that built them: the walk over the data cannot see them.
+   */
+  compiled: PersonalRead | null = null;
+
+  addCompiled(fields: readonly string[], records: number): void {
+    const before = this.compiled ?? { fields: [], records: 0 };
+    this.compiled = { fields: [...new Set([...before.fields, ...fields])].sort(), records: before.records + records };
+  }
 }
 
 const current = new AsyncLocalStorage<ReadCollector>();
@@ -233,11 +243,19 @@ export class AuditWriter {
       operationName: string | null | undefined;
       data: unknown;
       householdIds: readonly number[];
+      /** What answers passed as text carry (ReadCollector.compiled), beside what the walk of `data` finds. */
+      compiled?: PersonalRead | null;
     },
   ): Promise<void> {
     const policy = ctx.access.policy;
     if (!policy || !read.data) return;
-    const personal = personalRead(schema, policy, read.document, read.operationName, read.data);
+    const walked = personalRead(schema, policy, read.document, read.operationName, read.data);
+    const personal = read.compiled
+      ? {
+          fields: [...new Set([...walked.fields, ...read.compiled.fields])].sort(),
+          records: walked.records + read.compiled.records,
+        }
+      : walked;
     if (!personal.fields.length) return;
     const { principal } = ctx.access;
     await this.append({

@@ -19,6 +19,8 @@ const CLOCK_SKEW_SECONDS = 60;
 const LAST_USED_EVERY_MS = 60_000;
 
 const REGION = /^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$/;
+/** Verified tokens remembered (the least recently verified are forgotten first). */
+const VERIFIED_TOKENS = 10_000;
 
 export interface Authenticator {
   /** Who is calling: a verified token or API key, or PUBLIC without credentials. Never a silent downgrade. */
@@ -113,12 +115,23 @@ export async function createAuthenticator(
     return { id: sub, department, region, name: typeof name === "string" ? name : undefined, via: "jwt" };
   }
 
+  /**
+   * Tokens already verified, with their principal and expiry: a client sends the same token with
+   * every request, and checking its signature each time cost more CPU than serving a page of 50.
+   * What a verification decides cannot change before the token expires (the signature, the claims,
+   * a lifetime that only shortens), so a remembered token is good until its `exp`, as jose judges it.
+   */
+  const verified = new Map<string, { principal: Principal; exp: number }>();
+
   async function fromToken(token: string): Promise<Principal> {
     if (developmentRefused) {
       throw new UnauthenticatedError(
         "Bearer tokens are refused: no JWT_SECRET is configured, and the development secret is accepted only while the server listens on a loopback address (HOST=127.0.0.1).",
       );
     }
+    const known = verified.get(token);
+    if (known && known.exp > Math.floor(Date.now() / 1000)) return known.principal;
+    if (known) verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms,
@@ -127,7 +140,10 @@ export async function createAuthenticator(
         requiredClaims: ["exp"],
       });
       checkLifetime(payload);
-      return principalFrom(payload);
+      const principal = principalFrom(payload);
+      verified.set(token, { principal, exp: payload.exp! });
+      if (verified.size > VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+      return principal;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       const { code, claim } = error as { code?: string; claim?: string };

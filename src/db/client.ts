@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import type { Logger } from "drizzle-orm/logger";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -31,6 +31,12 @@ export interface Database {
   readonly statements: Statements;
   /** Runs a raw statement and returns its rows, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
+   * Runs a raw statement and returns its rows with each value as the database sent it: on
+   * postgres.js the bytes of its text form (a Buffer, never decoded: what is passed through to a
+   * response as it is), on PGlite the value its driver gives (decoded in process anyway).
+   */
+  rowsAsSent(query: SQL): Promise<Record<string, Buffer | string | number | null>[]>;
   /** Bulk-loads CSV text (no header) into a table with COPY, the fastest path of each driver. */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /**
@@ -115,7 +121,9 @@ async function openPostgres(
   poolConnections.set({ driver: "postgres" }, options.max ?? 10);
   const probe = postgresProbe(url);
   const availability = new Availability(probe.run);
-  const db = drizzlePostgres(trackedPostgres(client, availability), { schema, logger }) as unknown as Drizzle;
+  const tracked = trackedPostgres(client, availability);
+  const db = drizzlePostgres(tracked, { schema, logger }) as unknown as Drizzle;
+  const dialect = new PgDialect();
   return {
     driver: "postgres",
     db,
@@ -123,6 +131,14 @@ async function openPostgres(
     async rows<T>(query: SQL) {
       const result = await db.execute(query);
       return [...(result as unknown as T[])];
+    },
+    async rowsAsSent(query: SQL) {
+      // As drizzle's `execute` issues it (same text, parameters and counting), in postgres.js's raw mode.
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      logger.logQuery(text, params);
+      const result = await tracked.unsafe(text, params as never[], { prepare: true }).raw();
+      const names = result.columns.map((c) => c.name);
+      return result.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])));
     },
     async copyCsv(table, columns, csv) {
       // A dedicated single connection: postgres.js can hang a pooled connection after COPY.
@@ -179,6 +195,12 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
     statements,
     async rows<T>(query: SQL) {
       const result = (await db.execute(query)) as unknown as { rows: T[] };
+      return result.rows;
+    },
+    async rowsAsSent(query: SQL) {
+      const result = (await db.execute(query)) as unknown as {
+        rows: Record<string, Buffer | string | number | null>[];
+      };
       return result.rows;
     },
     async copyCsv(table, columns, csv) {

@@ -24,7 +24,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from "graphql";
-import type { AuditWriter } from "../access/audit.js";
+import type { AuditWriter, PersonalRead } from "../access/audit.js";
 import { collectReads, ReadCollector } from "../access/audit.js";
 import type { CompiledPolicy } from "../access/compile.js";
 import type { PolicyGuard } from "../access/guard.js";
@@ -101,6 +101,8 @@ export interface ReadRecord {
   operationName: string | null;
   data: unknown;
   householdIds: number[];
+  /** Personal fields and records of compiled answers passed as text (not in `data`). */
+  compiled?: PersonalRead | null;
 }
 
 export type RecordRead = (read: ReadRecord) => Promise<void>;
@@ -498,6 +500,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         operationName: admitted.operationName,
         data: result.data,
         householdIds: [...collector.households],
+        compiled: collector.compiled,
       };
       await (record ? record(read) : options.audit.recordRead(schema, context, read));
       if (!introspection) return result;

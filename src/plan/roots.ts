@@ -12,6 +12,7 @@ import type { VillageFilter } from "../modules/villages/village.input.js";
 import { decodeId } from "../shared/global-id.js";
 import { keyset, pageRequest, type Ordering, type PageArgs } from "../shared/pagination.js";
 import { assertRegionPrefix } from "../shared/region-code.js";
+import { factLabels, factsColumn, levelFacts, readFacts, sumComponents } from "./facts-sql.js";
 import { base64url, columnList, neededColumns, objectSql } from "./object-sql.js";
 import type { ObjectShape } from "./shape.js";
 import { columnsOf, RELATIONS, SOURCES } from "./sources.js";
@@ -103,7 +104,37 @@ export type ConnectionPart =
 export interface Statement {
   query: SQL;
   finish(row: Record<string, unknown>): { value: unknown; households: number[] };
+  /**
+   * The root field's value as JSON text in pieces, PostgreSQL's own where it built them (the bytes
+   * it sent, from `Database.rowsAsSent`, untouched by Node), with what the read audit records of
+   * it: the personal fields carried and in how many objects.
+   */
+  text(row: Record<string, unknown>): { pieces: JsonPiece[]; households: number[]; personal: CompiledRead };
 }
+
+/** A piece of JSON text: a string, or bytes of UTF-8 as the database sent them. */
+export type JsonPiece = string | Buffer;
+
+/** A small value of a row read as text (rowsAsSent gives bytes on postgres.js, numbers on PGlite). */
+function textOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+}
+
+/** What the read audit records of a compiled answer it does not walk (audit.ts `personalRead`). */
+export interface CompiledRead {
+  fields: string[];
+  records: number;
+}
+
+/** The facts of a statement's shapes (facts-sql.ts), or none when they carry no personal field. */
+function factsOf(ctx: Context, shapes: readonly ObjectShape[]) {
+  const policy = ctx.access.policy;
+  const labels = policy ? factLabels(policy, shapes) : [];
+  return { policy, labels, names: { next: 0 } };
+}
+
+const NO_PERSONAL: CompiledRead = { fields: [], records: 0 };
 
 /** The cursor of a row in an ordering, as `encodeCursor` writes it: base64url of `{"o":…,"v":[…]}`. */
 function cursorSql(ordering: Ordering<unknown>): SQL {
@@ -201,34 +232,72 @@ export function connectionStatement(
       sql`coalesce(array_to_json(array_agg(${source.idColumn}) FILTER (WHERE rn <= ${n} AND ${audit})), '[]'::json)::text AS audit`,
     );
   }
+  const facts = factsOf(ctx, shapes);
+  const joins: SQL[] = [];
+  if (facts.policy && facts.labels.length) {
+    const levels = shapes.map((s) => levelFacts(ctx, facts.policy!, s, facts.labels, sql`rn <= ${n}`, facts.names));
+    for (const level of levels) joins.push(...level.joins);
+    selects.push(factsColumn(sumComponents(levels.map((l) => l.components))));
+  }
   const alias = sql.identifier(getTableName(source.table));
-  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}`;
+  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}${sql.join(joins, sql``)}`;
+
+  const pageInfoOf = (row: Record<string, unknown>, fields: { key: string; name: PageInfoField }[]) => {
+    const info: Record<string, unknown> = {};
+    for (const f of fields) {
+      info[f.key] =
+        f.name === "hasNextPage"
+          ? Number(row.fetched) > n
+          : f.name === "hasPreviousPage"
+            ? page.after !== null
+            : f.name === "startCursor"
+              ? (row.first ?? null)
+              : f.name === "endCursor"
+                ? (row.last ?? null)
+                : "PageInfo";
+    }
+    return info;
+  };
 
   return {
     query,
+    text(row) {
+      const pieces: JsonPiece[] = [];
+      let open = "{";
+      parts.forEach((part, i) => {
+        const key = `${open}${JSON.stringify(part.key)}:`;
+        open = ",";
+        if (part.kind === "nodes" || part.kind === "edges") {
+          pieces.push(key, row[`p${i}`] as JsonPiece);
+          return;
+        }
+        const value =
+          part.kind === "typename"
+            ? JSON.stringify(part.value)
+            : part.kind === "totalCount"
+              ? String(Number(textOf(row.total)))
+              : JSON.stringify(
+                  pageInfoOf(
+                    { fetched: textOf(row.fetched), first: textOf(row.first), last: textOf(row.last) },
+                    part.fields,
+                  ),
+                );
+        pieces.push(key + value);
+      });
+      pieces.push(parts.length ? "}" : "{}");
+      return {
+        pieces,
+        households: audit ? (parseJson(textOf(row.audit)) as number[]) : [],
+        personal: facts.labels.length ? readFacts(facts.labels, textOf(row.facts)) : NO_PERSONAL,
+      };
+    },
     finish(row) {
       const value: Record<string, unknown> = {};
-      const fetched = Number(row.fetched);
       parts.forEach((part, i) => {
         if (part.kind === "typename") value[part.key] = part.value;
         else if (part.kind === "totalCount") value[part.key] = Number(row.total);
         else if (part.kind === "nodes" || part.kind === "edges") value[part.key] = JSON.parse(row[`p${i}`] as string);
-        else {
-          const info: Record<string, unknown> = {};
-          for (const f of part.fields) {
-            info[f.key] =
-              f.name === "hasNextPage"
-                ? fetched > n
-                : f.name === "hasPreviousPage"
-                  ? page.after !== null
-                  : f.name === "startCursor"
-                    ? (row.first ?? null)
-                    : f.name === "endCursor"
-                      ? (row.last ?? null)
-                      : "PageInfo";
-          }
-          value[part.key] = info;
-        }
+        else value[part.key] = pageInfoOf(row, part.fields);
       });
       return { value, households: audit ? (parseJson(row.audit) as number[]) : [] };
     },
@@ -251,9 +320,20 @@ export function singleStatement(
       sql`(SELECT array_to_json(array_agg(${source.idColumn})) FROM ${source.table} WHERE ${and(where, audit)})::text AS audit`,
     );
   }
+  const facts = factsOf(ctx, [shape]);
+  if (facts.policy && facts.labels.length) {
+    const rows = sql`(SELECT ${columnList(neededColumns(shape))} FROM ${source.table} WHERE ${where}) AS ${sql.identifier(getTableName(source.table))}`;
+    selects.push(factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
+  }
+  const households = (row: Record<string, unknown>) => (audit ? ((parseJson(row.audit) as number[]) ?? []) : []);
   return {
     query: sql`SELECT ${sql.join(selects, sql`, `)}`,
-    finish: (row) => ({ value: parseJson(row.r), households: audit ? ((parseJson(row.audit) as number[]) ?? []) : [] }),
+    finish: (row) => ({ value: parseJson(row.r), households: households(row) }),
+    text: (row) => ({
+      pieces: [(row.r as JsonPiece | null) ?? "null"],
+      households: audit ? ((parseJson(textOf(row.audit)) as number[]) ?? []) : [],
+      personal: facts.labels.length ? readFacts(facts.labels, textOf(row.facts)) : NO_PERSONAL,
+    }),
   };
 }
 
@@ -268,8 +348,27 @@ export function listStatement(
   const condition = and(...spec.conditions(ctx, args), ctx.access.rowCondition(spec.node, source.table));
   const order = sql.join(spec.orderBy, sql`, `);
   const alias = sql.identifier(getTableName(source.table));
-  const query = sql`SELECT coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r FROM (SELECT ${columnList(
+  const rows = sql`(SELECT ${columnList(
     neededColumns(shape),
   )} FROM ${source.table} WHERE ${whereOf(condition)} ORDER BY ${order} LIMIT ${spec.limit}) AS ${alias}`;
-  return { query, finish: (row) => ({ value: JSON.parse(row.r as string), households: [] }) };
+  const selects = [sql`coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r`];
+  const facts = factsOf(ctx, [shape]);
+  if (facts.policy && facts.labels.length) {
+    selects.push(factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
+  }
+  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM ${rows}`;
+  return {
+    query,
+    finish: (row) => ({ value: JSON.parse(row.r as string), households: [] }),
+    text: (row) => ({
+      pieces: [row.r as JsonPiece],
+      households: [],
+      personal: facts.labels.length ? readFacts(facts.labels, textOf(row.facts)) : NO_PERSONAL,
+    }),
+  };
+}
+
+/** The facts of rows as a column of their own (a subquery over the same rows). */
+function factsSubquery(rows: SQL, level: { components: SQL[]; joins: SQL[] }): SQL {
+  return sql`(SELECT json_build_array(${sql.join(level.components, sql`, `)}) FROM ${rows}${sql.join(level.joins, sql``)})::text AS facts`;
 }

@@ -3,7 +3,7 @@ import type { ReadCollector } from "../access/audit.js";
 import type { Context } from "../context.js";
 import { databaseFailure } from "../db/failures.js";
 import { statementFor, withRootFields, type Plan } from "./planner.js";
-import type { Statement } from "./roots.js";
+import type { CompiledRead, Statement } from "./roots.js";
 
 /** Executes a document on the resolvers (the executor), identified by a cache key. */
 export type ResolverRun = (document: DocumentNode, cacheKey: string) => Promise<ExecutionResult>;
@@ -12,6 +12,11 @@ export type ResolverRun = (document: DocumentNode, cacheKey: string) => Promise<
  * Runs a plan: each compiled root field as its one statement, the others together on the
  * resolvers, at the same time; the answer keeps the operation's root keys in order. The households
  * whose personal rows a statement read go to the read audit's collector, as the repositories note them.
+ *
+ * When the request's response is written by the HTTP layer (`ctx.passThrough`), a compiled root
+ * field's value is PostgreSQL's JSON text, held for the response under a placeholder: Node neither
+ * parses nor serialises it, and the audit's facts of it (personal fields, records) come from the
+ * same statement instead of a walk over parsed data.
  */
 export async function runPlan(
   plan: Plan,
@@ -43,9 +48,18 @@ export async function runPlan(
     const keys = [...onResolvers].sort();
     return resolvers(withRootFields(plan, onResolvers), `${cacheKey}\u0000resolvers:${keys.join(",")}`);
   };
+  const pass = ctx.passThrough;
   const compiled = [...statements].map(async ([key, statement]) => {
-    const [row] = await ctx.database.rows(statement.query);
-    return [key, statement.finish(row!)] as const;
+    if (!pass) {
+      const [row] = await ctx.database.rows(statement.query);
+      return [key, { ...statement.finish(row!), personal: null as CompiledRead | null }] as const;
+    }
+    const [row] = await ctx.database.rowsAsSent(statement.query);
+    const { pieces, households, personal } = statement.text(row!);
+    return [
+      key,
+      { value: pass.hold(pieces) as unknown, households, personal: personal as CompiledRead | null },
+    ] as const;
   });
   let answers, rest;
   try {
@@ -63,6 +77,7 @@ export async function runPlan(
   for (const [key, answer] of answers) {
     values.set(key, answer.value);
     for (const id of answer.households) collector.households.add(id);
+    if (answer.personal) collector.addCompiled(answer.personal.fields, answer.personal.records);
   }
   if (rest && (rest.data === null || rest.data === undefined)) return rest;
   const data: Record<string, unknown> = {};

@@ -1,0 +1,88 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.js";
+import { authHeaders, createTestApp } from "../helpers/app.js";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { example } from "../helpers/examples.js";
+import { post, serve, type RunningServer } from "../helpers/server.js";
+
+interface AuditRow {
+  fields: string[];
+  record_count: number;
+  household_ids: number[];
+}
+
+/**
+ * A compiled answer goes to the client as PostgreSQL wrote it: over HTTP the officer's page is the
+ * reference path's answer, one JSON document of the length the server announces, and its read audit
+ * entry names the same personal fields, records and households, though Node never parsed the rows.
+ */
+describe("compiled answers passed through to the client", () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  let reference: App;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    server = await serve(database);
+    reference = await createTestApp(database, { readPath: "resolvers" });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await reference?.stop();
+    await database?.dispose();
+  });
+
+  const lastAudit = async () =>
+    (
+      await database.rows<AuditRow>(
+        sql`SELECT fields, record_count, household_ids FROM audit_log ORDER BY id DESC LIMIT 1`,
+      )
+    )[0];
+
+  it("sends the officer page as the reference path answers it, with its length and its audit entry", async () => {
+    const headers = await authHeaders("RURAL_REVITALIZATION");
+    const query = example("officer-households-page");
+    const response = await post(server.origin, { query }, headers);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get("content-length"))).toBe(bytes.length);
+    const passed = JSON.parse(bytes.toString("utf8")) as { data: unknown; errors?: unknown };
+    const passedAudit = await lastAudit();
+
+    const expected = await reference.graphql({ query }, headers);
+    expect(passed.errors).toBeUndefined();
+    expect(passed.data).toEqual(expected.body.data);
+    const referenceAudit = await lastAudit();
+    expect(passedAudit!.fields).toEqual(referenceAudit!.fields);
+    expect(passedAudit!.record_count).toBe(referenceAudit!.record_count);
+    expect([...passedAudit!.household_ids].sort()).toEqual([...referenceAudit!.household_ids].sort());
+    expect(passedAudit!.record_count).toBeGreaterThan(0);
+  });
+
+  it("places a compiled root field among fields answered by resolvers, in the operation's order", async () => {
+    const headers = await authHeaders("EDUCATION");
+    const query = `{ projects(first: 2) { nodes { id name } }
+      households(first: 2) { nodes { id members { name idNumber } } }
+      villages(first: 2) { nodes { id name } } }`;
+    const response = await post(server.origin, { query }, headers);
+    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
+    const expected = await reference.graphql({ query }, headers);
+    expect(passed.errors).toBeUndefined();
+    expect(Object.keys(passed.data)).toEqual(["projects", "households", "villages"]);
+    expect(passed.data).toEqual(expected.body.data);
+  });
+
+  it("answers a household by id as the reference does, null for one outside the principal's region", async () => {
+    const [row] = await database.rows<{ id: number; village_code: string }>(
+      sql`SELECT id, village_code FROM households WHERE village_code NOT LIKE '431221%' ORDER BY id LIMIT 1`,
+    );
+    const id = Buffer.from(`Household:${row!.id}`).toString("base64url");
+    const query = `{ household(id: "${id}") { id householdNumber members { name } } }`;
+    for (const region of ["", "431221"]) {
+      const headers = await authHeaders("RURAL_REVITALIZATION", region);
+      const passed = (await (await post(server.origin, { query }, headers)).json()) as { data: unknown };
+      expect(passed.data).toEqual((await reference.graphql({ query }, headers)).body.data);
+    }
+  });
+});
