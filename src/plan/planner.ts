@@ -171,13 +171,25 @@ export class Planner {
     const verdict: Verdict = policy
       ? await this.guard.verdict(document, policy)
       : { department, fields: [], arguments: [], purposes: [], sites: [] };
-    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
-    const execution: Plan = !executable
-      ? { operation, document, roots: [] }
-      : this.options.compile === false
-        ? this.onResolvers(executable, "the reference path")
-        : this.compile(executable, department);
-    const plan: CheckedPlan = { ...execution, department, verdict };
+    const target = executable ?? document;
+    const operation = target.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
+    // Compiled when first run: an operation the verdict refuses is never compiled.
+    let roots: RootPlan[] | undefined;
+    const compileRoots = (): RootPlan[] =>
+      !executable
+        ? []
+        : this.options.compile === false
+          ? this.onResolvers(executable, "the reference path").roots
+          : this.compile(executable, department).roots;
+    const plan: CheckedPlan = {
+      operation,
+      document: target,
+      department,
+      verdict,
+      get roots() {
+        return (roots ??= compileRoots());
+      },
+    };
     issued.add(plan);
     return plan;
   }
