@@ -163,11 +163,10 @@ export async function createApp(config: Config, database: Database, options: App
     schema,
     contracts,
     policy,
-    guard,
     audit,
     limits,
     guardFields: options.guard !== "middleware",
-    planner: options.readPath === "resolvers" ? undefined : new Planner(schema, policy),
+    planner: new Planner(schema, policy, guard, { compile: options.readPath !== "resolvers" }),
   });
   const admitted = new WeakMap<object, Admitted>();
   const operationOf = (rc: GatewayGraphQLRequestContext): OperationRequest => ({

@@ -1,13 +1,14 @@
 import "reflect-metadata";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { isObjectType, parse, type GraphQLSchema } from "graphql";
+import { isInputObjectType, isObjectType, parse, type GraphQLSchema } from "graphql";
 import { buildSchema, createResolversMap, type PubSub } from "type-graphql";
 import type { Context } from "./context.js";
 import { resolvers } from "./modules/index.js";
 import { fromGlobalId } from "./shared/global-id.js";
 import { withLengthLimits } from "./shared/input-limits.js";
 import { LIST_SIZE } from "./shared/list-size.js";
+import { READS } from "./access/reads.js";
 import { fetchNode, nodeTypes } from "./modules/node/node.types.js";
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])`;
@@ -56,17 +57,20 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
 /**
  * The subgraph is rebuilt from printed SDL, which drops field `extensions`: the list sizes the
  * modules declare (shared/list-size.ts) are carried over, and `_entities` is sized by its
- * representations, for the cost estimate (operation/limits.ts).
+ * representations, for the cost estimate (operation/limits.ts); so are the declarations of what
+ * arguments and filter fields read (access/reads.ts), for the guard.
  */
 function keepListSizes(from: GraphQLSchema, to: GraphQLSchema): void {
   for (const type of Object.values(from.getTypeMap())) {
     const target = to.getType(type.name);
-    if (!isObjectType(type) || !isObjectType(target)) continue;
+    const both = (isObjectType(type) && isObjectType(target)) || (isInputObjectType(type) && isInputObjectType(target));
+    if (!both) continue;
     const fields = target.getFields();
     for (const field of Object.values(type.getFields())) {
-      const size = field.extensions[LIST_SIZE];
-      if (size !== undefined && fields[field.name])
-        Object.assign(fields[field.name]!.extensions, { [LIST_SIZE]: size });
+      for (const key of [LIST_SIZE, READS]) {
+        const value = field.extensions[key];
+        if (value !== undefined && fields[field.name]) Object.assign(fields[field.name]!.extensions, { [key]: value });
+      }
     }
   }
   const entities = to.getQueryType()?.getFields()._entities;

@@ -1,6 +1,7 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
 import { GraphQLError, execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { assertPlanned } from "./plan/planner.js";
 
 export type ExecutionMode = "jit" | "graphql-js";
 
@@ -71,6 +72,8 @@ export type DocumentRunner = (
 export function documentRunner(schema: GraphQLSchema, mode: ExecutionMode): DocumentRunner {
   const compiled = new CompiledExecutor(schema);
   return async (document, cacheKey, operationName, variables, context) => {
+    // Nothing runs without its plan's verdict (operation/pipeline.ts sanctions the request's context).
+    assertPlanned(context, document);
     const result =
       mode === "graphql-js"
         ? ((await execute({

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from "graphql";
+import { execute, GraphQLError, parse, subscribe, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Access } from "./access/access.js";
@@ -19,6 +19,7 @@ import type { Pipeline } from "./operation/pipeline.js";
 import { tokenLimitError } from "./operation/limits.js";
 import { OperationNotRegisteredError } from "./http/http.errors.js";
 import { enforceSafelist } from "./operations/safelist.js";
+import { assertPlanned, sanction } from "./plan/planner.js";
 
 export interface SubscriptionDeps {
   config: Config;
@@ -64,6 +65,15 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
   const disposable = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
     {
       schema: deps.schema,
+      // Nothing runs without its plan's verdict, as over HTTP (src/executor.ts): onSubscribe sanctions it.
+      subscribe(args) {
+        assertPlanned(args.contextValue, args.document);
+        return subscribe(args);
+      },
+      execute(args) {
+        assertPlanned(args.contextValue, args.document);
+        return execute(args);
+      },
       async onConnect(ctx) {
         // Connection parameters are matched without regard to case, like HTTP headers.
         const params = Object.fromEntries(
@@ -137,6 +147,7 @@ export function serveSubscriptions(server: Server, deps: SubscriptionDeps): () =
             }),
           ];
         }
+        sanction(context, admission.plan);
         return {
           schema: deps.schema,
           document: admission.document,

@@ -37,9 +37,15 @@ import type { DeclaredPurpose } from "./purpose.js";
  * changed or removed entry is detected (audit-chain.ts, audit-checkpoint.ts, audit-verify.ts).
  */
 
-/** Households whose personal data the data layer fetched for the current request. */
+/**
+ * Households whose personal data the data layer fetched for the current request: rows of the
+ * types whose own rows hold personal data (CompiledPolicy.personalRowTypes, derived from the
+ * policy), as the repositories note them.
+ */
 export class ReadCollector {
   readonly households = new Set<number>();
+  constructor(readonly personalRowTypes: ReadonlySet<string>) {}
+
   /**
    * Personal fields and records of answers passed to the client as text (src/plan/passthrough.ts),
    * counted by the statement that built them: the walk over the data cannot see them.
@@ -58,13 +64,10 @@ export function collectReads<T>(collector: ReadCollector, run: () => Promise<T>)
   return current.run(collector, run);
 }
 
-/** The personal row types whose fetched rows name the households an audit entry records. */
-const AUDITED_ROW_TYPES: ReadonlySet<string> = new Set(["Member", "HouseholdIncome", "RiskAlert", "MonitoringCase"]);
-
-/** Called by repositories as rows of personal types are fetched. */
+/** Called by repositories as rows are fetched: rows of personal types name the households audited. */
 export function noteRows(type: string, rows: readonly object[]): void {
   const collector = current.getStore();
-  if (!collector || !AUDITED_ROW_TYPES.has(type)) return;
+  if (!collector || !collector.personalRowTypes.has(type)) return;
   for (const row of rows) {
     const id = (row as { householdId?: number }).householdId;
     if (typeof id === "number") collector.households.add(id);

@@ -59,6 +59,11 @@ export interface DepartmentPolicy {
 export interface CompiledPolicy {
   departments: string[];
   rules: Map<string, FieldRule>;
+  /**
+   * Types whose own rows hold personal data: a personal field that is a value, or an object kept in
+   * the row (not a type of its own table). Their fetched rows name the households the audit records.
+   */
+  personalRowTypes: ReadonlySet<string>;
   forDepartment(department: string): DepartmentPolicy | undefined;
 }
 
@@ -157,7 +162,35 @@ export function compilePolicy(policy: PolicyFile, schema: GraphQLSchema): Compil
 
   const departments = Object.keys(policy.departments);
   const compiled = new Map(departments.map((d) => [d, departmentPolicy(d, rules, policy, schema)]));
-  return { departments, rules, forDepartment: (d) => compiled.get(d) };
+  return {
+    departments,
+    rules,
+    personalRowTypes: personalRowTypes(schema, rules),
+    forDepartment: (d) => compiled.get(d),
+  };
+}
+
+/** Types whose rows hold personal values themselves or in an object kept in the row (transitively). */
+function personalRowTypes(schema: GraphQLSchema, rules: Map<string, FieldRule>): ReadonlySet<string> {
+  const embedded = (name: string) => !ROW_TABLES[name] && !isStructuralType(name) && !name.startsWith("_");
+  const memo = new Map<string, boolean>();
+  const holdsPersonal = (type: GraphQLObjectType): boolean => {
+    if (memo.has(type.name)) return memo.get(type.name)!;
+    memo.set(type.name, false);
+    const holds = Object.values(type.getFields()).some((field) => {
+      const value = getNamedType(field.type);
+      if (!isObjectType(value)) return rules.get(`${type.name}.${field.name}`)?.personal ?? false;
+      return embedded(value.name) && holdsPersonal(value);
+    });
+    memo.set(type.name, holds);
+    return holds;
+  };
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  return new Set(
+    dataTypes(schema)
+      .filter((t) => !roots.has(t) && holdsPersonal(t))
+      .map((t) => t.name),
+  );
 }
 
 function departmentPolicy(

@@ -1,11 +1,8 @@
 import {
-  getNamedType,
-  type GraphQLError,
+  GraphQLError,
   isObjectType,
+  Kind,
   valueFromASTUntyped,
-  type GraphQLObjectType,
-  type GraphQLOutputType,
-  type ValueNode,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -13,6 +10,7 @@ import {
   type FieldNode,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type ValueNode,
 } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { deny, rule, shield, type IRule } from "graphql-shield";
@@ -24,85 +22,115 @@ import type { Context } from "../context.js";
 import type { DepartmentPolicy } from "./compile.js";
 import { ForbiddenError } from "../shared/errors.js";
 import { purposeErrors, type PurposeNeed } from "./purpose.js";
+import { argumentReads, type ArgumentNeed } from "./reads.js";
 
 /**
  * graphql-shield is the rule engine: one rule per (type, field), generated from the policy
  * (no hand-written per-field rules), deny for anything unlisted. A field's decision depends only
- * on the department, never on the row, so by default the rules run once per operation and
- * department over the document (`checkDocument`) instead of wrapping every resolver; the wrapping
- * mode (`shieldedSchema`) is kept for comparison in the benchmarks.
+ * on the department, never on the row, so the rules run once per operation and department over
+ * the document — as part of the operation's plan (src/plan/planner.ts), which is the only way an
+ * operation executes — instead of wrapping every resolver; the wrapping mode (`shieldedSchema`) is
+ * kept for comparison in the benchmarks.
+ *
+ * What a filter, an ordering or an argument reads is not listed here: it is declared where the
+ * argument is defined and derived from the schema at start-up (reads.ts), and the server does not
+ * start while an argument lacks a declaration.
  */
 export interface PolicyGuard {
   rules: IRuleTypeMap;
   options: IOptions;
-  /** Denied field selections of an operation for the request's department (cached per document). */
-  check(document: DocumentNode, cacheKey: string, ctx: Context): Promise<ForbiddenError[]>;
   /**
-   * Filters and orderings on fields the department may not read: a filter is a question about the
-   * field's values (a count of dropped-out children is schooling data), so it needs read access.
+   * The verdict of an operation for a department: its refused fields, the purposes it needs and
+   * its arguments' reads, decided on the document once; arguments fed by variables are decided per
+   * request by `refusals`, as a literal in their place would be.
    */
-  checkArguments(
-    document: DocumentNode,
-    variables: Record<string, unknown> | undefined,
-    ctx: Context,
-  ): ForbiddenError[];
-  /**
-   * Fields whose group needs a declared purpose, selected without one (FORBIDDEN), and a declared
-   * purpose that is not a code of the policy or not one those fields accept (BAD_USER_INPUT).
-   */
-  purposeRequired(document: DocumentNode, ctx: Context): GraphQLError[];
-  /**
-   * Everything an operation is refused for, over HTTP or WebSocket alike: purpose, fields (unless
-   * `fields: false`, when shield wraps the resolvers instead) and arguments.
-   */
-  deny(
-    document: DocumentNode,
-    cacheKey: string,
-    variables: Record<string, unknown> | undefined,
-    ctx: Context,
-    options?: { fields?: boolean },
-  ): Promise<GraphQLError[]>;
+  verdict(document: DocumentNode, policy: DepartmentPolicy): Promise<Verdict>;
 }
 
-/** Filter inputs and orderings that are named differently from the field they ask about. */
-const ARGUMENT_FIELDS: Record<string, string[]> = {
-  anyCause: ["primaryCause", "otherCauses"],
-  asOf: ["history"],
-  item: ["guarantees"],
-  dueBy: ["dueOn"],
-  ageRange: ["birthDate"],
-  disabled: ["disabilityType"],
-  projectId: ["project"],
-  agencyId: ["agency"],
-  leadAgencyId: ["leadAgency"],
-  NAME: ["name"],
-  ID: ["id"],
-  CODE: ["code"],
-  HOUSEHOLD_NUMBER: ["householdNumber"],
-  IDENTIFIED_YEAR: ["identifiedYear"],
-  BIRTH_DATE: ["birthDate"],
-  VALUE_DESC: ["value"],
-  YEAR_DESC: ["year"],
-  POPULATION_DESC: ["registeredPopulation"],
-  ageDays: ["raisedAt"],
-  NEWEST: ["id"],
-  OLDEST: ["id"],
-};
-/** Arguments that only page or name a row, or narrow within the principal's own scope. */
-// A mutation's `input` is checked field by field by the write service (only the steward may write).
-const NEUTRAL_ARGUMENTS = new Set([
-  "first",
-  "after",
-  "last",
-  "before",
-  "id",
-  "code",
-  "regionCode",
-  "representations",
-  "input",
-  // The change feed's `types` names whole types: each is served only when the department may read it.
-  "types",
-]);
+/** An argument whose value holds variables: what it reads is known only with the request's values. */
+interface ArgumentSite {
+  field: FieldNode;
+  argument: string;
+  value: ValueNode;
+  target: string;
+  need: ArgumentNeed;
+}
+
+/** A department's verdict on one operation (see PolicyGuard.verdict). */
+export interface Verdict {
+  readonly department: string;
+  /** Refused fields, and filters and orderings written as literals. */
+  readonly fields: readonly ForbiddenError[];
+  readonly arguments: readonly ForbiddenError[];
+  /** Fields whose group needs a declared purpose. */
+  readonly purposes: readonly PurposeNeed[];
+  /** Arguments fed by variables, decided per request. */
+  readonly sites: readonly ArgumentSite[];
+}
+
+/**
+ * Everything an operation is refused for with these variables, over HTTP, WebSocket or export
+ * alike: purpose, fields (unless `fields: false`, when shield wraps the resolvers instead), and
+ * arguments — literals decided with the plan, variables now.
+ */
+export function refusals(
+  verdict: Verdict,
+  ctx: Context,
+  variables: Record<string, unknown>,
+  { fields = true }: { fields?: boolean } = {},
+): GraphQLError[] {
+  const policy = ctx.access.policy;
+  if (!policy) return [];
+  if (policy.department !== verdict.department) {
+    return [new ForbiddenError(`This operation was not planned for ${policy.department}.`)];
+  }
+  const errors: GraphQLError[] = [...purposeErrors(ctx.purpose, verdict.purposes, policy.purposes)];
+  if (fields) errors.push(...verdict.fields);
+  errors.push(...verdict.arguments);
+  for (const site of verdict.sites) {
+    errors.push(...argumentErrors(policy, site, valueFromASTUntyped(site.value, variables)));
+  }
+  return errors;
+}
+
+/** Whether a value node holds a variable anywhere. */
+function holdsVariable(node: ValueNode): boolean {
+  if (node.kind === Kind.VARIABLE) return true;
+  if (node.kind === Kind.LIST) return node.values.some(holdsVariable);
+  if (node.kind === Kind.OBJECT) return node.fields.some((f) => holdsVariable(f.value));
+  return false;
+}
+
+/** The fields an argument's value asks about, by what the client wrote (its path in the contract). */
+function askedFields(argument: string, need: ArgumentNeed, value: unknown): [string[], readonly string[] | null][] {
+  if (value === null || value === undefined) return [];
+  if (need.kind === "fields") return [[[argument], need.fields]];
+  if (need.kind === "enum") return [[[argument], need.byValue.get(String(value)) ?? null]];
+  if (typeof value !== "object") return [[[argument], null]];
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([key]) => [[argument, key], need.byField.get(key) ?? null]);
+}
+
+function argumentErrors(policy: DepartmentPolicy, site: ArgumentSite, value: unknown): ForbiddenError[] {
+  const errors: ForbiddenError[] = [];
+  const { field, argument, target, need } = site;
+  for (const [written, fields] of askedFields(argument, need, value)) {
+    // An input field or value without a declaration cannot pass validation; refused all the same.
+    const refused =
+      fields === null ||
+      fields.some((wanted) => policy.level(target, wanted) === "none" || policy.masks(target).has(wanted));
+    if (!refused) continue;
+    // The message names only what the client wrote (in its contract), never the field behind it.
+    const what = need.kind === "enum" ? `Ordering by ${String(value)}` : `Filtering by \`${written.join(".")}\``;
+    errors.push(
+      new ForbiddenError(`${what} is not available to ${policy.department} (at ${field.name.value}).`, {
+        argumentPath: [field.alias?.value ?? field.name.value, ...written],
+      }),
+    );
+  }
+  return errors;
+}
 
 const FEDERATION = new Set(["_service", "_entities"]);
 
@@ -127,6 +155,8 @@ export function policyRules(schema: GraphQLSchema): IRuleTypeMap {
 
 export function createGuard(schema: GraphQLSchema): PolicyGuard {
   const rules = policyRules(schema);
+  // Stops the server when an argument or a filter field does not declare what it reads.
+  const reads = argumentReads(schema);
   const options: IOptions = {
     debug: false,
     allowExternalErrors: true,
@@ -134,9 +164,10 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
     fallbackError: new ForbiddenError(),
     hashFunction: ({ parent, args }: { parent: unknown; args: unknown }) => JSON.stringify([parent, args]),
   };
-  const decisions = new Map<string, Promise<ForbiddenError[]>>();
 
-  async function evaluate(document: DocumentNode, ctx: Context): Promise<ForbiddenError[]> {
+  async function deniedFields(document: DocumentNode, policy: DepartmentPolicy): Promise<ForbiddenError[]> {
+    // The rules read only the department's policy: a scratch context for it (and shield's cache).
+    const ctx = { access: { policy, principal: { department: policy.department } }, _shield: { cache: {} } };
     const typeInfo = new TypeInfo(schema);
     const pending: { type: string; field: string; path: string[] }[] = [];
     const path: string[] = [];
@@ -174,89 +205,40 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
         const error =
           result instanceof ForbiddenError
             ? result
-            : new ForbiddenError(`${type}.${field} is not available to ${ctx.access.principal.department}.`);
+            : new ForbiddenError(`${type}.${field} is not available to ${policy.department}.`);
         errors.push(new ForbiddenError(`${error.message} (at ${at.join(".")})`));
       }
     }
     return errors;
   }
 
-  function rowType(type: GraphQLOutputType): GraphQLObjectType | undefined {
-    const named = getNamedType(type);
-    if (!isObjectType(named)) return undefined;
-    const node = named.getFields().nodes;
-    const target = node ? getNamedType(node.type) : named;
-    return isObjectType(target) ? target : undefined;
-  }
-
-  function checkArguments(
-    document: DocumentNode,
-    variables: Record<string, unknown> | undefined,
-    ctx: Context,
-  ): ForbiddenError[] {
-    const policy = ctx.access.policy;
-    if (!policy) return [];
+  /** Every argument that reads fields, with what it reads: decided now for literals, later for variables. */
+  function argumentSites(document: DocumentNode): ArgumentSite[] {
     const typeInfo = new TypeInfo(schema);
-    const errors: ForbiddenError[] = [];
-    const valueOf = (node: ValueNode): unknown => valueFromASTUntyped(node, variables ?? {});
+    const sites: ArgumentSite[] = [];
     visit(
       document,
       visitWithTypeInfo(typeInfo, {
         Field(node: FieldNode) {
-          const field = typeInfo.getFieldDef();
-          if (!field || !node.arguments?.length || field.name.startsWith("__")) return;
-          if (typeInfo.getParentType()?.name.startsWith("__")) return;
-          const target = rowType(field.type);
-          if (!target) return;
+          const parent = typeInfo.getParentType();
+          if (!parent || !node.arguments?.length) return;
+          const declared = reads.get(`${parent.name}.${node.name.value}`);
+          if (!declared) return;
           for (const argument of node.arguments) {
-            const name = argument.name.value;
-            if (NEUTRAL_ARGUMENTS.has(name)) continue;
-            const value = valueOf(argument.value);
-            if (value === null || value === undefined) continue;
-            // What the client wrote (an input field, an ordering, an argument) and the fields it asks about.
-            let asked: [string[], string[]][];
-            if (name === "filter" && typeof value === "object") {
-              asked = Object.entries(value as Record<string, unknown>)
-                .filter(([key, v]) => v !== null && v !== undefined && !NEUTRAL_ARGUMENTS.has(key))
-                .map(([key]) => [[name, key], ARGUMENT_FIELDS[key] ?? [key]]);
-            } else if (name === "orderBy") {
-              asked = [[[name], ARGUMENT_FIELDS[String(value)] ?? [String(value)]]];
-            } else {
-              asked = [[[name], ARGUMENT_FIELDS[name] ?? [name]]];
-            }
-            for (const [written, fields] of asked) {
-              const refused = fields.some(
-                (wanted) => policy.level(target.name, wanted) === "none" || policy.masks(target.name).has(wanted),
-              );
-              // The message names only what the client wrote (in its contract), never the field behind it.
-              if (refused) {
-                const what =
-                  name === "orderBy" ? `Ordering by ${String(value)}` : `Filtering by \`${written.join(".")}\``;
-                errors.push(
-                  new ForbiddenError(`${what} is not available to ${policy.department} (at ${node.name.value}).`, {
-                    argumentPath: [node.alias?.value ?? node.name.value, ...written],
-                  }),
-                );
-              }
-            }
+            const need = declared.byArgument.get(argument.name.value);
+            if (!need) continue;
+            sites.push({
+              field: node,
+              argument: argument.name.value,
+              value: argument.value,
+              target: declared.target.name,
+              need,
+            });
           }
         },
       }),
     );
-    return errors;
-  }
-
-  // Apollo hands the same parsed document to every request of a query: decide per document once.
-  const purposeFields = new WeakMap<DocumentNode, Map<string, PurposeNeed[]>>();
-
-  function purposeRequired(document: DocumentNode, ctx: Context): GraphQLError[] {
-    const policy = ctx.access.policy;
-    if (!policy) return [];
-    let byDepartment = purposeFields.get(document);
-    if (!byDepartment) purposeFields.set(document, (byDepartment = new Map()));
-    let needed = byDepartment.get(policy.department);
-    if (!needed) byDepartment.set(policy.department, (needed = fieldsNeedingPurpose(document, policy)));
-    return purposeErrors(ctx.purpose, needed, policy.purposes);
+    return sites;
   }
 
   /** Fields the department may read whose group needs a purpose (others are refused as fields). */
@@ -283,26 +265,16 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
   return {
     rules,
     options,
-    checkArguments,
-    purposeRequired,
-    async deny(document, cacheKey, variables, ctx, { fields = true } = {}) {
-      return [
-        ...purposeRequired(document, ctx),
-        ...(fields ? await this.check(document, cacheKey, ctx) : []),
-        ...checkArguments(document, variables, ctx),
-      ];
-    },
-    check(document, cacheKey, ctx) {
-      if (!ctx.access.policy) return Promise.resolve([]);
-      const key = `${ctx.access.policy.department}\u0000${cacheKey}`;
-      let decision = decisions.get(key);
-      if (!decision) {
-        // Shield's contextual cache lives on the context; a scratch one keeps decisions per department.
-        decision = evaluate(document, { ...ctx, _shield: { cache: {} } } as Context);
-        decisions.set(key, decision);
-        if (decisions.size > 5000) decisions.delete(decisions.keys().next().value as string);
-      }
-      return decision;
+    async verdict(document, policy) {
+      const sites = argumentSites(document);
+      const literal = sites.filter((site) => !holdsVariable(site.value));
+      return {
+        department: policy.department,
+        fields: await deniedFields(document, policy),
+        arguments: literal.flatMap((site) => argumentErrors(policy, site, valueFromASTUntyped(site.value))),
+        purposes: fieldsNeedingPurpose(document, policy),
+        sites: sites.filter((site) => holdsVariable(site.value)),
+      };
     },
   };
 }

@@ -27,11 +27,11 @@ import {
 import type { AuditWriter, PersonalRead } from "../access/audit.js";
 import { collectReads, ReadCollector } from "../access/audit.js";
 import type { CompiledPolicy } from "../access/compile.js";
-import type { PolicyGuard } from "../access/guard.js";
+import { refusals } from "../access/guard.js";
 import type { Context } from "../context.js";
 import { BadUserInputError } from "../shared/errors.js";
 import { inputProblems } from "./input-checks.js";
-import type { Planner } from "../plan/planner.js";
+import { sanction, type CheckedPlan, type Planner } from "../plan/planner.js";
 import { runPlan } from "../plan/run.js";
 
 /**
@@ -46,10 +46,14 @@ import { runPlan } from "../plan/run.js";
  *   3. the operation is chosen (operationName) and cut out with its fragments: only it is checked;
  *   4. variables coerced against the contract (BAD_USER_INPUT naming only contract types);
  *   5. input checks on the coerced values (text, length, ids, cursors, representations);
- *   6. the policy guard: purpose, fields, and filters/orderings read from the coerced values.
+ *   6. the operation's plan (src/plan/planner.ts, cached per document, operation and department)
+ *      and its verdict: purpose, fields, and filters/orderings — literals decided with the plan,
+ *      variables on the coerced values.
  *
- * Then `run` executes: introspection fields (`__schema`, `__type`) answer from the contract, the
- * rest of the same document runs through the executor under the read audit.
+ * Then `run` executes the admitted plan and nothing else: it decides the verdict again on the
+ * variables it runs with, lets the request's context execute the plan's document (the executor
+ * refuses any other: src/executor.ts), answers introspection fields (`__schema`, `__type`) from
+ * the contract and runs the rest through the plan under the read audit.
  */
 export interface Admitted {
   ok: true;
@@ -59,6 +63,12 @@ export interface Admitted {
   operationName: string | null;
   /** The variables as coerced against the contract (defaults applied). */
   variables: Record<string, unknown>;
+  /** The operation's checked plan: the only way it executes. */
+  plan: CheckedPlan;
+  /** The introspection fields, answered from the contract (null when none are asked). */
+  introspection: DocumentNode | null;
+  /** Whether anything besides introspection is asked (what the plan executes). */
+  executes: boolean;
 }
 
 export interface Refused {
@@ -72,14 +82,13 @@ export interface PipelineOptions {
   schema: GraphQLSchema;
   contracts: Map<string, GraphQLSchema>;
   policy: CompiledPolicy;
-  guard: PolicyGuard;
   audit: AuditWriter;
   /** Whether the guard checks fields on the document (false when shield wraps every resolver). */
   guardFields: boolean;
   /** The document limits (operation/limits.ts), checked first. */
   limits?: LimitCheck;
-  /** Compiled plans for queries (src/plan); absent, every field runs on its resolver. */
-  planner?: Planner;
+  /** Plans every operation: the policy's verdict, and SQL for the root fields it compiles (src/plan). */
+  planner: Planner;
 }
 
 export interface OperationRequest {
@@ -359,7 +368,7 @@ function coerceVariables(
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const { schema, contracts, guard } = options;
+  const { schema, contracts, planner } = options;
   const validationSchemas = new Map<string, GraphQLSchema>();
   const entityTypes = new Map<string, ReadonlySet<string>>();
   for (const [department, contract] of contracts) {
@@ -447,9 +456,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // 5. Every input value checked.
       const bad = inputProblems(schema, chosen, coerced.values, entityTypes.get(department) ?? new Set());
       if (bad.length) return refused(bad, false);
-      // 6. The policy: purpose, fields, filters and orderings (on the coerced values).
+      // 6. The plan and its verdict: purpose, fields, filters and orderings (variables as coerced).
       const cacheKey = `${operation.name?.value ?? ""}\u0000${textKey}`;
-      const denied = await guard.deny(chosen, cacheKey, coerced.values, context, { fields: options.guardFields });
+      let parts = split.get(chosen);
+      if (!parts) split.set(chosen, (parts = splitIntrospection(chosen)));
+      const plan = await planner.checkedPlan(chosen, parts.rest, department, cacheKey);
+      const denied = refusals(plan.verdict, context, coerced.values, { fields: options.guardFields });
       if (denied.length) return refused(denied, false);
       return {
         ok: true,
@@ -457,45 +469,36 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         operation,
         operationName: operation.name?.value ?? null,
         variables: coerced.values,
+        plan,
+        introspection: parts.introspection,
+        executes: parts.rest !== null,
       };
     },
 
     async run(request, admitted, executor, record) {
       const { context } = request;
-      let parts = split.get(admitted.document);
-      if (!parts) split.set(admitted.document, (parts = splitIntrospection(admitted.document)));
-      const introspection = parts.introspection
+      const { plan } = admitted;
+      // The verdict again, on the variables this run executes with (an export's pages change some).
+      const denied = refusals(plan.verdict, context, admitted.variables, { fields: options.guardFields });
+      if (denied.length) return { errors: denied, data: null };
+      sanction(context, plan);
+      const introspection = admitted.introspection
         ? ((await execute({
             schema: contractOf(context.access.principal.department),
-            document: parts.introspection,
+            document: admitted.introspection,
             operationName: admitted.operationName,
             variableValues: request.variables ?? {},
             contextValue: context,
           })) as ExecutionResult)
         : null;
-      if (!parts.rest) return introspection ?? { data: {} };
-      const rest = parts.rest;
-      const collector = new ReadCollector();
-      const cacheKey = `${request.cacheKey}${parts.introspection ? "\u0000rest" : ""}`;
-      const planner = options.planner;
+      if (!admitted.executes) return introspection ?? { data: {} };
+      const collector = new ReadCollector(options.policy.personalRowTypes);
+      const cacheKey = `${request.cacheKey}${admitted.introspection ? "\u0000rest" : ""}`;
       const result = await collectReads(collector, () =>
-        planner
-          ? runPlan(
-              planner.plan(
-                rest,
-                context.access.principal.department,
-                `${admitted.operationName ?? ""}\u0000${cacheKey}`,
-              ),
-              context,
-              admitted.variables,
-              collector,
-              cacheKey,
-              executor,
-            )
-          : executor(rest, cacheKey),
+        runPlan(plan, context, admitted.variables, collector, cacheKey, executor),
       );
       const read: ReadRecord = {
-        document: rest,
+        document: plan.document,
         source: request.source,
         operationName: admitted.operationName,
         data: result.data,

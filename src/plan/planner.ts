@@ -14,6 +14,7 @@ import {
 } from "graphql";
 import { getMetadataStorage } from "type-graphql";
 import type { CompiledPolicy, DepartmentPolicy } from "../access/compile.js";
+import { createGuard, type PolicyGuard, type Verdict } from "../access/guard.js";
 import type { Context } from "../context.js";
 import {
   CONNECTIONS,
@@ -58,6 +59,53 @@ export interface Plan {
 
 const CACHE_SIZE = 1000;
 
+/**
+ * A plan with the policy's verdict on the operation: what the department is refused (fields,
+ * literal filters and orderings, purposes) and the arguments fed by variables, decided per request
+ * (access/guard.ts `refusals`). Only the planner makes one, and nothing executes without one.
+ */
+export interface CheckedPlan extends Plan {
+  readonly department: string;
+  readonly verdict: Verdict;
+}
+
+/** Plans made by a planner (a look-alike object is not one). */
+const issued = new WeakSet<CheckedPlan>();
+/** The plan a request's context may execute, set by the operation pipeline as it runs it. */
+const sanctioned = new WeakMap<object, CheckedPlan>();
+
+export class PlanRequiredError extends Error {
+  constructor(reason: string) {
+    super(`Refusing to execute: ${reason}.`);
+    this.name = "PlanRequiredError";
+  }
+}
+
+/** Lets a request's context execute its plan's document (operation/pipeline.ts, after the verdict). */
+export function sanction(context: object, plan: CheckedPlan): void {
+  if (!issued.has(plan)) throw new PlanRequiredError("the plan was not made by the planner");
+  sanctioned.set(context, plan);
+}
+
+/**
+ * Throws unless the context was sanctioned to execute a plan for its own department that covers
+ * the document (the plan's own, or its operation reduced to some of its root fields): what the
+ * executor checks before it runs anything (src/executor.ts).
+ */
+export function assertPlanned(context: unknown, document: DocumentNode): void {
+  const plan = context && typeof context === "object" ? sanctioned.get(context) : undefined;
+  if (!plan) throw new PlanRequiredError("the operation has no plan");
+  const department = (context as Partial<Context>).access?.principal.department;
+  if (plan.department !== department) throw new PlanRequiredError("the plan is another department's");
+  const planned = new Set(plan.operation.selectionSet.selections);
+  const covered = document.definitions.every(
+    (d) =>
+      plan.document.definitions.includes(d) ||
+      (d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.every((s) => planned.has(s))),
+  );
+  if (!covered) throw new PlanRequiredError("the document is not the plan's");
+}
+
 /** Fields with a resolver of their own, by GraphQL type: never read as a column of the same name. */
 export function resolvedFields(): Map<string, Set<string>> {
   const storage = getMetadataStorage();
@@ -72,41 +120,97 @@ export function resolvedFields(): Map<string, Set<string>> {
   return out;
 }
 
+export interface PlannerOptions {
+  /** Compile root fields to SQL (default); false runs every root field on its resolvers (the reference path). */
+  compile?: boolean;
+}
+
 export class Planner {
-  private readonly cache = new Map<string, Plan>();
+  private readonly checked = new Map<string, Promise<CheckedPlan>>();
   private readonly resolved = resolvedFields();
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly policy: CompiledPolicy,
+    private readonly guard: PolicyGuard = createGuard(schema),
+    private readonly options: PlannerOptions = {},
   ) {}
 
-  /** The plan of an admitted query (the chosen operation and its fragments), cached. */
-  plan(document: DocumentNode, department: string, cacheKey: string): Plan {
+  /**
+   * The checked plan of an operation for a department, cached by the document's key: the verdict
+   * on `document` (the chosen operation with its fragments) and the execution plan of `executable`
+   * (the same without the introspection fields answered from the contract; null when nothing else
+   * is asked). The principal's region and the variables are parameters, not part of the key.
+   */
+  checkedPlan(
+    document: DocumentNode,
+    executable: DocumentNode | null,
+    department: string,
+    cacheKey: string,
+  ): Promise<CheckedPlan> {
     const key = `${department}\u0000${cacheKey}`;
-    let plan = this.cache.get(key);
+    let plan = this.checked.get(key);
     if (plan) {
-      this.cache.delete(key);
-      this.cache.set(key, plan);
+      this.checked.delete(key);
+      this.checked.set(key, plan);
       return plan;
     }
-    plan = this.compile(document, department);
-    this.cache.set(key, plan);
-    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    plan = this.check(document, executable, department);
+    this.checked.set(key, plan);
+    plan.catch(() => this.checked.delete(key));
+    if (this.checked.size > CACHE_SIZE) this.checked.delete(this.checked.keys().next().value as string);
     return plan;
   }
 
+  private async check(
+    document: DocumentNode,
+    executable: DocumentNode | null,
+    department: string,
+  ): Promise<CheckedPlan> {
+    const policy = this.policy.forDepartment(department);
+    const verdict: Verdict = policy
+      ? await this.guard.verdict(document, policy)
+      : { department, fields: [], arguments: [], purposes: [], sites: [] };
+    const target = executable ?? document;
+    const operation = target.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
+    // Compiled when first run: an operation the verdict refuses is never compiled.
+    let roots: RootPlan[] | undefined;
+    const compileRoots = (): RootPlan[] =>
+      !executable
+        ? []
+        : this.options.compile === false
+          ? this.onResolvers(executable, "the reference path").roots
+          : this.compile(executable, department).roots;
+    const plan: CheckedPlan = {
+      operation,
+      document: target,
+      department,
+      verdict,
+      get roots() {
+        return (roots ??= compileRoots());
+      },
+    };
+    issued.add(plan);
+    return plan;
+  }
+
+  private onResolvers(document: DocumentNode, reason: string): Plan {
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
+    return {
+      operation,
+      document,
+      roots: rootFields(operation).map((f) => ({ key: f.alias?.value ?? f.name.value, kind: "fallback", reason })),
+    };
+  }
+
+  /** The execution plan of a query's root fields (the chosen operation and its fragments). */
   compile(document: DocumentNode, department: string): Plan {
     const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
     const policy = this.policy.forDepartment(department);
     const query = this.schema.getQueryType()!;
-    const all = (reason: string): Plan => ({
-      operation,
-      document,
-      roots: rootFields(operation).map((f) => ({ key: f.alias?.value ?? f.name.value, kind: "fallback", reason })),
-    });
+    const all = (reason: string): Plan => this.onResolvers(document, reason);
     if (operation.operation !== "query") return all(`a ${operation.operation}`);
     if (!policy) return all("no policy for the department");
     if (operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD)) return all("a fragment at the root");

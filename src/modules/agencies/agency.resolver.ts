@@ -6,20 +6,23 @@ import { villageById } from "../villages/village.loader.js";
 import { Village } from "../villages/village.type.js";
 import { currentVillagesByAgency, villageAssignmentsByAgency } from "./assignment.loader.js";
 import { VillageAssignment, type VillageAssignmentRow } from "./assignment.type.js";
-import { AgencyFilter, AgencyOrder } from "./agency.input.js";
+import { AgencyFilter, AgencyOrder, AGENCY_ORDER_READS } from "./agency.input.js";
 import { agencyById } from "./agency.loader.js";
 import { agencyCadres, agencyRegion, getAgency, listAgencies } from "./agency.service.js";
 import { Agency, AgencyConnection, type AgencyRow } from "./agency.type.js";
 import { Cadre } from "./cadre.type.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Agency)
 export class AgencyResolver {
+  @ArgumentReads({ id: [] })
   @Query(() => Agency, { nullable: true, description: "An agency (帮扶单位) by id; null if unknown." })
   agency(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
     return getAgency(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: AGENCY_ORDER_READS })
   @Query(() => AgencyConnection, { description: "Helping agencies (帮扶单位), a keyset-paginated page at a time." })
   agencies(
     @Ctx() ctx: Context,

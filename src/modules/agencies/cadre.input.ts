@@ -1,10 +1,13 @@
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
+import { Reads } from "../../access/reads.js";
 
 @InputType("CadreFilter", { description: "Which cadres to list; all conditions must hold." })
 export class CadreFilter {
+  @Reads("agency")
   @Field(() => ID, { nullable: true, description: "Only cadres of this agency (global id)." })
   agencyId?: string | null;
 
+  @Reads()
   @Field(() => String, {
     nullable: true,
     description:
@@ -13,6 +16,7 @@ export class CadreFilter {
   })
   regionCode?: string | null;
 
+  @Reads("name")
   @Field(() => String, { nullable: true, description: "Only cadres whose name contains this text (姓名包含)." })
   name?: string | null;
 }
@@ -30,3 +34,9 @@ registerEnumType(CadreOrder, {
     ID: { description: "By creation order (按编号)." },
   },
 });
+
+/** The fields each ordering reads (access/reads.ts): ordering by a field asks about its values. */
+export const CADRE_ORDER_READS: Record<CadreOrder, string[]> = {
+  NAME: ["name"],
+  ID: ["id"],
+};

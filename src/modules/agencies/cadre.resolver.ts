@@ -6,18 +6,21 @@ import { Household } from "../households/household.type.js";
 import { Village } from "../villages/village.type.js";
 import { agencyById } from "./agency.loader.js";
 import { Agency } from "./agency.type.js";
-import { CadreFilter, CadreOrder } from "./cadre.input.js";
+import { CadreFilter, CadreOrder, CADRE_ORDER_READS } from "./cadre.input.js";
 import { cadreVillage, cadreVillageRole, getCadre, householdsHelped, listCadres } from "./cadre.service.js";
 import { Cadre, CadreConnection, type CadreRow } from "./cadre.type.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Cadre)
 export class CadreResolver {
+  @ArgumentReads({ id: [] })
   @Query(() => Cadre, { nullable: true, description: "A cadre (帮扶干部) by id; null if unknown." })
   cadre(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
     return getCadre(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: CADRE_ORDER_READS })
   @Query(() => CadreConnection, { description: "Cadres (帮扶干部), a keyset-paginated page at a time." })
   cadres(
     @Ctx() ctx: Context,

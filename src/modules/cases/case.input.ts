@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { MonitoringType } from "../../shared/enums.js";
 import { AssistanceKind, CaseSource, CaseStatus, RiskType } from "./case.type.js";
+import { Reads } from "../../access/reads.js";
 
 @InputType("OpenMonitoringCaseInput", {
   description: "The bureau opens a case for a household: after a cadre's visit or from the alerts that raised it.",
@@ -172,12 +173,15 @@ export class RecordFollowUpVisitInput extends CaseStepInput {
 
 @InputType("CaseFilter", { description: "Which cases." })
 export class CaseFilter {
+  @Reads()
   @Field(() => String, { nullable: true, description: "Region code prefix (2–12 digits)." })
   regionCode?: string | null;
 
+  @Reads("status")
   @Field(() => [CaseStatus], { nullable: true, description: "Any of these statuses." })
   status?: string[] | null;
 
+  @Reads("source")
   @Field(() => [CaseSource], { nullable: true, description: "Any of these sources." })
   source?: string[] | null;
 }

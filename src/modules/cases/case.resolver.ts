@@ -29,6 +29,7 @@ import {
   MonitoringCounts,
   type CaseRow,
 } from "./case.type.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 const withId = <R extends { id: number }>(type: string, rows: R[]) =>
   rows.map((r) => ({ ...r, id: toGlobalId(type, r.id) }));
@@ -46,6 +47,7 @@ export class CaseResolver {
     return S.listCases(ctx, filter, page);
   }
 
+  @ArgumentReads({ dueBy: ["dueOn"], regionCode: [] })
   @Query(() => FollowUpConnection, {
     description: "跟踪回访 Follow-up visits not yet made and due by `dueBy`, earliest first.",
   })
@@ -60,6 +62,7 @@ export class CaseResolver {
     return S.listFollowUpsDue(ctx, regionCode, dueBy, page);
   }
 
+  @ArgumentReads({ regionCode: [] })
   @Query(() => MonitoringCounts, {
     description: "Monitoring counts of a region (default yours): by type, eliminated, 返贫 and 致贫 apart.",
   })

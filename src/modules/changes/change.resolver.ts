@@ -5,11 +5,13 @@ import { FEED_TYPES } from "./change.tables.js";
 import { MAX_CHANGES_PAGE, readChanges } from "./change.service.js";
 import { changeStream } from "./change.stream.js";
 import { Change, ChangePage } from "./change.type.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 const TYPES_DESCRIPTION = `Only these types (${FEED_TYPES.map((t) => t.type).join(", ")}); default: every type you may read.`;
 
 @Resolver()
 export class ChangeResolver {
+  @ArgumentReads({ types: [] })
   @Query(() => ChangePage, {
     description:
       "What changed in your slice after `after`, in commit-safe order: created and updated rows as you see them now, tombstones for deleted rows and rows that left your scope. Every change exactly once; a change committed late by a long transaction still comes after your position. Follow `position` until `caughtUp`. A position older than the feed's retention is answered CHANGES_EXPIRED: export again.",
@@ -35,6 +37,7 @@ export class ChangeResolver {
     return currentPosition(ctx.db);
   }
 
+  @ArgumentReads({ types: [] })
   @Subscription(() => Change, {
     description:
       "Each change in your slice after `after` (default: from now), as the feed delivers it — over graphql-ws on /graphql. The same entries, order and masks as `changes`.",

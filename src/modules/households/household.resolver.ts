@@ -3,7 +3,7 @@ import type { Context } from "../../context.js";
 import { PageArgs } from "../../shared/pagination.js";
 import { Village } from "../villages/village.type.js";
 import type { VillageRow } from "../villages/village.type.js";
-import { HouseholdFilter, HouseholdOrder } from "./household.input.js";
+import { HouseholdFilter, HouseholdOrder, HOUSEHOLD_ORDER_READS } from "./household.input.js";
 import {
   getHousehold,
   getHouseholdAsOf,
@@ -30,9 +30,11 @@ import {
 import { Member } from "./member.type.js";
 import { MAX_MEMBERS_PER_HOUSEHOLD } from "./household.service.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Household)
 export class HouseholdResolver {
+  @ArgumentReads({ id: [], asOf: ["history"] })
   @Query(() => Household, {
     nullable: true,
     description:
@@ -46,6 +48,7 @@ export class HouseholdResolver {
     return asOf ? getHouseholdAsOf(ctx, id, asOf) : getHousehold(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: HOUSEHOLD_ORDER_READS })
   @Query(() => HouseholdConnection, {
     description: "Registered households (建档立卡户), a keyset-paginated page at a time.",
   })
@@ -74,6 +77,7 @@ export class HouseholdResolver {
     return householdVillage(ctx, household);
   }
 
+  @ArgumentReads({ year: ["year"] })
   @ListSize(20)
   @FieldResolver(() => [HouseholdIncome], { description: "Yearly incomes (家庭收入), newest year first." })
   incomes(

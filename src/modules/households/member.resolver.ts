@@ -2,12 +2,14 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "t
 import type { Context } from "../../context.js";
 import { PageArgs } from "../../shared/pagination.js";
 import { Household } from "./household.type.js";
-import { MemberFilter, MemberOrder } from "./member.input.js";
+import { MemberFilter, MemberOrder, MEMBER_ORDER_READS } from "./member.input.js";
 import { getMember, listMembers, memberAge, memberHousehold } from "./member.service.js";
 import { Member, MemberConnection, type MemberRow } from "./member.type.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Member)
 export class MemberResolver {
+  @ArgumentReads({ id: [] })
   @Query(() => Member, {
     nullable: true,
     description: "A household member by id; null if unknown or out of your scope.",
@@ -16,6 +18,7 @@ export class MemberResolver {
     return getMember(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: MEMBER_ORDER_READS })
   @Query(() => MemberConnection, {
     description: "Members of registered households, a keyset-paginated page at a time.",
   })

@@ -13,9 +13,11 @@ import {
   setMonitoringStandard,
 } from "./income.service.js";
 import { MonitoringStandard, MonitoringStandardWriteResult, RigidExpenditure } from "./income.type.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Household)
 export class HouseholdRigidExpendituresResolver {
+  @ArgumentReads({ year: ["year"] })
   @ListSize(50)
   @FieldResolver(() => [RigidExpenditure], {
     description: "Rigid expenditures (刚性支出) by year and kind, newest year first.",
@@ -31,6 +33,7 @@ export class HouseholdRigidExpendituresResolver {
 
 @Resolver(() => MonitoringStandard)
 export class MonitoringStandardResolver {
+  @ArgumentReads({ year: ["year"] })
   @ListSize(200)
   @Query(() => [MonitoringStandard], {
     description: "The monitoring lines (防止返贫监测标准) by year and region, each with the document it comes from.",

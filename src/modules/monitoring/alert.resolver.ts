@@ -21,11 +21,14 @@ import {
   AlertTrigger,
   RiskAlert,
   type AlertRow,
+  ALERT_ORDER_READS,
 } from "./alert.type.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => RiskAlert)
 export class AlertResolver {
+  @ArgumentReads({ orderBy: ALERT_ORDER_READS })
   @Query(() => AlertConnection, {
     description: "Risk alerts in your region, newest first: filter by region, status, signal, department, age.",
   })
@@ -45,6 +48,7 @@ export class AlertResolver {
     return runOwnedWrite(ctx, advanceAlert, input);
   }
 
+  @ArgumentReads({ regionCode: [] })
   @Subscription(() => RiskAlert, {
     description:
       "Each risk alert raised in your region (or under `regionCode`), as its write commits — over graphql-ws on /graphql.",

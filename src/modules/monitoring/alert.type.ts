@@ -3,6 +3,7 @@ import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "
 import { NodeInterface } from "../../shared/node.js";
 import { connectionType } from "../../shared/pagination.js";
 import { GuaranteeItemKind } from "./guarantee.type.js";
+import { Reads } from "../../access/reads.js";
 
 export const AlertSignal = {
   GUARANTEE_UNMET: "GUARANTEE_UNMET",
@@ -62,6 +63,12 @@ registerEnumType(AlertOrder, {
   description: "Order of alerts.",
   valuesConfig: { NEWEST: { description: "Newest first." }, OLDEST: { description: "Oldest first." } },
 });
+
+/** The fields each ordering reads (access/reads.ts): ordering by a field asks about its values. */
+export const ALERT_ORDER_READS: Record<keyof typeof AlertOrder, string[]> = {
+  NEWEST: ["id"],
+  OLDEST: ["id"],
+};
 
 @ObjectType("AlertEvidence", {
   description:
@@ -214,18 +221,23 @@ export class DayRange {
 
 @InputType("AlertFilter", { description: "Which alerts: all conditions must hold." })
 export class AlertFilter {
+  @Reads()
   @Field(() => String, { nullable: true, description: "Under this region (2–12 digit code prefix)." })
   regionCode?: string | null;
 
+  @Reads("status")
   @Field(() => [AlertStatus], { nullable: true, description: "In any of these statuses." })
   status?: string[] | null;
 
+  @Reads("signal")
   @Field(() => [AlertSignal], { nullable: true, description: "Raised by any of these signals." })
   signal?: string[] | null;
 
+  @Reads("department")
   @Field(() => [String], { nullable: true, description: "Raised by a write of any of these departments." })
   department?: string[] | null;
 
+  @Reads("raisedAt")
   @Field(() => DayRange, {
     nullable: true,
     description: "Age in whole days since raised (e.g. from: 7 = a week or older).",

@@ -3,6 +3,7 @@ import type { Context } from "../../context.js";
 import { Household, HouseholdConnection, type HouseholdRow } from "../households/household.type.js";
 import { householdGuarantees, listHouseholdsWithUnmetGuarantees } from "./guarantee.service.js";
 import { GuaranteeItemKind, Guarantees } from "./guarantee.type.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Household)
 export class HouseholdGuaranteesResolver {
@@ -14,6 +15,7 @@ export class HouseholdGuaranteesResolver {
     return householdGuarantees(ctx, household);
   }
 
+  @ArgumentReads({ item: ["guarantees"], regionCode: [] })
   @Query(() => HouseholdConnection, {
     description:
       "Households with an UNMET item of 两不愁三保障 (the given item, or any), keyset-paginated by id (return-to-poverty monitoring).",

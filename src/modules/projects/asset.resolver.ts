@@ -4,7 +4,7 @@ import { PageArgs } from "../../shared/pagination.js";
 import { Agency } from "../agencies/agency.type.js";
 import { Household } from "../households/household.type.js";
 import { Village } from "../villages/village.type.js";
-import { AssetFilter, AssetOrder } from "./asset.input.js";
+import { AssetFilter, AssetOrder, ASSET_ORDER_READS } from "./asset.input.js";
 import * as assets from "./asset.service.js";
 import {
   Asset,
@@ -16,14 +16,17 @@ import {
 } from "./asset.type.js";
 import { Project } from "./project.type.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Asset)
 export class AssetResolver {
+  @ArgumentReads({ id: [] })
   @Query(() => Asset, { nullable: true, description: "An asset by id; null if unknown or out of your scope." })
   asset(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
     return assets.getAsset(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: ASSET_ORDER_READS })
   @Query(() => AssetConnection, { description: "Project assets (扶贫项目资产), a keyset-paginated page at a time." })
   assets(
     @Ctx() ctx: Context,

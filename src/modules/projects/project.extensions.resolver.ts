@@ -11,6 +11,7 @@ import { Project } from "./project.type.js";
 import { MAX_ASSETS_PER_HOUSEHOLD, MAX_ASSETS_PER_VILLAGE } from "./asset.loader.js";
 import { MAX_PROJECTS_PER_AGENCY, MAX_PROJECTS_PER_HOUSEHOLD, MAX_PROJECTS_PER_VILLAGE } from "./project.loader.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 /** Fields the projects module adds to households (federation: the module owning them extends the type). */
 @Resolver(() => Household)
@@ -38,6 +39,7 @@ export class VillageProjectsResolver {
     return villageProjects(ctx, village);
   }
 
+  @ArgumentReads({ kind: ["kind"] })
   @ListSize(MAX_ASSETS_PER_VILLAGE)
   @FieldResolver(() => [Asset], { description: "Assets located in the village, in id order, at most 500." })
   assets(

@@ -6,19 +6,22 @@ import { Household } from "../households/household.type.js";
 import { Village } from "../villages/village.type.js";
 import { projectAssets } from "./asset.service.js";
 import { Asset } from "./asset.type.js";
-import { ProjectFilter, ProjectOrder } from "./project.input.js";
+import { ProjectFilter, ProjectOrder, PROJECT_ORDER_READS } from "./project.input.js";
 import * as projects from "./project.service.js";
 import { Project, ProjectConnection, ProjectFund, type ProjectRow } from "./project.type.js";
 import { MAX_ASSETS_PER_PROJECT } from "./asset.loader.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Project)
 export class ProjectResolver {
+  @ArgumentReads({ id: [] })
   @Query(() => Project, { nullable: true, description: "A project by id; null if unknown or out of your scope." })
   project(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
     return projects.getProject(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: PROJECT_ORDER_READS })
   @Query(() => ProjectConnection, { description: "Projects (扶贫项目), a keyset-paginated page at a time." })
   projects(
     @Ctx() ctx: Context,

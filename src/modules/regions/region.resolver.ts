@@ -6,9 +6,11 @@ import { regionByCode, regionChildren } from "./region.loader.js";
 import { Region, type RegionRow } from "./region.type.js";
 import { MAX_REGIONS } from "./region.service.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
 
 @Resolver(() => Region)
 export class RegionResolver {
+  @ArgumentReads({ code: [] })
   @Query(() => Region, { nullable: true, description: "A region by its 12-digit code; null if unknown." })
   region(@Ctx() ctx: Context, @Arg("code", () => String) code: string) {
     return getRegion(ctx, code);

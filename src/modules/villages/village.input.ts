@@ -1,5 +1,6 @@
 import { Field, InputType, Int, registerEnumType } from "type-graphql";
 import { VillagePovertyStatus } from "../../shared/enums.js";
+import { Reads } from "../../access/reads.js";
 
 @InputType("IntRange", { description: "An inclusive range of integers (e.g. years)." })
 export class IntRange {
@@ -12,21 +13,26 @@ export class IntRange {
 
 @InputType("VillageFilter", { description: "Which villages to list; all conditions must hold." })
 export class VillageFilter {
+  @Reads()
   @Field(() => String, { nullable: true, description: "Only villages under this region code prefix (e.g. 431221)." })
   regionCode?: string | null;
 
+  @Reads("povertyStatus")
   @Field(() => [VillagePovertyStatus], { nullable: true, description: "Only villages with one of these statuses." })
   povertyStatus?: string[] | null;
 
+  @Reads("exitYear")
   @Field(() => IntRange, { nullable: true, description: "Only villages that exited in these years." })
   exitYear?: IntRange | null;
 
+  @Reads("hasHardenedRoad")
   @Field(() => Boolean, {
     nullable: true,
     description: "Only villages with (true) or without (false) a hardened road.",
   })
   hasHardenedRoad?: boolean | null;
 
+  @Reads("hasBusService")
   @Field(() => Boolean, { nullable: true, description: "Only villages with (true) or without (false) bus service." })
   hasBusService?: boolean | null;
 }
@@ -46,3 +52,10 @@ registerEnumType(VillageOrder, {
     POPULATION_DESC: { description: "Most populous first (按人口降序)." },
   },
 });
+
+/** The fields each ordering reads (access/reads.ts): ordering by a field asks about its values. */
+export const VILLAGE_ORDER_READS: Record<VillageOrder, string[]> = {
+  CODE: ["code"],
+  NAME: ["name"],
+  POPULATION_DESC: ["registeredPopulation"],
+};

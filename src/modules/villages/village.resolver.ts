@@ -8,14 +8,18 @@ import { eventsByVillage, villagesByTownship } from "./village.loader.js";
 import { getVillage, listVillages } from "./village.service.js";
 import { Village, VillageConnection, VillageEvent, type VillageRow } from "./village.type.js";
 import { ListSize } from "../../shared/list-size.js";
+import { ArgumentReads } from "../../access/reads.js";
+import { VILLAGE_ORDER_READS } from "../villages/village.input.js";
 
 @Resolver(() => Village)
 export class VillageResolver {
+  @ArgumentReads({ id: [] })
   @Query(() => Village, { nullable: true, description: "A village by id; null if unknown or out of your scope." })
   village(@Ctx() ctx: Context, @Arg("id", () => ID) id: string) {
     return getVillage(ctx, id);
   }
 
+  @ArgumentReads({ orderBy: VILLAGE_ORDER_READS })
   @Query(() => VillageConnection, { description: "Villages, a keyset-paginated page at a time." })
   villages(
     @Ctx() ctx: Context,
