@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { projects, villages } from "../db/schema.js";
 import { householdCountOfVillageSql, poorMembersOfVillageSql } from "../modules/households/household.repository.js";
 import { projectTotalFundsSql } from "../modules/projects/project.repository.js";
-import { CannotCompile } from "./shape.js";
+import { CannotCompile } from "./cannot-compile.js";
 
 /**
  * Fields whose value a resolver computes from other rows (counts, ratios, sums), which the compiler

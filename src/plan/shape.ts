@@ -13,6 +13,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DepartmentPolicy } from "../access/compile.js";
 import type { MaskForm } from "../access/policy.js";
 import type { Context } from "../context.js";
+import { CannotCompile } from "./cannot-compile.js";
 import { FIGURES, type Figure } from "./figures.js";
 import { columnsOf, RELATIONS, SOURCES, type Relation, type Source } from "./sources.js";
 
@@ -33,7 +34,7 @@ export interface ObjectShape {
   fields: ObjectField[];
 }
 
-export class CannotCompile extends Error {}
+export { CannotCompile };
 
 /** What the compiler needs of the schema and the department, shared by every plan. */
 export interface ShapeContext {
