@@ -1,4 +1,4 @@
-import { getTableColumns } from "drizzle-orm";
+import { getTableColumns, getTableName } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Context } from "../../context.js";
 import {
@@ -49,16 +49,10 @@ export interface FeedType {
   fieldOf: ReadonlyMap<string, string>;
 }
 
-function feedType(
-  type: string,
-  table: PgTable,
-  tableName: string,
-  regionColumn: AnyPgColumn | null,
-  fetch: Fetch,
-): FeedType {
+function feedType(type: string, table: PgTable, regionColumn: AnyPgColumn | null, fetch: Fetch): FeedType {
   const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
   const fieldOf = new Map(Object.entries(columns).map(([field, column]) => [column.name, field]));
-  return { type, table, tableName, regionColumn, fetch, fieldOf };
+  return { type, table, tableName: getTableName(table), regionColumn, fetch, fieldOf };
 }
 
 const load =
@@ -68,40 +62,22 @@ const load =
 
 /** In the order the schema's enum of them is documented; a new type needs its triggers too. */
 export const FEED_TYPES: readonly FeedType[] = [
-  feedType("Village", villages, "villages", villages.code, load(villageById)),
-  feedType("Household", households, "households", households.villageCode, load(householdById)),
-  feedType("Member", members, "members", members.villageCode, load(memberById)),
-  feedType("Project", projects, "projects", projects.regionCode, load(projectById)),
-  feedType("Asset", assets, "assets", assets.villageCode, load(assetById)),
-  feedType("Agency", agencies, "agencies", null, load(agencyById)),
-  feedType("Cadre", cadres, "cadres", null, load(cadreById)),
-  feedType("HouseholdIncome", householdIncomes, "household_incomes", households.villageCode, load(incomeById)),
-  feedType(
-    "RigidExpenditure",
-    householdRigidExpenditures,
-    "household_rigid_expenditures",
-    households.villageCode,
-    load(rigidExpenditureById),
-  ),
-  feedType(
-    "HelperAssignment",
-    cadreHouseholdAssignments,
-    "cadre_household_assignments",
-    households.villageCode,
-    load(helperAssignmentById),
-  ),
-  feedType("MonitoringCase", monitoringCases, "monitoring_cases", monitoringCases.villageCode, load(caseById)),
-  feedType("CaseObjection", caseObjections, "case_objections", monitoringCases.villageCode, load(objectionById)),
-  feedType(
-    "AssistanceMeasure",
-    assistanceMeasures,
-    "assistance_measures",
-    monitoringCases.villageCode,
-    load(assistanceById),
-  ),
-  feedType("FollowUpVisit", followUpVisits, "follow_up_visits", followUpVisits.villageCode, load(followUpById)),
-  feedType("RiskAlert", riskAlerts, "risk_alerts", riskAlerts.villageCode, load(alertById)),
-  feedType("MonitoringStandard", monitoringStandards, "monitoring_standards", null, load(monitoringStandardById)),
+  feedType("Village", villages, villages.code, load(villageById)),
+  feedType("Household", households, households.villageCode, load(householdById)),
+  feedType("Member", members, members.villageCode, load(memberById)),
+  feedType("Project", projects, projects.regionCode, load(projectById)),
+  feedType("Asset", assets, assets.villageCode, load(assetById)),
+  feedType("Agency", agencies, null, load(agencyById)),
+  feedType("Cadre", cadres, null, load(cadreById)),
+  feedType("HouseholdIncome", householdIncomes, households.villageCode, load(incomeById)),
+  feedType("RigidExpenditure", householdRigidExpenditures, households.villageCode, load(rigidExpenditureById)),
+  feedType("HelperAssignment", cadreHouseholdAssignments, households.villageCode, load(helperAssignmentById)),
+  feedType("MonitoringCase", monitoringCases, monitoringCases.villageCode, load(caseById)),
+  feedType("CaseObjection", caseObjections, monitoringCases.villageCode, load(objectionById)),
+  feedType("AssistanceMeasure", assistanceMeasures, monitoringCases.villageCode, load(assistanceById)),
+  feedType("FollowUpVisit", followUpVisits, followUpVisits.villageCode, load(followUpById)),
+  feedType("RiskAlert", riskAlerts, riskAlerts.villageCode, load(alertById)),
+  feedType("MonitoringStandard", monitoringStandards, null, load(monitoringStandardById)),
 ];
 
 export const feedTypeByName: ReadonlyMap<string, FeedType> = new Map(FEED_TYPES.map((t) => [t.type, t]));
