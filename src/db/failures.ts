@@ -26,8 +26,14 @@ const CONNECTION_CODES = new Set([
   "EAI_AGAIN",
 ]);
 
-/** SQLSTATEs: admin/crash shutdown, cannot connect now, too many connections. Class 08 is connection exceptions. */
-const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+/**
+ * SQLSTATEs: admin/crash shutdown, cannot connect now, too many connections; and what only a new
+ * connection is refused with — the database gone or renamed (3D000), the role's login refused
+ * (28000, 28P01). Class 08 is connection exceptions.
+ */
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300", "3D000", "28000", "28P01"]);
+/** 55000 is a generic state; raised by the backend's start-up check it means "not accepting connections". */
+const NOT_ACCEPTING_CONNECTIONS = { code: "55000", routine: "CheckMyDatabase" };
 const QUERY_CANCELED = "57014";
 
 function classifyOne(error: unknown): DatabaseFailure | null {
@@ -38,6 +44,8 @@ function classifyOne(error: unknown): DatabaseFailure | null {
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string") {
     if (CONNECTION_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith("08")) return "unavailable";
+    const routine = (error as { routine?: unknown }).routine;
+    if (code === NOT_ACCEPTING_CONNECTIONS.code && routine === NOT_ACCEPTING_CONNECTIONS.routine) return "unavailable";
     if (code === QUERY_CANCELED) return "timeout";
   }
   // PGlite, once closed, answers every query with this plain Error.

@@ -44,6 +44,62 @@ const EXPENSE = `mutation($input: RecordMedicalInsuranceInput!) {
   recordMedicalInsurance(input: $input) { ok unchanged error { code currentVersion } record { version } } }`;
 
 /**
+ * The database is closed to new connections for maintenance (`ALLOW_CONNECTIONS false`) and the
+ * server's connections are ended: an officer's read is a 503 she can retry, not an internal error,
+ * and once the database opens again she is served without a restart.
+ */
+describe.skipIf(!onPostgres)("a database closed to new connections for maintenance (PostgreSQL only)", () => {
+  let database: TestDatabase;
+  let app: App;
+  let server: Server;
+  let base: string;
+  const admin = () => openDatabase({ url: process.env.DATABASE_URL! });
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    app = await createTestApp(database);
+    server = createServer(app.handle);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await app?.stop();
+    await database?.dispose();
+  });
+
+  it("answers 503 SERVICE_UNAVAILABLE while it is closed, and serves again once it opens", async () => {
+    const headers = { "content-type": "application/json", ...(await authHeaders("RURAL_REVITALIZATION", "431221")) };
+    const read = async () => {
+      const response = await fetch(base, { method: "POST", headers, body: JSON.stringify({ query: READ }) });
+      const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+      return { status: response.status, code: body.errors?.[0]?.extensions?.code ?? null };
+    };
+    expect(await read()).toEqual({ status: 200, code: null });
+    const name = new URL(database.url!).pathname.slice(1);
+    const other = await admin();
+    try {
+      await other.db.execute(sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`));
+      await other.db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${name}`);
+      // Right away, and after the server has had time to notice and try to connect again.
+      for (const wait of [0, 1500, 0]) {
+        await sleep(wait);
+        expect(await read()).toEqual({ status: 503, code: "SERVICE_UNAVAILABLE" });
+      }
+    } finally {
+      await other.db.execute(sql.raw(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`));
+      await other.close();
+    }
+    let again = await read();
+    for (let i = 0; i < 200 && again.status !== 200; i++) {
+      await sleep(25);
+      again = await read();
+    }
+    expect(again).toEqual({ status: 200, code: null });
+  });
+});
+
+/**
  * An officer keeps working while the city's PostgreSQL goes away and comes back. The outage is
  * staged by cutting a TCP proxy between the server and PostgreSQL (connections reset, new ones
  * refused, as when PostgreSQL stops); the database itself is never touched.
