@@ -42,9 +42,9 @@ export interface PolicyGuard {
   rules: IRuleTypeMap;
   options: IOptions;
   /**
-   * The verdict of an operation for a department: its refused fields, the purposes it needs and
-   * its arguments' reads, decided on the document once; arguments fed by variables are decided per
-   * request by `refusals`, as a literal in their place would be.
+   * The verdict of an operation for a department: its refused fields, the purposes it needs, its
+   * arguments' reads and the region levels its mutations need, decided on the document once;
+   * arguments fed by variables and the principal's level are decided per request by `refusals`.
    */
   verdict(document: DocumentNode, policy: DepartmentPolicy): Promise<Verdict>;
 }
