@@ -16,6 +16,26 @@ import { ALL_CAUSES, COUNTY_DEPARTMENTS, PHONE_PREFIXES, PRIMARY_CAUSES, type Ge
 type Agency = SeedRow<"agencies">;
 
 /**
+ * A county's own agencies, in the order their ids are given: its government departments (among
+ * them the agency of every department of the access policy, `AGENCY_OF_DEPARTMENT`), the party's
+ * organisation department, the disabled persons' federation (残联), the armed-forces department and
+ * the rural bank. `key` names it to the rest of the county's generation (project leads).
+ */
+export function countyAgencies(countyName: string): { key: string; name: string; kind: Agency["kind"] }[] {
+  const committee =
+    countyName.endsWith("县") || countyName.endsWith("区") || countyName.endsWith("市")
+      ? countyName
+      : `${countyName}县`;
+  return [
+    ...COUNTY_DEPARTMENTS.map((d) => ({ key: d, name: `${countyName}${d}`, kind: "GOVERNMENT_DEPARTMENT" as const })),
+    { key: "组织部", name: `中共${committee}委组织部`, kind: "PARTY_ORGAN" },
+    { key: "残疾人联合会", name: `${countyName}残疾人联合会`, kind: "SOCIAL_ORGANISATION" },
+    { key: "人民武装部", name: `${countyName}人民武装部`, kind: "MILITARY" },
+    { key: "农商银行", name: `${countyName}农村商业银行`, kind: "STATE_OWNED_ENTERPRISE" },
+  ];
+}
+
+/**
  * One county's rows: its agencies, cadres, villages (with their pairings and work teams), households
  * with their members, incomes, history and helpers, and its projects and assets.
  */
@@ -41,16 +61,7 @@ export function countyScope(
     push("agencies", { id, name, kind, level, regionCode });
     return id;
   };
-  for (const d of COUNTY_DEPARTMENTS)
-    dept.set(d, addAgency(`${county.name}${d}`, "GOVERNMENT_DEPARTMENT", "COUNTY", cc));
-  const committee =
-    county.name.endsWith("县") || county.name.endsWith("区") || county.name.endsWith("市")
-      ? county.name
-      : `${county.name}县`;
-  dept.set("组织部", addAgency(`中共${committee}委组织部`, "PARTY_ORGAN", "COUNTY", cc));
-  dept.set("残疾人联合会", addAgency(`${county.name}残疾人联合会`, "SOCIAL_ORGANISATION", "COUNTY", cc));
-  dept.set("人民武装部", addAgency(`${county.name}人民武装部`, "MILITARY", "COUNTY", cc));
-  dept.set("农商银行", addAgency(`${county.name}农村商业银行`, "STATE_OWNED_ENTERPRISE", "COUNTY", cc));
+  for (const a of countyAgencies(county.name)) dept.set(a.key, addAgency(a.name, a.kind, "COUNTY", cc));
   const townshipGov = townships.map((t) =>
     addAgency(`${county.name}${t.name}人民政府`, "GOVERNMENT_DEPARTMENT", "TOWNSHIP", t.code),
   );

@@ -124,6 +124,25 @@ export const COUNTY_DEPARTMENTS = [
   "林业局",
   "自然资源局",
 ] as const;
+/**
+ * The county agency (a key of `countyAgencies`) of every department of the access policy
+ * (src/access/policy.yaml); `null` for the principal kinds that are no agency. A department added
+ * to the policy without an entry here fails the seed tests.
+ */
+export const AGENCY_OF_DEPARTMENT: Readonly<Record<string, string | null>> = {
+  RURAL_REVITALIZATION: "乡村振兴局",
+  EDUCATION: "教育局",
+  HEALTH: "卫生健康局",
+  HOUSING: "住房和城乡建设局",
+  TRANSPORT: "交通运输局",
+  CIVIL_AFFAIRS: "民政局",
+  WATER_RESOURCES: "水利局",
+  HUMAN_RESOURCES: "人力资源和社会保障局",
+  MEDICAL_INSURANCE: "医疗保障局",
+  DISABLED_PERSONS_FEDERATION: "残疾人联合会",
+  PUBLIC: null,
+  VILLAGE_APPLICANT: null,
+};
 export const CITY_DEPARTMENTS = [
   "农业农村局",
   "交通运输局",

@@ -6,7 +6,7 @@ import type { DepartmentPolicy } from "./compile.js";
 import type { Config } from "../config.js";
 import { maskedColumn } from "./masks.js";
 import { countRoundingKey, roundedCount, type CountedRows } from "./published-count.js";
-import { LEVEL_DIGITS, REGION_LEVELS, type MaskForm } from "./policy.js";
+import { LEVEL_DIGITS, REGION_LEVELS, type MaskForm, type RegionLevelName } from "./policy.js";
 
 export interface Principal {
   id: string;
@@ -144,27 +144,34 @@ export function visibleChange(
 }
 
 /**
- * Write authority, from the compiled policy: a write names the fields it writes, and only the
- * steward (`own`) of every one of them may make it. The system principal (no policy) writes anything.
+ * Whether a principal may run a mutation the policy reserves for a region level or wider
+ * (`mutationLevels`; a batch form has its single form's level): a principal scoped below it — a
+ * village officer at the township review, a township one at the county confirmation — and one whose
+ * region is not of any level are refused, FORBIDDEN with the level needed (`requiredLevel`) and its
+ * own (`principalLevel`, null when it has none). The guard asks it for every mutation of an
+ * operation (guard.ts `refusals`), so no service checks levels itself. `null` = allowed.
  */
-/**
- * A mutation the policy reserves for principals of a region level or wider (`mutationLevels`): a
- * principal scoped below it — a village applicant at the township review, a township officer at the
- * county confirmation — is FORBIDDEN, with the level needed and its own in `extensions`.
- */
-export function assertRegionLevel(access: Access, mutation: string): void {
-  const policy = access.policy;
-  const needed = policy?.mutationLevel(mutation);
-  if (!needed) return;
-  const region = access.principal.region;
-  if (region.length <= LEVEL_DIGITS[needed]) return;
-  const own = REGION_LEVELS.find((l) => LEVEL_DIGITS[l] === region.length) ?? "VILLAGE";
-  throw new ForbiddenError(
-    `${mutation} needs a principal of ${needed.toLowerCase()} level or wider; yours is scoped to the ${own.toLowerCase()} ${region}.`,
+export function levelRefusal(
+  principal: Principal,
+  mutation: string,
+  needed: RegionLevelName | undefined,
+): ForbiddenError | null {
+  if (!needed) return null;
+  const region = principal.region;
+  // "" = the whole province or wider.
+  const own = region === "" ? "PROVINCE" : (REGION_LEVELS.find((l) => LEVEL_DIGITS[l] === region.length) ?? null);
+  if (own && LEVEL_DIGITS[own] <= LEVEL_DIGITS[needed]) return null;
+  const scoped = own ? `the ${own.toLowerCase()} ${region}` : `${region}, a code of no region level`;
+  return new ForbiddenError(
+    `${mutation} needs a principal of ${needed.toLowerCase()} level or wider; yours is scoped to ${scoped}.`,
     { requiredLevel: needed, principalLevel: own },
   );
 }
 
+/**
+ * Write authority, from the compiled policy: a write names the fields it writes, and only the
+ * steward (`own`) of every one of them may make it. The system principal (no policy) writes anything.
+ */
 export function assertWrites(access: Access, type: string, fields: readonly string[]): void {
   const policy = access.policy;
   if (!policy) return;

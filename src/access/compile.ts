@@ -52,7 +52,10 @@ export interface DepartmentPolicy {
   readonly purposes: ReadonlyMap<string, string>;
   /** Digits of the region code a principal of the department must have (12: one village), or null. */
   readonly regionDigits: number | null;
-  /** The region level a mutation needs of its principal (that level or wider), or undefined for any. */
+  /**
+   * The region level a mutation needs of its principal (that level or wider), or undefined for any;
+   * a batch form (`<name>Batch`) needs its single form's.
+   */
   mutationLevel(mutation: string): RegionLevelName | undefined;
 }
 
@@ -277,6 +280,12 @@ function departmentPolicy(
     rule: (type, field) => rules.get(`${type}.${field}`),
     purposes,
     regionDigits: policy.regionLevels[department] === "VILLAGE" ? 12 : null,
-    mutationLevel: (mutation) => policy.mutationLevels[mutation],
+    mutationLevel: (mutation) => mutationLevelOf(policy, mutation),
   };
+}
+
+/** The level of `mutationLevels` for a mutation, the batch form `<name>Batch` inheriting its single form's. */
+export function mutationLevelOf(policy: PolicyFile, mutation: string): RegionLevelName | undefined {
+  const levels = policy.mutationLevels;
+  return levels[mutation] ?? (mutation.endsWith("Batch") ? levels[mutation.slice(0, -"Batch".length)] : undefined);
 }

@@ -19,7 +19,9 @@ type IOptions = Parameters<IRule["resolve"]>[4];
 type IRuleFieldMap = Record<string, IRule>;
 type IRuleTypeMap = Record<string, IRuleFieldMap>;
 import type { Context } from "../context.js";
+import { levelRefusal } from "./access.js";
 import type { DepartmentPolicy } from "./compile.js";
+import type { RegionLevelName } from "./policy.js";
 import { ForbiddenError } from "../shared/errors.js";
 import { purposeErrors, type PurposeNeed } from "./purpose.js";
 import { argumentReads, type ArgumentNeed } from "./reads.js";
@@ -40,9 +42,9 @@ export interface PolicyGuard {
   rules: IRuleTypeMap;
   options: IOptions;
   /**
-   * The verdict of an operation for a department: its refused fields, the purposes it needs and
-   * its arguments' reads, decided on the document once; arguments fed by variables are decided per
-   * request by `refusals`, as a literal in their place would be.
+   * The verdict of an operation for a department: its refused fields, the purposes it needs, its
+   * arguments' reads and the region levels its mutations need, decided on the document once;
+   * arguments fed by variables and the principal's level are decided per request by `refusals`.
    */
   verdict(document: DocumentNode, policy: DepartmentPolicy): Promise<Verdict>;
 }
@@ -66,6 +68,14 @@ export interface Verdict {
   readonly purposes: readonly PurposeNeed[];
   /** Arguments fed by variables, decided per request. */
   readonly sites: readonly ArgumentSite[];
+  /** Mutations of the operation the policy reserves for a region level or wider (`mutationLevels`). */
+  readonly levels: readonly LevelNeed[];
+}
+
+/** A mutation that needs a principal of a region level or wider: decided per request, by its region. */
+export interface LevelNeed {
+  mutation: string;
+  level: RegionLevelName;
 }
 
 /**
@@ -87,6 +97,10 @@ export function refusals(
   const errors: GraphQLError[] = [...purposeErrors(ctx.purpose, verdict.purposes, policy.purposes)];
   if (fields) errors.push(...verdict.fields);
   errors.push(...verdict.arguments);
+  for (const { mutation, level } of verdict.levels) {
+    const refused = levelRefusal(ctx.access.principal, mutation, level);
+    if (refused) errors.push(refused);
+  }
   for (const site of verdict.sites) {
     errors.push(...argumentErrors(policy, site, valueFromASTUntyped(site.value, variables)));
   }
@@ -262,6 +276,25 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
     return [...needed.values()].map(({ fields, purposes }) => ({ fields: [...fields], purposes }));
   }
 
+  /** The operation's mutations that need a region level (the principal's region is checked per request). */
+  function levelNeeds(document: DocumentNode, policy: DepartmentPolicy): LevelNeed[] {
+    const mutationType = schema.getMutationType();
+    if (!mutationType) return [];
+    const typeInfo = new TypeInfo(schema);
+    const needs = new Map<string, RegionLevelName>();
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Field(node: FieldNode) {
+          if (typeInfo.getParentType() !== mutationType) return;
+          const level = policy.mutationLevel(node.name.value);
+          if (level) needs.set(node.name.value, level);
+        },
+      }),
+    );
+    return [...needs].map(([mutation, level]) => ({ mutation, level }));
+  }
+
   return {
     rules,
     options,
@@ -274,6 +307,7 @@ export function createGuard(schema: GraphQLSchema): PolicyGuard {
         arguments: literal.flatMap((site) => argumentErrors(policy, site, valueFromASTUntyped(site.value))),
         purposes: fieldsNeedingPurpose(document, policy),
         sites: sites.filter((site) => holdsVariable(site.value)),
+        levels: levelNeeds(document, policy),
       };
     },
   };

@@ -50,7 +50,8 @@ const policySchema = z
     regionLevels: z.record(z.string(), z.enum(["VILLAGE"])).default({}),
     /**
      * Mutations only a principal of a region level or wider may run, whatever its department (乡镇审核
-     * by a township or wider, 县级确认 by a county or wider): mutation → level.
+     * by a township or wider, 县级确认 by a county or wider): mutation → level. A batch form
+     * (`<name>Batch`) has its single form's level and is not listed.
      */
     mutationLevels: z.record(z.string(), z.enum(REGION_LEVELS)).default({}),
     groups: z.record(z.string(), groupSchema),
@@ -86,6 +87,10 @@ export function parsePolicy(text: string): PolicyFile {
   );
   for (const m of Object.keys(policy.mutationLevels)) {
     if (!mutations.has(m)) problems.push(`mutationLevels: ${m} is not a mutation of any group`);
+    const single = m.endsWith("Batch") ? m.slice(0, -"Batch".length) : null;
+    if (single && mutations.has(single)) {
+      problems.push(`mutationLevels: ${m} has the level of ${single} (list ${single} alone)`);
+    }
   }
   for (const [name, group] of Object.entries(policy.groups)) {
     if (!departments.has(group.owner)) problems.push(`groups.${name}.owner: unknown department ${group.owner}`);

@@ -170,7 +170,7 @@ export class Planner {
     const policy = this.policy.forDepartment(department);
     const verdict: Verdict = policy
       ? await this.guard.verdict(document, policy)
-      : { department, fields: [], arguments: [], purposes: [], sites: [] };
+      : { department, fields: [], arguments: [], purposes: [], sites: [], levels: [] };
     const target = executable ?? document;
     const operation = target.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
     // Compiled when first run: an operation the verdict refuses is never compiled.

@@ -4,8 +4,11 @@ import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { createApp } from "../../src/app.js";
+import { levelRefusal } from "../../src/access/access.js";
+import { mutationLevelOf } from "../../src/access/compile.js";
 import { defaultPolicyPath, parsePolicy } from "../../src/access/policy.js";
 import { signToken } from "../../src/access/token.js";
+import { toGlobalId } from "../../src/shared/global-id.js";
 import { emittedSchemaFiles } from "../../src/schema-file.js";
 import { authHeaders, createTestApp, request, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
@@ -49,6 +52,69 @@ describe("the policy file", () => {
     expect(() => parsePolicy(stringify(data))).toThrow(/unknown department FINANCE/);
     delete data.groups.projects!.access.FINANCE;
     expect(() => parsePolicy(stringify(data))).toThrow(/only its owner/);
+  });
+
+  it("keeps a batch form at its single form's region level: listed apart, or with an unknown mutation, it is refused", () => {
+    const policy = parsePolicy(policyText);
+    expect(mutationLevelOf(policy, "reviewCase")).toBe("TOWNSHIP");
+    expect(mutationLevelOf(policy, "reviewCaseBatch")).toBe("TOWNSHIP");
+    expect(mutationLevelOf(policy, "confirmCaseBatch")).toBe("COUNTY");
+    expect(mutationLevelOf(policy, "verifyCaseBatch")).toBeUndefined();
+    const data = policyData() as ReturnType<typeof policyData> & { mutationLevels: Record<string, string> };
+    data.mutationLevels.reviewCaseBatch = "COUNTY";
+    expect(() => parsePolicy(stringify(data))).toThrow(/reviewCaseBatch has the level of reviewCase/);
+    delete data.mutationLevels.reviewCaseBatch;
+    data.mutationLevels.reviewCases = "TOWNSHIP";
+    expect(() => parsePolicy(stringify(data))).toThrow(/reviewCases is not a mutation of any group/);
+  });
+
+  it("refuses a level's mutation to a principal whose region is of no level, and allows the wider ones", () => {
+    const at = (region: string) =>
+      levelRefusal({ id: "p", department: "RURAL_REVITALIZATION", region, via: "jwt" }, "reviewCase", "TOWNSHIP");
+    expect(at("")).toBeNull();
+    expect(at("4312")).toBeNull();
+    expect(at("431221001")).toBeNull();
+    expect(at("431221001001")?.extensions).toMatchObject({
+      code: "FORBIDDEN",
+      requiredLevel: "TOWNSHIP",
+      principalLevel: "VILLAGE",
+    });
+    expect(at("4312210")?.extensions).toMatchObject({
+      code: "FORBIDDEN",
+      requiredLevel: "TOWNSHIP",
+      principalLevel: null,
+    });
+  });
+
+  it("refuses a mutation to a principal below the level an edit of the policy gives it, before anything runs", async () => {
+    const data = policyData() as ReturnType<typeof policyData> & { mutationLevels: Record<string, string> };
+    data.mutationLevels.verifyCase = "COUNTY";
+    const app = await createApp(testConfig, database, { policy: parsePolicy(stringify(data)) });
+    try {
+      const verify = `mutation($input: VerifyCaseBatchInput!) { verifyCaseBatch(input: $input) { applied } }`;
+      const input = { records: [{ caseId: toGlobalId("MonitoringCase", 99999), version: 1, findings: "入户核实" }] };
+      const township = await request(
+        app,
+        { query: verify, variables: { input } },
+        await authHeaders("RURAL_REVITALIZATION", "431221001"),
+      );
+      expect(township.data ?? null).toBeNull();
+      expect(township.errors?.[0]?.extensions).toMatchObject({
+        code: "FORBIDDEN",
+        requiredLevel: "COUNTY",
+        principalLevel: "TOWNSHIP",
+      });
+      // A county officer passes the level: the batch runs, and the unknown case is its record's outcome.
+      const county = await request<{ verifyCaseBatch: { applied: number } }>(
+        app,
+        { query: verify, variables: { input } },
+        await authHeaders("RURAL_REVITALIZATION", "431221"),
+      );
+      expect(county.errors).toBeUndefined();
+      expect(county.data?.verifyCaseBatch.applied).toBe(0);
+    } finally {
+      await app.stop();
+    }
   });
 
   it("takes a new department by an edit of the file alone", async () => {

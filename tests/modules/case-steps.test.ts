@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
 import { describe, expect, it } from "vitest";
+import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, useTestApp } from "../helpers/app.js";
 
 type Outcome = { ok: boolean; record: { id: string; status: string; version: number } | null };
@@ -216,5 +217,123 @@ describe("monitoring case steps by level, one at a time and in batches", () => {
     expect(wrong.result).toMatchObject({ applied: 0, rejected: 1 });
     expect(wrong.result!.results[0]).toMatchObject({ status: "REJECTED", code: "INVALID_INPUT" });
     expect(await monitoring(third!.household.id)).toMatchObject({ monitoringStatus: "NOT_MONITORED" });
+  });
+  it("lets a county officer review for the township, and refuses a village officer's whole operation before any of it runs", async () => {
+    const { household, c } = await noticedCase();
+    const village = await authHeaders("RURAL_REVITALIZATION", household.villageCode);
+    const review = { caseId: c.id, version: c.version, note: "同意", reviewedOn: daysAgo(27) };
+
+    // The batch form has the township review's level without being listed apart; and an operation
+    // holding a step the officer may take (a rejection) beside it is refused whole: nothing is written.
+    const mixed = await t.query<Record<string, unknown>>(
+      `mutation($review: ReviewCaseBatchInput!, $reject: RejectCaseInput!) {
+        reject: rejectCase(input: $reject) { ok }
+        review: reviewCaseBatch(input: $review) { applied }
+      }`,
+      { review: { records: [review] }, reject: { caseId: c.id, version: c.version, reason: "不符合条件" } },
+      village,
+    );
+    expect(mixed.data ?? null).toBeNull();
+    expect(mixed.errors?.map((e) => e.extensions)).toEqual([
+      expect.objectContaining({ code: "FORBIDDEN", requiredLevel: "TOWNSHIP", principalLevel: "VILLAGE" }),
+    ]);
+    const still = await t.data<{ node: { status: string; version: number } }>(
+      `query($id: ID!) { node(id: $id) { ... on MonitoringCase { status version } } }`,
+      { id: c.id },
+      await county(),
+    );
+    expect(still.node).toEqual({ status: "NOTICED", version: c.version });
+
+    // Wider than the township is allowed: the county reviews.
+    const reviewed = await step("reviewCase", "ReviewCaseInput", review, await county());
+    expect(reviewed.status).toBe("REVIEWED");
+  });
+
+  it("records a notice's objections and their settlements in batches, a result per record, and replays a retried batch", async () => {
+    const first = await noticedCase();
+    const second = await noticedCase();
+    type Objections = {
+      node: { version: number; objections: { id: string; content: string; settledOn: string | null }[] };
+    };
+    const objectionsOf = async (id: string) =>
+      (
+        await t.data<Objections>(
+          `query($id: ID!) { node(id: $id) { ... on MonitoringCase { version objections { id content settledOn } } } }`,
+          { id },
+          await county(),
+        )
+      ).node;
+
+    // The second record names no objector, the third a case nobody can see: each rejected alone.
+    const raised = {
+      idempotencyKey: "notice-objections-1",
+      records: [
+        {
+          caseId: first.c.id,
+          version: first.c.version,
+          raisedBy: "村民甲",
+          content: "收入需再核实",
+          raisedOn: daysAgo(33),
+        },
+        { caseId: second.c.id, version: second.c.version, raisedBy: " ", content: "无", raisedOn: daysAgo(33) },
+        {
+          caseId: toGlobalId("MonitoringCase", 99_999_999),
+          version: 1,
+          raisedBy: "村民乙",
+          content: "无",
+          raisedOn: daysAgo(33),
+        },
+      ],
+    };
+    const once = await batch("raiseObjectionBatch", "RaiseObjectionBatchInput", raised, await county());
+    expect(once.error).toBeUndefined();
+    expect(once.result).toMatchObject({ applied: 1, rejected: 2, replayed: false });
+    expect(once.result!.results.map((r) => [r.index, r.status, r.code])).toEqual([
+      [0, "APPLIED", null],
+      [1, "REJECTED", "INVALID_INPUT"],
+      [2, "REJECTED", "FORBIDDEN"],
+    ]);
+
+    // A retry with the same key answers the first result: the objection is not recorded twice.
+    const again = await batch("raiseObjectionBatch", "RaiseObjectionBatchInput", raised, await county());
+    expect(again.result).toMatchObject({ applied: 1, rejected: 2, replayed: true });
+    const objected = await objectionsOf(first.c.id);
+    expect(objected.objections).toEqual([expect.objectContaining({ content: "收入需再核实", settledOn: null })]);
+    expect((await objectionsOf(second.c.id)).objections).toEqual([]);
+
+    // The same key for another batch is refused, not replayed.
+    const misused = await batch(
+      "settleObjectionBatch",
+      "SettleObjectionBatchInput",
+      { idempotencyKey: "notice-objections-1", records: [] },
+      await county(),
+    );
+    expect(misused.error?.extensions?.code).toBe("BAD_USER_INPUT");
+
+    // Settled in a batch; settling it again is refused for that record, saying when it was settled.
+    const settle = (version: number) => ({
+      caseId: first.c.id,
+      version,
+      objectionId: objected.objections[0]!.id,
+      settlement: "经核实异议不成立",
+      upheld: false,
+      settledOn: daysAgo(30),
+    });
+    const settled = await batch(
+      "settleObjectionBatch",
+      "SettleObjectionBatchInput",
+      { records: [settle(objected.version)] },
+      await county(),
+    );
+    expect(settled.result).toMatchObject({ applied: 1, rejected: 0 });
+    const twice = await batch(
+      "settleObjectionBatch",
+      "SettleObjectionBatchInput",
+      { records: [settle(objected.version + 1)] },
+      await county(),
+    );
+    expect(twice.result!.results[0]).toMatchObject({ status: "REJECTED", code: "REFUSED" });
+    expect(twice.result!.results[0]!.message).toContain(daysAgo(30));
+    expect((await objectionsOf(first.c.id)).objections).toEqual([expect.objectContaining({ settledOn: daysAgo(30) })]);
   });
 });

@@ -177,6 +177,8 @@ describe("department stewardship", () => {
           // Their batch forms (tests/modules/case-steps.test.ts).
           "verifyCaseBatch",
           "noticeCaseBatch",
+          "raiseObjectionBatch",
+          "settleObjectionBatch",
           "reviewCaseBatch",
           "confirmCaseBatch",
           "rejectCaseBatch",

@@ -4,6 +4,9 @@ import { isValidIdNumber, parseIdNumber } from "../../src/shared/id-number.js";
 import { generate, type TableBatch, TABLE_COLUMNS } from "../../seeds/generate.js";
 import { csvField, toCsv } from "../../seeds/load.js";
 import { tierPlan } from "../../seeds/plan.js";
+import { countyAgencies } from "../../seeds/county.js";
+import { AGENCY_OF_DEPARTMENT } from "../../seeds/vocabulary.js";
+import { loadPolicyFile } from "../../src/access/policy.js";
 
 function collect(seed?: number): Map<string, TableBatch["rows"]> {
   const tables = new Map<string, TableBatch["rows"]>();
@@ -101,13 +104,37 @@ describe("seed generator", () => {
     expect(demo.get("assistance_measures")!.length).toBeGreaterThan(0);
   });
 
-  it("seeds the county agencies of medical insurance (医保局) and the disabled persons' federation (残联)", () => {
-    const names = demo.get("agencies")!.map((a) => a[col("agencies", "name")] as string);
-    expect(
-      names.filter((n) => n.endsWith("县医疗保障局") || n.endsWith("区医疗保障局") || n.endsWith("市医疗保障局"))
-        .length,
-    ).toBeGreaterThan(0);
-    expect(names.filter((n) => n.endsWith("残疾人联合会")).length).toBeGreaterThan(0);
+  it("seeds in every county of the demo and city tiers an agency of every department of the access policy", () => {
+    // Every department of the policy says which agency it is, or that it is none (PUBLIC, VILLAGE_APPLICANT).
+    const departments = Object.keys(loadPolicyFile().departments).sort();
+    expect(Object.keys(AGENCY_OF_DEPARTMENT).sort()).toEqual(departments);
+    const agencies = Object.values(AGENCY_OF_DEPARTMENT).filter((a): a is string => a !== null);
+    for (const d of ["MEDICAL_INSURANCE", "DISABLED_PERSONS_FEDERATION", "WATER_RESOURCES", "HUMAN_RESOURCES"]) {
+      expect(AGENCY_OF_DEPARTMENT[d], d).toBeTruthy();
+    }
+
+    for (const tier of ["demo", "city"] as const) {
+      for (const county of tierPlan(tier).counties) {
+        const keys = countyAgencies(county.name).map((a) => a.key);
+        expect(keys.filter((k) => agencies.includes(k)).sort(), `${tier} ${county.name}`).toEqual([...agencies].sort());
+      }
+    }
+
+    // The demo tier's rows: each county's agency of each department, at county level in the county.
+    const [name, level, region] = ["name", "level", "region_code"].map((c) => col("agencies", c));
+    const rows = new Set(
+      demo.get("agencies")!.map((a) => `${String(a[region!])} ${String(a[level!])} ${String(a[name!])}`),
+    );
+    const counties = tierPlan("demo").counties;
+    expect(counties.length).toBeGreaterThan(0);
+    for (const county of counties) {
+      const byKey = new Map(countyAgencies(county.name).map((a) => [a.key, a.name]));
+      for (const key of agencies) {
+        expect(rows.has(`${county.code6}000000 COUNTY ${byKey.get(key)!}`), `${county.name} ${key}`).toBe(true);
+      }
+    }
+    expect([...rows].filter((r) => r.includes(" COUNTY ") && r.endsWith("医疗保障局")).length).toBe(counties.length);
+    expect([...rows].filter((r) => r.includes(" COUNTY ") && r.endsWith("残疾人联合会")).length).toBe(counties.length);
   });
 
   it("gives every member a valid, unique identity number agreeing with birth date, gender and county", () => {

@@ -1,4 +1,4 @@
-import { assertRegionLevel, assertWrites } from "../../access/access.js";
+import { assertWrites } from "../../access/access.js";
 import type { Context } from "../../context.js";
 import type { Drizzle } from "../../db/client.js";
 import { today } from "../../shared/dates.js";
@@ -102,12 +102,12 @@ export interface CaseStep<In extends I.CaseStepInput> {
 }
 
 /**
- * One step of one case through the write engine: the policy's region level first (a township
- * review needs a township-level principal or wider), then ownership and input; a refusal with its
- * list becomes a typed error (`extensions.missing`).
+ * One step of one case through the write engine (ownership, lock, version, history); a refusal
+ * with its list becomes a typed error (`extensions.missing`). The region level a step needs (a
+ * township review a township-level principal or wider) is the policy's, checked by the guard
+ * before the operation runs.
  */
 export async function runStep<In extends I.CaseStepInput>(ctx: Context, s: CaseStep<In>, input: In) {
-  assertRegionLevel(ctx.access, s.name);
   const errors = new InputErrors();
   const refusal = new Refusal();
   const record = s.build(ctx, input, errors, refusal);
@@ -124,7 +124,6 @@ export async function runStep<In extends I.CaseStepInput>(ctx: Context, s: CaseS
  * result per record (a refusal's message lists what is missing), idempotent under a key.
  */
 export function runStepBatch<In extends I.CaseStepInput>(ctx: Context, s: CaseStep<In>, input: BatchInputOf<In>) {
-  assertRegionLevel(ctx.access, `${s.name}Batch`);
   return runBatch(
     ctx,
     {
