@@ -54,7 +54,8 @@ export function trackedPostgres(client: Sql, availability: Availability): Sql {
         // (sent, not yet active) makes postgres.js drop it from the connection's queue while the
         // server still answers it, so its answer went to the next statement — another request's —
         // and the connection hung or handed out wrong rows. Such a statement runs to its end (within
-        // statement_timeout) and its answer is dropped. The patched cancel() never throws or rejects.
+        // statement_timeout) and its answer is dropped. The patched cancel() never throws; it
+        // returns the cancel request's promise (handled), settled once the server has acted on it.
         const running = query as unknown as { state: object | null; active?: boolean };
         if (!running.state || !running.active) return;
         const cancels = cancelsOn(running.state);
@@ -63,7 +64,6 @@ export function trackedPostgres(client: Sql, availability: Availability): Sql {
           cancels.pending -= 1;
           cancels.lastDone = performance.now();
         };
-        // The patched cancel() returns the cancel request's promise, settled when the server has acted on it.
         void (query.cancel() as unknown as Promise<void>).then(done, done);
       });
       return query.then(
