@@ -136,7 +136,7 @@ async function statementsOfOne(port: number, headers: Record<string, string>, sc
     try {
       await post(port, headers, scenario);
     } catch (error) {
-      if (attempt >= 10) throw error;
+      if (attempt >= 10 || !(error instanceof RequestFailed && error.transient)) throw error;
       await new Promise((r) => setTimeout(r, 500));
       console.error(`(retrying the counted request: ${String(error).slice(0, 200)})`);
       continue;
@@ -152,22 +152,33 @@ async function post(port: number, headers: Record<string, string>, scenario: Sce
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ query: scenario.query, variables: scenario.variables }),
   });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
-  if (body.errors) throw new Error(`${scenario.name}: ${JSON.stringify(body.errors).slice(0, 500)}`);
+  const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+  if (body.errors) throw new RequestFailed(scenario.name, body.errors);
   return body.data;
 }
 
+/** A request answered with errors; `transient` when each is one a loaded machine may give (a timeout, a 503). */
+class RequestFailed extends Error {
+  readonly transient: boolean;
+  constructor(name: string, errors: { extensions?: { code?: unknown } }[]) {
+    super(`${name}: ${JSON.stringify(errors).slice(0, 500)}`);
+    this.transient = errors.every(
+      (e) => e.extensions?.code === "DEADLINE_EXCEEDED" || e.extensions?.code === "SERVICE_UNAVAILABLE",
+    );
+  }
+}
+
 /**
- * The first answer, asked up to ten times half a second apart: a loaded machine may time one out,
- * and after a load whose requests were cancelled the reference path has been seen to fail a few
- * requests in a row with rows `undefined` (a TypeError in the repositories' row mapping).
+ * The first answer, asked again (up to ten times, half a second apart) only when a loaded machine
+ * timed it out or answered 503: any other error — an INTERNAL one after a load whose requests were
+ * cancelled included — fails the run.
  */
 async function warm(port: number, headers: Record<string, string>, scenario: Scenario) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await post(port, headers, scenario);
     } catch (error) {
-      if (attempt >= 10) throw error;
+      if (attempt >= 10 || !(error instanceof RequestFailed && error.transient)) throw error;
       await new Promise((r) => setTimeout(r, 500));
       console.error(`(retrying the first request: ${String(error).slice(0, 200)})`);
     }

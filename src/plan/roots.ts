@@ -103,6 +103,8 @@ export type ConnectionPart =
 /** A statement ready to run and what turns its one row into the root field's value. */
 export interface Statement {
   query: SQL;
+  /** The names of the columns of its one row: an answer with others is not this statement's. */
+  columns: readonly string[];
   finish(row: Record<string, unknown>): { value: unknown; households: number[] };
   /**
    * The root field's value as JSON text in pieces, PostgreSQL's own where it built them (the bytes
@@ -165,6 +167,20 @@ export function membersReadable(shape: ObjectShape): boolean {
   );
 }
 
+/** A select list that keeps its columns' names (each given beside its alias), for `Statement.columns`. */
+class Selects {
+  readonly names: string[] = [];
+  private readonly items: SQL[] = [];
+  add(name: string, item: SQL): this {
+    this.names.push(name);
+    this.items.push(item);
+    return this;
+  }
+  sql(): SQL {
+    return sql.join(this.items, sql`, `);
+  }
+}
+
 /** A WHERE clause that is never empty (drizzle's `and()` of nothing is nothing). */
 const whereOf = (condition: SQL | undefined) => condition ?? sql`true`;
 
@@ -200,10 +216,11 @@ export function connectionStatement(
   for (const c of source.keys) inner.add(c);
 
   const cursor = cursorSql(ordering);
-  const selects: SQL[] = [sql`count(*)::int AS fetched`];
+  const selects = new Selects().add("fetched", sql`count(*)::int AS fetched`);
   parts.forEach((part, i) => {
     if (part.kind === "nodes") {
-      selects.push(
+      selects.add(
+        `p${i}`,
         sql`coalesce(json_agg(${objectSql(ctx, part.shape)} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "edges") {
@@ -214,21 +231,23 @@ export function connectionStatement(
             ? sql`${f.key}::text, ${f.value}::text`
             : sql`${f.key}::text, ${objectSql(ctx, f.shape)}`,
       );
-      selects.push(
+      selects.add(
+        `p${i}`,
         sql`coalesce(json_agg(json_build_object(${sql.join(pairs, sql`, `)}) ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "totalCount") {
-      selects.push(sql`(SELECT count(*)::int FROM ${source.table} WHERE ${whereOf(condition)}) AS total`);
+      selects.add("total", sql`(SELECT count(*)::int FROM ${source.table} WHERE ${whereOf(condition)}) AS total`);
     }
   });
   const pageInfo = parts.filter((p) => p.kind === "pageInfo").flatMap((p) => p.fields.map((f) => f.name));
-  if (pageInfo.includes("startCursor")) selects.push(sql`(array_agg(${cursor} ORDER BY rn))[1] AS first`);
+  if (pageInfo.includes("startCursor")) selects.add("first", sql`(array_agg(${cursor} ORDER BY rn))[1] AS first`);
   if (pageInfo.includes("endCursor")) {
-    selects.push(sql`(array_agg(${cursor} ORDER BY rn DESC) FILTER (WHERE rn <= ${n}))[1] AS last`);
+    selects.add("last", sql`(array_agg(${cursor} ORDER BY rn DESC) FILTER (WHERE rn <= ${n}))[1] AS last`);
   }
   const audit = shapes.map((s) => auditedHouseholds(ctx, s)).find(Boolean);
   if (audit) {
-    selects.push(
+    selects.add(
+      "audit",
       sql`coalesce(array_to_json(array_agg(${source.idColumn}) FILTER (WHERE rn <= ${n} AND ${audit})), '[]'::json)::text AS audit`,
     );
   }
@@ -237,10 +256,10 @@ export function connectionStatement(
   if (facts.policy && facts.labels.length) {
     const levels = shapes.map((s) => levelFacts(ctx, facts.policy!, s, facts.labels, sql`rn <= ${n}`, facts.names));
     for (const level of levels) joins.push(...level.joins);
-    selects.push(factsColumn(sumComponents(levels.map((l) => l.components))));
+    selects.add("facts", factsColumn(sumComponents(levels.map((l) => l.components))));
   }
   const alias = sql.identifier(getTableName(source.table));
-  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}${sql.join(joins, sql``)}`;
+  const query = sql`SELECT ${selects.sql()} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}${sql.join(joins, sql``)}`;
 
   const pageInfoOf = (row: Record<string, unknown>, fields: { key: string; name: PageInfoField }[]) => {
     const info: Record<string, unknown> = {};
@@ -261,6 +280,7 @@ export function connectionStatement(
 
   return {
     query,
+    columns: selects.names,
     text(row) {
       const pieces: JsonPiece[] = [];
       let open = "{";
@@ -314,20 +334,25 @@ export function singleStatement(
   const key = spec.key(args);
   const where = and(sql`${columnsOf(source).id!} = ${key}`, source.visible(ctx));
   const audit = auditedHouseholds(ctx, shape);
-  const selects = [sql`(SELECT ${objectSql(ctx, shape)} FROM ${source.table} WHERE ${where})::text AS r`];
+  const selects = new Selects().add(
+    "r",
+    sql`(SELECT ${objectSql(ctx, shape)} FROM ${source.table} WHERE ${where})::text AS r`,
+  );
   if (audit) {
-    selects.push(
+    selects.add(
+      "audit",
       sql`(SELECT array_to_json(array_agg(${source.idColumn})) FROM ${source.table} WHERE ${and(where, audit)})::text AS audit`,
     );
   }
   const facts = factsOf(ctx, [shape]);
   if (facts.policy && facts.labels.length) {
     const rows = sql`(SELECT ${columnList(neededColumns(shape))} FROM ${source.table} WHERE ${where}) AS ${sql.identifier(getTableName(source.table))}`;
-    selects.push(factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
+    selects.add("facts", factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
   }
   const households = (row: Record<string, unknown>) => (audit ? ((parseJson(row.audit) as number[]) ?? []) : []);
   return {
-    query: sql`SELECT ${sql.join(selects, sql`, `)}`,
+    query: sql`SELECT ${selects.sql()}`,
+    columns: selects.names,
     finish: (row) => ({ value: parseJson(row.r), households: households(row) }),
     text: (row) => ({
       pieces: [(row.r as JsonPiece | null) ?? "null"],
@@ -351,14 +376,18 @@ export function listStatement(
   const rows = sql`(SELECT ${columnList(
     neededColumns(shape),
   )} FROM ${source.table} WHERE ${whereOf(condition)} ORDER BY ${order} LIMIT ${spec.limit}) AS ${alias}`;
-  const selects = [sql`coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r`];
+  const selects = new Selects().add(
+    "r",
+    sql`coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r`,
+  );
   const facts = factsOf(ctx, [shape]);
   if (facts.policy && facts.labels.length) {
-    selects.push(factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
+    selects.add("facts", factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
   }
-  const query = sql`SELECT ${sql.join(selects, sql`, `)} FROM ${rows}`;
+  const query = sql`SELECT ${selects.sql()} FROM ${rows}`;
   return {
     query,
+    columns: selects.names,
     finish: (row) => ({ value: JSON.parse(row.r as string), households: [] }),
     text: (row) => ({
       pieces: [row.r as JsonPiece],

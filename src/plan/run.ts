@@ -1,6 +1,7 @@
 import type { DocumentNode, ExecutionResult } from "graphql";
 import type { ReadCollector } from "../access/audit.js";
 import type { Context } from "../context.js";
+import { onlyRow } from "../db/answers.js";
 import { databaseFailure } from "../db/failures.js";
 import { statementFor, withRootFields, type Plan } from "./planner.js";
 import type { CompiledRead, Statement } from "./roots.js";
@@ -51,11 +52,11 @@ export async function runPlan(
   const pass = ctx.passThrough;
   const compiled = [...statements].map(async ([key, statement]) => {
     if (!pass) {
-      const [row] = await ctx.database.rows(statement.query);
-      return [key, { ...statement.finish(row!), personal: null as CompiledRead | null }] as const;
+      const row = onlyRow(await ctx.database.rows(statement.query), statement.columns);
+      return [key, { ...statement.finish(row), personal: null as CompiledRead | null }] as const;
     }
-    const [row] = await ctx.database.rowsAsSent(statement.query);
-    const { pieces, households, personal } = statement.text(row!);
+    const row = onlyRow(await ctx.database.rowsAsSent(statement.query), statement.columns);
+    const { pieces, households, personal } = statement.text(row);
     return [
       key,
       { value: pass.hold(pieces) as unknown, households, personal: personal as CompiledRead | null },

@@ -89,3 +89,29 @@ export class AuditUnavailableError extends ClientError {
     );
   }
 }
+
+/**
+ * The database's answer to a statement was not that statement's (an empty slot among its rows,
+ * rows of another width or names, or no row from a statement that always returns one): none of it
+ * was used, so no other request's values can reach the caller. Trying again is safe for a read.
+ */
+export class MisansweredStatementError extends ServiceUnavailableError {
+  constructor() {
+    super(
+      "The database's answer to a statement of this request was not that statement's, so none of it was used; try again. A write in this request may or may not have been applied: read it back before retrying.",
+    );
+  }
+}
+
+/**
+ * A statement of a transaction stopped by a cancel that the server had been sent for another
+ * request's statement on the same connection (a cancel acts on whatever the connection runs when
+ * it arrives). The transaction was rolled back: nothing of it was applied, so trying again is safe.
+ */
+export class InterruptedStatementError extends ServiceUnavailableError {
+  constructor() {
+    super(
+      "The database stopped a statement of this request that it was not asked to stop; nothing was applied. Try again.",
+    );
+  }
+}
