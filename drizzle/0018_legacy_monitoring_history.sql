@@ -11,9 +11,9 @@
 -- these events, so they are left alone.
 CREATE TEMP TABLE legacy_households AS
 SELECT DISTINCT household_id FROM household_events
-WHERE (kind = 'RISK_ELIMINATED' AND from_status IS DISTINCT FROM to_status)
-  OR (kind = 'RETURNED_TO_POVERTY' AND from_status = 'NOT_POOR')
-  OR (kind = 'BECAME_POOR' AND to_status IS DISTINCT FROM 'NEWLY_POOR');--> statement-breakpoint
+WHERE (kind::text = 'RISK_ELIMINATED' AND from_status IS DISTINCT FROM to_status)
+  OR (kind::text = 'RETURNED_TO_POVERTY' AND from_status::text = 'NOT_POOR')
+  OR (kind::text = 'BECAME_POOR' AND to_status::text IS DISTINCT FROM 'NEWLY_POOR');--> statement-breakpoint
 CREATE TEMP TABLE legacy_chain AS
 WITH RECURSIVE ordered AS (
   SELECT e.id, e.household_id, e.kind::text AS kind, e.from_status::text AS from_status, e.to_status::text AS to_status,
@@ -36,6 +36,25 @@ WITH RECURSIVE ordered AS (
   FROM chain c JOIN ordered o ON o.household_id = c.household_id AND o.n = c.n + 1
 )
 SELECT id, household_id, n, kind, from_status, to_status FROM chain;--> statement-breakpoint
+-- BECAME_POOR was added to the event kinds by 0013: when 0013 runs in this same transaction (an
+-- upgrade from before it, the migrations applied in one), PostgreSQL refuses to store the value
+-- until it is committed. So where an event becomes BECAME_POOR, the type is first made anew here,
+-- in this transaction, where all its values are usable (a rewrite of the history, only then).
+DO $$
+BEGIN
+  IF EXISTS (
+    SELECT 1 FROM legacy_chain c JOIN household_events e ON e.id = c.id
+    WHERE c.kind = 'BECAME_POOR' AND e.kind::text <> 'BECAME_POOR'
+  ) THEN
+    ALTER TYPE "public"."household_event_kind" RENAME TO "household_event_kind_before_0018";
+    CREATE TYPE "public"."household_event_kind" AS ENUM('IDENTIFIED', 'EXITED', 'PLACED_UNDER_MONITORING',
+      'RETURNED_TO_POVERTY', 'RISK_ELIMINATED', 'FIELD_CHANGED', 'BECAME_POOR');
+    ALTER TABLE "household_events" ALTER COLUMN "kind" SET DATA TYPE "public"."household_event_kind"
+      USING "kind"::text::"public"."household_event_kind";
+    DROP TYPE "public"."household_event_kind_before_0018";
+  END IF;
+END
+$$;--> statement-breakpoint
 -- The history is append-only: this correction, like 0014's conversion, is done with the guard lifted.
 ALTER TABLE "household_events" DISABLE TRIGGER "household_events_append_only";--> statement-breakpoint
 UPDATE "household_events" e SET

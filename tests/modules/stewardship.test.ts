@@ -343,11 +343,25 @@ describe("department stewardship", () => {
         registry,
       );
 
-    // Monitoring is not a status change: it comes only from a case's county confirmation.
+    // Monitoring is not a status change: it comes only from a case's county confirmation. The old
+    // actions stay in the schema, deprecated, and are refused as input pointing at the case workflow.
     for (const action of ["PLACE_UNDER_MONITORING", "ELIMINATE_RISK"]) {
       const old = await change({ action, occurredOn: "2024-03-01" }, household.version);
-      expect(old.errors?.[0]?.extensions?.code, action).toBe("BAD_USER_INPUT");
+      expect(old.errors, action).toBeUndefined();
+      expect(old.result, action).toMatchObject({ ok: false, error: null, record: null });
+      expect(old.result!.inputErrors, action).toEqual([
+        { path: ["input", "action"], code: "INVALID_TRANSITION", message: expect.stringContaining("confirmCase") },
+      ]);
     }
+    const untouched = await t.data<{ household: { version: number; status: string; monitoringStatus: string } }>(
+      `query($id: ID!) { household(id: $id) { version status monitoringStatus } }`,
+      { id: household.id },
+    );
+    expect(untouched.household).toEqual({
+      version: household.version,
+      status: "EXITED",
+      monitoringStatus: "NOT_MONITORED",
+    });
     const notPoor = await change({ action: "EXIT", occurredOn: "2024-03-01" }, household.version);
     expect(notPoor.result!.error?.code).toBe("REFUSED");
 
