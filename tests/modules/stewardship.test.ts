@@ -353,6 +353,53 @@ describe("department stewardship", () => {
         { path: ["input", "action"], code: "INVALID_TRANSITION", message: expect.stringContaining("confirmCase") },
       ]);
     }
+    // In a batch, the old action is that record's rejection; the other records are applied.
+    const other = await t.facts.household({ region: "431221", status: "POOR" });
+    const batch = await t.data<{
+      changeHouseholdStatusBatch: {
+        applied: number;
+        results: {
+          status: string;
+          code: string | null;
+          inputErrors: { path: string[]; code: string; message: string }[];
+        }[];
+      };
+    }>(
+      `mutation($input: ChangeHouseholdStatusBatchInput!) { changeHouseholdStatusBatch(input: $input) {
+        applied results { status code inputErrors { path code message } } } }`,
+      {
+        input: {
+          records: [
+            {
+              householdId: household.id,
+              version: household.version,
+              action: "PLACE_UNDER_MONITORING",
+              reason: "动态管理",
+            },
+            {
+              householdId: other.id,
+              version: other.version,
+              action: "EXIT",
+              occurredOn: "2024-03-01",
+              reason: "动态管理",
+            },
+          ],
+        },
+      },
+      registry,
+    );
+    expect(batch.changeHouseholdStatusBatch.applied).toBe(1);
+    expect(batch.changeHouseholdStatusBatch.results.map((r) => [r.status, r.code])).toEqual([
+      ["REJECTED", "INVALID_INPUT"],
+      ["APPLIED", null],
+    ]);
+    expect(batch.changeHouseholdStatusBatch.results[0]!.inputErrors).toEqual([
+      {
+        path: ["records", "0", "action"],
+        code: "INVALID_TRANSITION",
+        message: expect.stringContaining("confirmCase"),
+      },
+    ]);
     const untouched = await t.data<{ household: { version: number; status: string; monitoringStatus: string } }>(
       `query($id: ID!) { household(id: $id) { version status monitoringStatus } }`,
       { id: household.id },
