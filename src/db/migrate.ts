@@ -8,11 +8,14 @@ import { projectRoot } from "../shared/project-root.js";
 
 export const migrationsFolder = join(projectRoot, "drizzle");
 
-/** Applies the checked-in drizzle-kit migrations; a no-op when the database is current. */
-export async function migrate(database: Database): Promise<void> {
+/**
+ * Applies the checked-in drizzle-kit migrations; a no-op when the database is current. `folder`
+ * names another folder of the same shape (a test stops at an older migration with it).
+ */
+export async function migrate(database: Database, folder = migrationsFolder): Promise<void> {
   if (database.driver === "pglite") {
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
   } else {
-    await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder });
+    await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder: folder });
   }
 }

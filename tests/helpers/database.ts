@@ -16,7 +16,7 @@ export interface TestDatabase extends Database {
  * DATABASE_URL is set, a fresh PostgreSQL database created beside it and dropped afterwards.
  */
 export async function openTestDatabase(
-  options: { seed?: "demo" | false; recordSql?: boolean } = {},
+  options: { seed?: "demo" | false; recordSql?: boolean; migrationsFolder?: string } = {},
 ): Promise<TestDatabase> {
   const seed = options.seed ?? "demo";
   const url = process.env.DATABASE_URL;
@@ -38,7 +38,7 @@ export async function openTestDatabase(
   } else {
     database = await openDatabase({ recordSql: options.recordSql });
   }
-  await migrate(database);
+  await migrate(database, options.migrationsFolder);
   if (seed) await seedDatabase(database, { tier: seed });
   database.statements.count = 0;
   return Object.assign(database, {

@@ -485,6 +485,27 @@ describe("monitoring cases", () => {
       returnedToPoverty: before.monitoringCounts.returnedToPoverty + 1,
       becamePoor: before.monitoringCounts.becamePoor + 1,
     });
+
+    // Households under monitoring are counted by their own monitoring standing: the edge household
+    // whose risk was eliminated among the eliminated, one monitored without a case (as a household
+    // converted from the old MONITORED status is) among the marginal ones.
+    const standing = async () =>
+      (
+        await t.data<{ monitoringCounts: { marginal: number; riskEliminated: number } }>(
+          `{ monitoringCounts(regionCode: "431221") { marginal riskEliminated } }`,
+          {},
+          await bureau(),
+        )
+      ).monitoringCounts;
+    const [expected] = await t.database.rows<{ marginal: number; eliminated: number }>(
+      sql`SELECT count(*) FILTER (WHERE monitoring_status = 'MONITORED' AND monitoring_type = 'MARGINAL')::int AS marginal,
+        count(*) FILTER (WHERE monitoring_status = 'RISK_ELIMINATED')::int AS eliminated
+        FROM households WHERE village_code LIKE '431221%'`,
+    );
+    const counted = await standing();
+    expect(counted).toEqual({ marginal: expected!.marginal, riskEliminated: expected!.eliminated });
+    await t.facts.household({ region: "431221", monitoringType: "MARGINAL" });
+    expect(await standing()).toEqual({ marginal: counted.marginal + 1, riskEliminated: counted.riskEliminated });
   });
 
   it("shows a case's type and assistance to the assisting departments, its identification steps only to the bureau and civil affairs", async () => {

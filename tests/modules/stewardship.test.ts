@@ -345,11 +345,72 @@ describe("department stewardship", () => {
         registry,
       );
 
-    // Monitoring is not a status change: it comes only from a case's county confirmation.
+    // Monitoring is not a status change: it comes only from a case's county confirmation. The old
+    // actions stay in the schema, deprecated, and are refused as input pointing at the case workflow.
     for (const action of ["PLACE_UNDER_MONITORING", "ELIMINATE_RISK"]) {
       const old = await change({ action, occurredOn: "2024-03-01" }, household.version);
-      expect(old.errors?.[0]?.extensions?.code, action).toBe("BAD_USER_INPUT");
+      expect(old.errors, action).toBeUndefined();
+      expect(old.result, action).toMatchObject({ ok: false, error: null, record: null });
+      expect(old.result!.inputErrors, action).toEqual([
+        { path: ["input", "action"], code: "INVALID_TRANSITION", message: expect.stringContaining("confirmCase") },
+      ]);
     }
+    // In a batch, the old action is that record's rejection; the other records are applied.
+    const other = await t.facts.household({ region: "431221", status: "POOR" });
+    const batch = await t.data<{
+      changeHouseholdStatusBatch: {
+        applied: number;
+        results: {
+          status: string;
+          code: string | null;
+          inputErrors: { path: string[]; code: string; message: string }[];
+        }[];
+      };
+    }>(
+      `mutation($input: ChangeHouseholdStatusBatchInput!) { changeHouseholdStatusBatch(input: $input) {
+        applied results { status code inputErrors { path code message } } } }`,
+      {
+        input: {
+          records: [
+            {
+              householdId: household.id,
+              version: household.version,
+              action: "PLACE_UNDER_MONITORING",
+              reason: "动态管理",
+            },
+            {
+              householdId: other.id,
+              version: other.version,
+              action: "EXIT",
+              occurredOn: "2024-03-01",
+              reason: "动态管理",
+            },
+          ],
+        },
+      },
+      registry,
+    );
+    expect(batch.changeHouseholdStatusBatch.applied).toBe(1);
+    expect(batch.changeHouseholdStatusBatch.results.map((r) => [r.status, r.code])).toEqual([
+      ["REJECTED", "INVALID_INPUT"],
+      ["APPLIED", null],
+    ]);
+    expect(batch.changeHouseholdStatusBatch.results[0]!.inputErrors).toEqual([
+      {
+        path: ["records", "0", "action"],
+        code: "INVALID_TRANSITION",
+        message: expect.stringContaining("confirmCase"),
+      },
+    ]);
+    const untouched = await t.data<{ household: { version: number; status: string; monitoringStatus: string } }>(
+      `query($id: ID!) { household(id: $id) { version status monitoringStatus } }`,
+      { id: household.id },
+    );
+    expect(untouched.household).toEqual({
+      version: household.version,
+      status: "EXITED",
+      monitoringStatus: "NOT_MONITORED",
+    });
     const notPoor = await change({ action: "EXIT", occurredOn: "2024-03-01" }, household.version);
     expect(notPoor.result!.error?.code).toBe("REFUSED");
 

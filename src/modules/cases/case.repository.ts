@@ -222,37 +222,50 @@ export async function hasActiveCase(ctx: Context, householdId: number): Promise<
 
 export const ONE_ACTIVE_CASE = "monitoring_cases_one_active";
 
-/** Counts of a region: cases by stage and type, and 返贫 / 致贫 events apart. */
+/**
+ * Counts of a region: cases in identification; households by monitoring status and type, read from
+ * the household (what a county confirmation or a risk elimination set, and what a household
+ * converted from the old MONITORED status holds without a case); 返贫 and 致贫 events apart.
+ */
 export async function countMonitoring(ctx: Context, regionCode: string) {
-  const region = and(
-    ctx.access.scope(monitoringCases.villageCode),
-    regionCode ? underRegion(monitoringCases.villageCode, regionCode) : undefined,
-  );
   const [cases] = await ctx.db
     .select({
       identifying: sql<number>`count(*) FILTER (WHERE ${monitoringCases.status} IN ('OPENED','VERIFIED','NOTICED','REVIEWED'))::int`,
-      unstable: sql<number>`count(*) FILTER (WHERE ${monitoringCases.status} = 'MONITORED' AND ${monitoringCases.monitoringType} = 'UNSTABLE')::int`,
-      marginal: sql<number>`count(*) FILTER (WHERE ${monitoringCases.status} = 'MONITORED' AND ${monitoringCases.monitoringType} = 'MARGINAL')::int`,
-      sudden: sql<number>`count(*) FILTER (WHERE ${monitoringCases.status} = 'MONITORED' AND ${monitoringCases.monitoringType} = 'SUDDEN_HARDSHIP')::int`,
-      eliminated: sql<number>`count(*) FILTER (WHERE ${monitoringCases.status} = 'RISK_ELIMINATED')::int`,
     })
     .from(monitoringCases)
-    .where(region);
-  const [events] = await ctx.db
+    .where(
+      and(
+        ctx.access.scope(monitoringCases.villageCode),
+        regionCode ? underRegion(monitoringCases.villageCode, regionCode) : undefined,
+      ),
+    );
+  const inRegion = and(
+    ctx.access.scope(households.villageCode),
+    regionCode ? underRegion(households.villageCode, regionCode) : undefined,
+  );
+  const fell = ctx.db
     .select({
-      returned: sql<number>`count(*) FILTER (WHERE ${householdEvents.kind} = 'RETURNED_TO_POVERTY')::int`,
-      became: sql<number>`count(*) FILTER (WHERE ${householdEvents.kind} = 'BECAME_POOR')::int`,
+      counts: sql`jsonb_build_object(
+        'returned', count(*) FILTER (WHERE ${householdEvents.kind} = 'RETURNED_TO_POVERTY'),
+        'became', count(*) FILTER (WHERE ${householdEvents.kind} = 'BECAME_POOR'))`,
     })
     .from(householdEvents)
     .innerJoin(households, eq(households.id, householdEvents.householdId))
-    .where(
-      and(
-        inArray(householdEvents.kind, ["RETURNED_TO_POVERTY", "BECAME_POOR"]),
-        ctx.access.scope(households.villageCode),
-        regionCode ? underRegion(households.villageCode, regionCode) : undefined,
-      ),
-    );
-  return { cases: cases!, events: events! };
+    .where(and(inArray(householdEvents.kind, ["RETURNED_TO_POVERTY", "BECAME_POOR"]), inRegion));
+  const monitored = (type: string) =>
+    sql<number>`count(*) FILTER (WHERE ${households.monitoringStatus} = 'MONITORED' AND ${households.monitoringType} = ${type})::int`;
+  const [standing] = await ctx.db
+    .select({
+      unstable: monitored("UNSTABLE"),
+      marginal: monitored("MARGINAL"),
+      sudden: monitored("SUDDEN_HARDSHIP"),
+      eliminated: sql<number>`count(*) FILTER (WHERE ${households.monitoringStatus} = 'RISK_ELIMINATED')::int`,
+      fell: sql<{ returned: number; became: number }>`(${fell})`,
+    })
+    .from(households)
+    .where(inRegion);
+  const { fell: events, ...monitoring } = standing!;
+  return { identifying: cases!.identifying, monitoring, events };
 }
 
 // ---- inside a step's transaction (the case row is locked by the write engine) ----

@@ -715,16 +715,16 @@ export function listFollowUpsDue(
 
 export async function monitoringCounts(ctx: Context, regionCode: string | null | undefined) {
   const region = regionCode ? assertRegionPrefix(regionCode) : ctx.access.principal.region;
-  const { cases, events } = await countMonitoring(ctx, region);
+  const { identifying, monitoring, events } = await countMonitoring(ctx, region);
   return {
     regionCode: region,
-    casesInIdentification: cases.identifying,
-    unstable: cases.unstable,
-    marginal: cases.marginal,
-    suddenHardship: cases.sudden,
-    riskEliminated: cases.eliminated,
-    returnedToPoverty: events.returned,
-    becamePoor: events.became,
+    casesInIdentification: identifying,
+    unstable: monitoring.unstable,
+    marginal: monitoring.marginal,
+    suddenHardship: monitoring.sudden,
+    riskEliminated: monitoring.eliminated,
+    returnedToPoverty: Number(events.returned),
+    becamePoor: Number(events.became),
   };
 }
 

@@ -241,7 +241,9 @@ export class MonitoringCounts {
   @Field(() => Int, { description: "突发严重困难户 under monitoring." })
   suddenHardship!: number;
 
-  @Field(() => Int, { description: "Cases whose risk was eliminated." })
+  @Field(() => Int, {
+    description: "Households whose risk was eliminated (风险消除) and not placed under monitoring again.",
+  })
   riskEliminated!: number;
 
   @Field(() => Int, { description: "返贫 Households registered poor, exited, and fallen back (events)." })

@@ -127,7 +127,7 @@ export class VillageHouseholdsResolver {
   @FieldResolver(() => Float, {
     nullable: true,
     description:
-      "Poverty incidence (贫困发生率): members of households poor now (POOR, RETURNED) ÷ registered population (户籍人口), a share 0–1; null without a population or where the count is suppressed for your department.",
+      "Poverty incidence (贫困发生率): members of households poor now (POOR, RETURNED, NEWLY_POOR) ÷ registered population (户籍人口), a share 0–1; null without a population or where the count is suppressed for your department.",
   })
   povertyIncidence(@Root() village: VillageRow, @Ctx() ctx: Context) {
     return povertyIncidence(ctx, village.code);

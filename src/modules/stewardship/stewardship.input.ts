@@ -310,6 +310,8 @@ export class RecordVillageRoadInput {
 export enum StatusAction {
   EXIT = "EXIT",
   RETURN_TO_POVERTY = "RETURN_TO_POVERTY",
+  PLACE_UNDER_MONITORING = "PLACE_UNDER_MONITORING",
+  ELIMINATE_RISK = "ELIMINATE_RISK",
 }
 
 registerEnumType(StatusAction, {
@@ -321,6 +323,14 @@ registerEnumType(StatusAction, {
     RETURN_TO_POVERTY: {
       description:
         "Fall into poverty (from EXITED or NOT_POOR): 返贫 → RETURNED for a household that had exited, 致贫 → NEWLY_POOR for one never registered poor.",
+    },
+    PLACE_UNDER_MONITORING: {
+      description: "Refused (input error INVALID_TRANSITION on `action`): monitoring goes through a monitoring case.",
+      deprecationReason: "Open a monitoring case and confirm it (openMonitoringCase … confirmCase).",
+    },
+    ELIMINATE_RISK: {
+      description: "Refused (input error INVALID_TRANSITION on `action`): a risk is eliminated on its monitoring case.",
+      deprecationReason: "Use eliminateRisk on the household's monitoring case.",
     },
   },
 });

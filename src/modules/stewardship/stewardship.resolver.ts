@@ -144,7 +144,8 @@ export const stewardshipResolvers = [
     write: changeHouseholdStatus,
     input: ChangeHouseholdStatusInput,
     result: HouseholdWriteResult,
-    description: "Registry owner: record a status change (exit, monitoring, return to poverty, risk eliminated).",
+    description:
+      "Registry owner: record a poverty-status change (exit; a fall into poverty, 返贫 or 致贫). Monitoring is not one: it goes through a monitoring case.",
     batch: {
       what: "status changes",
       description: "Registry owner, for integrators: many status changes in one call.",

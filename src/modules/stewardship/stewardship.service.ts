@@ -249,6 +249,10 @@ export const recordVillageRoad: OwnedWrite<RecordVillageRoadInput, VillageRow> =
   },
 };
 
+/** Where monitoring is decided instead: the case workflow (what a refused old action points to). */
+export const MONITORING_BY_CASE =
+  "Monitoring is not a poverty status: a household is placed under monitoring only by its monitoring case's county confirmation (openMonitoringCase → verifyCase → noticeCase → reviewCase → confirmCase), and its risk ended by eliminateRisk on that case.";
+
 /**
  * The poverty-status changes of 动态管理: which statuses an action starts from. Monitoring is not
  * among them: a household is placed under monitoring, and its risk eliminated, only by a monitoring
@@ -281,9 +285,14 @@ export const changeHouseholdStatus: OwnedWrite<ChangeHouseholdStatusInput, House
   prepare(_ctx, input, errors: InputErrors) {
     const id = decodeId(input.householdId, "Household");
     errors.reason(input.reason);
-    const action = input.action as keyof typeof TRANSITIONS;
     const occurredOn = input.occurredOn ?? today();
     errors.date(["occurredOn"], occurredOn);
+    if (!(input.action in TRANSITIONS)) {
+      // The deprecated monitoring actions: refused as input, pointing at the case workflow.
+      errors.add(["action"], "INVALID_TRANSITION", MONITORING_BY_CASE);
+      return { id, version: input.version, reason: input.reason, set: { status: null } };
+    }
+    const action = input.action as keyof typeof TRANSITIONS;
     const set: Record<string, unknown> = { status: action === "EXIT" ? "EXITED" : "RETURNED" };
     if (action === "EXIT") set.exitedYear = Number(occurredOn.slice(0, 4));
     return {
