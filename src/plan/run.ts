@@ -54,7 +54,7 @@ export async function runPlan(
       const [row] = await ctx.database.rows(statement.query);
       return [key, { ...statement.finish(row!), personal: null as CompiledRead | null }] as const;
     }
-    const [row] = await ctx.database.rowsAsSent(statement.query);
+    const [row] = await ctx.database.rowsAsSent(statement);
     const { pieces, households, personal } = statement.text(row!);
     return [
       key,
