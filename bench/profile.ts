@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +33,7 @@ const dir = process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "xg-prof
 const profiling = process.env.BENCH_PROFILE !== "0";
 const jwtSecret = randomBytes(24).toString("hex");
 const config = loadConfig({ NODE_ENV: "development", JWT_SECRET: jwtSecret });
+const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
 interface ProfileNode {
   id: number;
@@ -146,19 +147,23 @@ async function main() {
     const answer = (await (await fetch(target, ask)).json()) as { errors?: unknown[] };
     if (answer.errors) throw new Error(JSON.stringify(answer.errors).slice(0, 500));
   }
+  /** The server's user and system CPU time so far, ms. */
   const cpu = () => {
     const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
+    return { user: (Number(f[11]) * 1000) / ticks, system: (Number(f[12]) * 1000) / ticks };
   };
   const before = cpu();
   const from = monotonicUs();
   const result = await autocannon({ url: target, ...ask, connections, duration: seconds, timeout: 120 });
-  const used = cpu() - before;
+  const after = cpu();
+  const user = (after.user - before.user) / result.requests.total;
+  const system = (after.system - before.system) / result.requests.total;
   const to = monotonicUs();
   console.log(
     `${scenario.name} (READ_PATH=${process.env.READ_PATH ?? "plan"}): ${result.requests.total} requests, ` +
-      `${(result.requests.total / seconds).toFixed(1)} req/s, ${(used / result.requests.total).toFixed(2)} ms CPU/request ` +
+      `${(result.requests.total / seconds).toFixed(1)} req/s, ${(user + system).toFixed(2)} ms CPU/request ` +
+      `(user ${user.toFixed(2)}, system ${system.toFixed(2)}) ` +
       `(whole process${profiling ? ", profiler on" : ""}), errors ${result.errors + result.non2xx}`,
   );
   child.kill("SIGTERM");
