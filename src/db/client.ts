@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import type { Query, SQL } from "drizzle-orm";
 import type { Logger } from "drizzle-orm/logger";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -36,7 +36,7 @@ export interface Database {
    * postgres.js the bytes of its text form (a Buffer, never decoded: what is passed through to a
    * response as it is), on PGlite the value its driver gives (decoded in process anyway).
    */
-  rowsAsSent(query: SQL): Promise<Record<string, Buffer | string | number | null>[]>;
+  rowsAsSent(statement: Renderable): Promise<Record<string, Buffer | string | number | null>[]>;
   /** Bulk-loads CSV text (no header) into a table with COPY, the fastest path of each driver. */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /**
@@ -53,6 +53,12 @@ export interface Database {
    */
   scope<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A statement, and its text with parameters once rendered: kept with it, so that it is rendered once. */
+export interface Renderable {
+  query: SQL;
+  rendered?: Query;
 }
 
 export interface OpenOptions {
@@ -132,9 +138,9 @@ async function openPostgres(
       const result = await db.execute(query);
       return [...(result as unknown as T[])];
     },
-    async rowsAsSent(query: SQL) {
+    async rowsAsSent(statement) {
       // As drizzle's `execute` issues it (same text, parameters and counting), in postgres.js's raw mode.
-      const { sql: text, params } = dialect.sqlToQuery(query);
+      const { sql: text, params } = (statement.rendered ??= dialect.sqlToQuery(statement.query));
       logger.logQuery(text, params);
       const result = await tracked.unsafe(text, params as never[], { prepare: true }).raw();
       const names = result.columns.map((c) => c.name);
@@ -197,7 +203,7 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
       const result = (await db.execute(query)) as unknown as { rows: T[] };
       return result.rows;
     },
-    async rowsAsSent(query: SQL) {
+    async rowsAsSent({ query }) {
       const result = (await db.execute(query)) as unknown as {
         rows: Record<string, Buffer | string | number | null>[];
       };

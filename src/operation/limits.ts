@@ -14,6 +14,8 @@ import {
   TokenKind,
   validate,
   valueFromASTUntyped,
+  visit,
+  BREAK,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLError,
@@ -57,23 +59,23 @@ export type LimitCheck = (
  * count is bounded earlier, by the parser (`parseOptions.maxTokens`; see `tokenLimitError`).
  */
 export function createLimits(limits: Limits): LimitCheck {
+  // Measures of a document's operation against a schema: Apollo hands every request of a query
+  // text the same parsed document, so a document is measured once per schema (department).
+  const measures = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, Map<string, Measures | null>>>();
+  const measuresOf = (document: DocumentNode, operationName: string | null | undefined, schema: GraphQLSchema) => {
+    let bySchema = measures.get(document);
+    if (!bySchema) measures.set(document, (bySchema = new WeakMap()));
+    let byName = bySchema.get(schema);
+    if (!byName) bySchema.set(schema, (byName = new Map()));
+    const key = operationName ?? "";
+    let found = byName.get(key);
+    if (found === undefined) byName.set(key, (found = measure(document, operationName, schema, limits)));
+    return found;
+  };
   return (document, operationName, variables, schema, principal) => {
-    const operation = selectedOperation(document, operationName);
-    if (!operation) return [];
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    // Only the operation that runs (and its fragments) is measured.
-    const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
-
-    const measured = { depth: 0, aliases: 0, directives: 0 };
-    const record = (key: keyof typeof measured) => [
-      (_: unknown, details: { n: number }) => (measured[key] = details.n),
-    ];
-    validate(schema, single, [
-      maxDepthRule({ n: Infinity, flattenFragments: true, ignoreIntrospection: true, onAccept: record("depth") }),
-      maxAliasesRule({ n: Infinity, onAccept: record("aliases") }),
-      maxDirectivesRule({ n: Infinity, onAccept: record("directives") }),
-    ]);
+    const measured = measuresOf(document, operationName, schema);
+    if (!measured) return [];
+    const { operation, fragments } = measured;
 
     const errors: GraphQLError[] = [];
     const over = (code: string, what: (n: number) => string, value: number, limit: number) => {
@@ -90,17 +92,12 @@ export function createLimits(limits: Limits): LimitCheck {
     };
     over("DEPTH_LIMIT", (n) => `nests fields ${n} levels deep`, measured.depth, limits.MAX_DEPTH);
     over("ALIAS_LIMIT", (n) => `uses ${n} aliases`, measured.aliases, limits.MAX_ALIASES);
-    over(
-      "ROOT_FIELD_LIMIT",
-      (n) => `asks for ${n} top-level fields`,
-      rootFields(operation.selectionSet, fragments),
-      limits.MAX_ROOT_FIELDS,
-    );
+    over("ROOT_FIELD_LIMIT", (n) => `asks for ${n} top-level fields`, measured.rootFields, limits.MAX_ROOT_FIELDS);
     over("DIRECTIVE_LIMIT", (n) => `uses ${n} directives`, measured.directives, limits.MAX_DIRECTIVES);
     if (errors.length) return errors;
 
     const budget = costBudget(limits, principal);
-    const cost = estimateRows(schema, operation, fragments, variables ?? {}, limits.MAX_PAGE_SIZE);
+    const cost = measured.rows ?? estimateRows(schema, operation, fragments, variables ?? {}, limits.MAX_PAGE_SIZE);
     if (cost > budget) {
       errors.push(
         new LimitExceededError(
@@ -112,6 +109,54 @@ export function createLimits(limits: Limits): LimitCheck {
       );
     }
     return errors;
+  };
+}
+
+/** What the limits measure of an operation once: all of it but, when variables may size its pages, the rows. */
+interface Measures {
+  operation: OperationDefinitionNode;
+  fragments: Map<string, FragmentDefinitionNode>;
+  depth: number;
+  aliases: number;
+  directives: number;
+  rootFields: number;
+  /** The estimated rows, when no variable can change them (the operation uses none). */
+  rows: number | null;
+}
+
+function measure(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  schema: GraphQLSchema,
+  limits: Limits,
+): Measures | null {
+  const operation = selectedOperation(document, operationName);
+  if (!operation) return null;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  // Only the operation that runs (and its fragments) is measured.
+  const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
+  const measured = { depth: 0, aliases: 0, directives: 0 };
+  const record = (key: keyof typeof measured) => [(_: unknown, details: { n: number }) => (measured[key] = details.n)];
+  validate(schema, single, [
+    maxDepthRule({ n: Infinity, flattenFragments: true, ignoreIntrospection: true, onAccept: record("depth") }),
+    maxAliasesRule({ n: Infinity, onAccept: record("aliases") }),
+    maxDirectivesRule({ n: Infinity, onAccept: record("directives") }),
+  ]);
+  // Variables the document uses but does not declare (refused later, by validation) count too.
+  let fixed = true;
+  visit(single, {
+    Variable() {
+      fixed = false;
+      return BREAK;
+    },
+  });
+  return {
+    operation,
+    fragments,
+    ...measured,
+    rootFields: rootFields(operation.selectionSet, fragments),
+    rows: fixed ? estimateRows(schema, operation, fragments, {}, limits.MAX_PAGE_SIZE) : null,
   };
 }
 

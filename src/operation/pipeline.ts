@@ -389,6 +389,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const validated = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
   const selected = new WeakMap<DocumentNode, Map<string, DocumentNode>>();
   const split = new WeakMap<DocumentNode, ReturnType<typeof splitIntrospection>>();
+  // Chosen operations without variables whose literals passed the input checks, by department.
+  const clean = new WeakMap<DocumentNode, Set<string>>();
 
   function validationErrors(document: DocumentNode, department: string): readonly GraphQLError[] {
     let byDepartment = validated.get(document);
@@ -453,9 +455,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // 4. Variables, coerced against the contract.
       const coerced = coerceVariables(validationSchemas.get(department)!, operation, variables ?? {});
       if ("errors" in coerced) return refused(coerced.errors);
-      // 5. Every input value checked.
-      const bad = inputProblems(schema, chosen, coerced.values, entityTypes.get(department) ?? new Set());
-      if (bad.length) return refused(bad, false);
+      // 5. Every input value checked: of an operation without variables, its literals once.
+      const fixed = !operation.variableDefinitions?.length;
+      if (!fixed || !clean.get(chosen)?.has(department)) {
+        const bad = inputProblems(schema, chosen, coerced.values, entityTypes.get(department) ?? new Set());
+        if (bad.length) return refused(bad, false);
+        if (fixed) {
+          let departments = clean.get(chosen);
+          if (!departments) clean.set(chosen, (departments = new Set()));
+          departments.add(department);
+        }
+      }
       // 6. The plan and its verdict: purpose, fields, filters and orderings (variables as coerced).
       const cacheKey = `${operation.name?.value ?? ""}\u0000${textKey}`;
       let parts = split.get(chosen);

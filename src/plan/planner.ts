@@ -325,6 +325,38 @@ function connectionParts(
 export function statementFor(ctx: Context, root: RootPlan, variables: Record<string, unknown>): Statement {
   if (root.kind === "fallback") throw new Error(root.reason);
   const args = getArgumentValues(root.field as never, root.node, variables);
+  // A page after a cursor is asked once (a walk moves on): built for its request alone.
+  if (args.after != null || args.before != null) return buildStatement(ctx, root, args);
+  const key = `${ctx.access.cacheKey}\u0000${JSON.stringify(args)}`;
+  let byRequest = statements.get(root);
+  if (!byRequest) statements.set(root, (byRequest = new Map()));
+  let statement = byRequest.get(key);
+  if (statement) {
+    byRequest.delete(key);
+  } else {
+    statement = buildStatement(ctx, root, args);
+    if (byRequest.size >= STATEMENTS_PER_ROOT) byRequest.delete(byRequest.keys().next().value as string);
+  }
+  byRequest.set(key, statement);
+  return statement;
+}
+
+/**
+ * Statements built, by root field and by what they depend on besides it: the principal (its
+ * department, region and id: access.ts `cacheKey`; scope and `rows:` rules read nothing else) and
+ * the arguments' values. Built, checked and rendered to text once, then only run: the values are
+ * parameters, so principals of one department in different regions share PostgreSQL's prepared
+ * statement, and the same request asked again costs no building or rendering at all. A statement
+ * that fails to build (arguments the resolver answers) is not kept.
+ */
+const statements = new WeakMap<RootPlan, Map<string, Statement>>();
+const STATEMENTS_PER_ROOT = 32;
+
+function buildStatement(
+  ctx: Context,
+  root: Exclude<RootPlan, { kind: "fallback" }>,
+  args: Record<string, unknown>,
+): Statement {
   if (root.kind === "connection") return connectionStatement(ctx, CONNECTIONS[root.node.name.value]!, root.parts, args);
   if (root.kind === "list") return listStatement(ctx, LISTS[root.node.name.value]!, root.shape, args);
   return singleStatement(ctx, SINGLES[root.node.name.value]!, root.shape, args);

@@ -1,4 +1,4 @@
-import { and, asc, getTableName, sql, type SQL } from "drizzle-orm";
+import { and, asc, getTableName, sql, type Query, type SQL } from "drizzle-orm";
 import { regions } from "../db/schema.js";
 import { regionConditions, type RegionFilter } from "../modules/regions/region.repository.js";
 import { MAX_REGIONS, normaliseRegionCode } from "../modules/regions/region.service.js";
@@ -105,6 +105,8 @@ export interface Statement {
   query: SQL;
   /** The names of the columns of its one row: an answer with others is not this statement's. */
   columns: readonly string[];
+  /** The query's text and parameters, once rendered (Database.rowsAsSent keeps them here). */
+  rendered?: Query;
   finish(row: Record<string, unknown>): { value: unknown; households: number[] };
   /**
    * The root field's value as JSON text in pieces, PostgreSQL's own where it built them (the bytes

@@ -55,7 +55,7 @@ export async function runPlan(
       const row = onlyRow(await ctx.database.rows(statement.query), statement.columns);
       return [key, { ...statement.finish(row), personal: null as CompiledRead | null }] as const;
     }
-    const row = onlyRow(await ctx.database.rowsAsSent(statement.query), statement.columns);
+    const row = onlyRow(await ctx.database.rowsAsSent(statement), statement.columns);
     const { pieces, households, personal } = statement.text(row);
     return [
       key,

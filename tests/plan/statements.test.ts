@@ -117,4 +117,20 @@ describe("statements of the compiled read path", () => {
     for (const node of county.data.households.nodes) expect(node.village!.code.startsWith("431221")).toBe(true);
     expect(county.data.households.totalCount).toBeLessThan(city.data.households.totalCount);
   });
+
+  it("keeps each principal in its own region when the same operation is asked again by another", async () => {
+    // The statement is built once and kept: a principal of another region must not get the first one's.
+    const query = `{ households(first: 20) { totalCount nodes { id village { code } members { name } } } }`;
+    const pages = [];
+    for (const region of ["431221", "431202", "431221", "431202"]) {
+      const page = await run(query, await authHeaders("RURAL_REVITALIZATION", region));
+      expect(page.statements).toBe(1);
+      expect(page.data.households.nodes.length).toBeGreaterThan(0);
+      for (const node of page.data.households.nodes) expect(node.village!.code.startsWith(region)).toBe(true);
+      pages.push(page.data);
+    }
+    expect(pages[2]).toEqual(pages[0]);
+    expect(pages[3]).toEqual(pages[1]);
+    expect(pages[1]!.households.totalCount).not.toBe(pages[0]!.households.totalCount);
+  });
 });
