@@ -63,7 +63,7 @@ describe.skipIf(!onPostgres)("a statement whose answer is cut short by an error"
         (error: Error) => (error.cause as Error | undefined)?.message ?? error.message,
       );
       const next = database.rows<{ n: number }>(sql`SELECT 7 AS n`);
-      const nextAsSent = database.rowsAsSent(sql`SELECT 8 AS n`);
+      const nextAsSent = database.rowsAsSent({ query: sql`SELECT 8 AS n` });
       expect(await cut).toBe("division by zero");
       const rows = await next;
       expect(rows.length).toBe(1);
@@ -175,7 +175,7 @@ describe.skipIf(!onPostgres)("many requests on a small pool, a share of them sto
         const asSent = i % 4 < 2;
         try {
           const rows = await database.scope(client.signal, () =>
-            asSent ? database.rowsAsSent(shape.query(i)) : database.rows(shape.query(i)),
+            asSent ? database.rowsAsSent({ query: shape.query(i) }) : database.rows(shape.query(i)),
           );
           tally.answered++;
           const got = asText(rows);
