@@ -354,7 +354,7 @@ export function createExporter(deps: ExportDeps): Exporter {
         }
         await out.write(text + pageLine(), true);
         // The first page answered as a query's (its errors, its count); the rest, when the
-        // compiled read path can build its rows, straight from one cursor as JSON text.
+        // compiled read path can build its rows, as JSON text from one statement (COPY or a cursor).
         if (first) bulk = bulkRows(r.context, schema, admission.document, admission.variables, after);
         if (bulk) break;
         page = await readPage(false);
