@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { Availability } from "./availability.js";
+import { copyOut, type CopyOut } from "./copy-out.js";
 import { lockFolder } from "./folder-lock.js";
 import { postgresProbe, trackedPglite, trackedPostgres } from "./statement-tracking.js";
 import { countStatement, runInScope } from "./request-scope.js";
@@ -37,6 +38,11 @@ export interface Database {
    * response as it is), on PGlite the value its driver gives (decoded in process anyway).
    */
   rowsAsSent(statement: Renderable): Promise<Record<string, Buffer | string | number | null>[]>;
+  /**
+   * PostgreSQL only: a statement's rows as `COPY … TO STDOUT (FORMAT binary)` bytes, read in the
+   * exported snapshot `snapshot` on a connection of its own (copy-out.ts). Counted as a statement.
+   */
+  copyOut?(query: SQL, snapshot: string): Promise<CopyOut>;
   /** Bulk-loads CSV text (no header) into a table with COPY, the fastest path of each driver. */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /**
@@ -146,6 +152,15 @@ async function openPostgres(
       const names = result.columns.map((c) => c.name);
       return result.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])));
     },
+    copyOut: (query, snapshot) =>
+      copyOut(
+        url,
+        query,
+        snapshot,
+        (text) => logger.logQuery(text, []),
+        // On the pool's own client: not refused when the request that ends the COPY is stopping.
+        (pid) => client.unsafe("SELECT pg_terminate_backend($1::int)", [pid]),
+      ),
     async copyCsv(table, columns, csv) {
       // A dedicated single connection: postgres.js can hang a pooled connection after COPY.
       const copyClient = postgres(url, { max: 1, onnotice: () => {} });

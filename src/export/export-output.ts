@@ -51,11 +51,22 @@ export class ExportOutput {
   }
 
   /** Writes text; `boundary` flushes the compressor so that the client sees a page line at once. */
-  async write(text: string, boundary = false): Promise<void> {
+  async write(text: string | Buffer, boundary = false): Promise<void> {
+    if (!this.send(text, boundary)) await this.drained();
+  }
+
+  /** Writes at once, without waiting: false when the caller should wait for `drained()` before more. */
+  send(data: string | Buffer, boundary = false): boolean {
     if (this.gone) throw new ClientGone();
-    const room = this.out.write(text);
+    const room = this.out.write(data);
     if (boundary) this.gzip?.flush();
-    if (room) return;
+    return room;
+  }
+
+  /** Resolves when the response's buffer has drained (the client's pace); throws when it is gone or stalled. */
+  async drained(): Promise<void> {
+    if (this.gone) throw new ClientGone();
+    if (!this.out.writableNeedDrain) return;
     let timer: NodeJS.Timeout | undefined;
     const stalled = await new Promise<boolean>((resolve) => {
       this.wake = () => resolve(false);

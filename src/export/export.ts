@@ -27,6 +27,7 @@ import { databaseCause, forLog, publicError } from "../shared/error-masking.js";
 import { log } from "../shared/log.js";
 import { currentPosition } from "../modules/changes/index.js";
 import { ExportTally } from "./export-audit.js";
+import { streamCopy } from "./export-copy.js";
 import { BulkCursor, FETCH_ROWS } from "./export-cursor.js";
 import { bulkRows, type BulkRows } from "./export-rows.js";
 import { ExportError } from "./export.errors.js";
@@ -242,8 +243,8 @@ export function createExporter(deps: ExportDeps): Exporter {
     if (!admission.ok) throw new PageFailed(admission.errors);
     const tally = new ExportTally(schema, context);
     const run = { who, shape, params, context, admission, tally, token, fingerprint, cacheKey, query, res, ids };
-    const outcome = await database.scope(stopping.signal, () =>
-      snapshots.run(params.fresh ? null : (token?.s ?? null), (tx, snapshot) => stream(run, tx, snapshot)),
+    const outcome = await database.scope(stopping.signal, (signal) =>
+      snapshots.run(params.fresh ? null : (token?.s ?? null), (tx, snapshot) => stream(run, tx, snapshot, signal)),
     );
     await finish(run, outcome);
   }
@@ -264,7 +265,12 @@ export function createExporter(deps: ExportDeps): Exporter {
   };
 
   /** The pages, read in the snapshot's transaction and written as the client takes them. */
-  async function stream(r: Run, tx: Drizzle, snapshot: string | null): Promise<SnapshotWork<Outcome>> {
+  async function stream(
+    r: Run,
+    tx: Drizzle,
+    snapshot: string | null,
+    signal: AbortSignal,
+  ): Promise<SnapshotWork<Outcome>> {
     const { shape, params, admission } = r;
     const v = shape.variables;
     let after = r.token?.a ?? null;
@@ -348,10 +354,28 @@ export function createExporter(deps: ExportDeps): Exporter {
         }
         await out.write(text + pageLine(), true);
         // The first page answered as a query's (its errors, its count); the rest, when the
-        // compiled read path can build its rows, straight from one cursor as JSON text.
+        // compiled read path can build its rows, as JSON text from one statement (COPY or a cursor).
         if (first) bulk = bulkRows(r.context, schema, admission.document, admission.variables, after);
         if (bulk) break;
         page = await readPage(false);
+      }
+      if (snapshot && database.copyOut) {
+        // PostgreSQL: the same statement as a COPY in the same snapshot, its bytes passed through.
+        await streamCopy({
+          copy: await database.copyOut(bulk.query, snapshot),
+          bulk,
+          out,
+          columns: jsonl ? null : columns,
+          pageSize,
+          tally: r.tally,
+          signal,
+          delivered: (count, cursor) => {
+            rows += count;
+            after = cursor ?? after;
+          },
+          pageLine,
+        });
+        return { value: { kind: "complete", out, rows, token: tokenNow() }, keep: false };
       }
       const cursor = new BulkCursor(tx, bulk.query, FETCH_ROWS);
       let inPage = 0;

@@ -1,0 +1,108 @@
+import type { Readable } from "node:stream";
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import postgres from "postgres";
+
+/**
+ * `COPY (statement) TO STDOUT (FORMAT binary)` on PostgreSQL, in a transaction on an exported
+ * snapshot: the rows of a statement at the speed of COPY, as the bytes PostgreSQL sends.
+ *
+ * It runs on a connection of its own, ended afterwards: postgres.js can hang a pooled connection
+ * after a large COPY (porsager/postgres #499, #917). The snapshot is imported (`SET TRANSACTION
+ * SNAPSHOT`) from the transaction that exported it, so the rows are exactly those that
+ * transaction sees. The stream applies backpressure: postgres.js pauses the socket while the
+ * stream's buffer is full, and PostgreSQL then waits on its send.
+ */
+export interface CopyOut {
+  /** The COPY's bytes (binary format: header, tuples, trailer), in chunks of any size. */
+  readonly stream: Readable;
+  /** Ends the COPY (cancelled on the server if it is still sending) and its connection. */
+  close(): Promise<void>;
+}
+
+const dialect = new PgDialect();
+
+/** An exported snapshot's id (`pg_export_snapshot()`): SET TRANSACTION takes no parameter. */
+const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i;
+
+export async function copyOut(
+  url: string,
+  query: SQL,
+  snapshot: string,
+  log: (text: string) => void,
+  terminate: (pid: number) => Promise<unknown>,
+): Promise<CopyOut> {
+  if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`not a snapshot id: ${snapshot}`);
+  const text = `COPY (${inlined(query)}) TO STDOUT (FORMAT binary)`;
+  const client = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    // The statement's literals are quoted for this setting (PostgreSQL's default since 9.1).
+    connection: { standard_conforming_strings: "on", application_name: "xg-export" },
+  });
+  // A COPY ended early is ended by terminating its backend (from `terminate`'s connection): one
+  // waiting on a full socket acts on nothing else — not a cancel, and not the socket's close, which
+  // postgres.js does by a FIN after which nothing reads the rows PostgreSQL keeps sending.
+  let pid: number | null = null;
+  let ended = false;
+  let closed: Promise<void> | null = null;
+  const close = () =>
+    (closed ??= (async () => {
+      if (!ended && pid !== null) await terminate(pid).catch(() => {});
+      await client.end({ timeout: 0 });
+    })());
+  try {
+    await client.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.unsafe(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+    pid = ((await client.unsafe("SELECT pg_backend_pid() AS pid")) as unknown as [{ pid: number }])[0].pid;
+    log(text);
+    const stream = (await client.unsafe(text).readable()) as Readable;
+    stream.once("end", () => (ended = true));
+    return { stream, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The statement's text with each parameter written in place as a literal: COPY takes no
+ * parameters. A literal is untyped (`'…'`), as postgres.js sends a parameter it cannot infer a
+ * type for, so PostgreSQL resolves both alike from their context; values postgres.js does type
+ * (dates, booleans, bytes, bigints) are cast to that type.
+ */
+export function inlined(query: SQL): string {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  // Placeholders are $1…$n outside the statement's own quoted text (the compiler quotes identifiers
+  // and writes values as parameters); `\d+` takes the whole number, so $1 never matches $10.
+  return text.replace(/\$(\d+)\b/g, (_, n: string) => literal(params[Number(n) - 1]));
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (value instanceof Date) return `${quote(value.toISOString())}::timestamptz`;
+  if (value instanceof Uint8Array) return `${quote(`\\x${Buffer.from(value).toString("hex")}`)}::bytea`;
+  if (typeof value === "boolean") return `${value}`;
+  if (typeof value === "bigint") return `${quote(String(value))}::int8`;
+  if (typeof value === "number") return quote(String(value));
+  if (typeof value === "string") return quote(value);
+  if (Array.isArray(value)) return quote(arrayText(value));
+  throw new Error(`a parameter of type ${typeof value} cannot be written as a literal`);
+}
+
+/** PostgreSQL's array input form, as postgres.js serialises an array parameter. */
+function arrayText(values: readonly unknown[]): string {
+  const items = values.map((v) =>
+    v === null || v === undefined
+      ? "NULL"
+      : Array.isArray(v)
+        ? arrayText(v)
+        : `"${String(v instanceof Date ? v.toISOString() : v).replace(/[\\"]/g, "\\$&")}"`,
+  );
+  return `{${items.join(",")}}`;
+}
+
+function quote(text: string): string {
+  if (text.includes("\u0000")) throw new Error("a text parameter holds a NUL character");
+  return `'${text.replace(/'/g, "''")}'`;
+}
