@@ -1,12 +1,12 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { inlined } from "../../src/db/copy-out.js";
-import { authHeaders, createTestApp, request } from "../helpers/app.js";
+import { authHeaders, request } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { serve, type RunningServer } from "../helpers/server.js";
 
 /**
  * On PostgreSQL an export's rows after its first page are PostgreSQL's own COPY of the compiled
@@ -16,22 +16,19 @@ import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/data
  */
 
 let database: TestDatabase;
+let running: RunningServer | undefined;
 let app: App;
-let server: Server;
 let origin: string;
 
 beforeAll(async () => {
   if (!onPostgres) return;
   database = await openTestDatabase({ seed: "demo", recordSql: true });
-  app = await createTestApp(database);
-  server = createServer(app.handle);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  running = await serve(database);
+  ({ app, origin } = running);
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await running?.close();
   await database?.dispose();
 });
 
