@@ -1,6 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +6,7 @@ import type { App } from "../../src/app.js";
 import { exportToFile, readState } from "../../src/export/export-client.js";
 import { createTestApp, request } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { createApiKey } from "../helpers/server.js";
+import { createApiKey, listen, type Listening } from "../helpers/server.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
 
 /**
@@ -18,7 +16,7 @@ import { TcpProxy } from "../helpers/tcp-proxy.js";
 
 let database: TestDatabase;
 let app: App;
-let server: Server;
+let listening: Listening | undefined;
 let proxy: TcpProxy;
 let through: string;
 let key: string;
@@ -27,9 +25,8 @@ let dir: string;
 beforeAll(async () => {
   database = await openTestDatabase({ seed: "demo" });
   app = await createTestApp(database);
-  server = createServer(app.handle);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  proxy = new TcpProxy({ host: "127.0.0.1", port: (server.address() as AddressInfo).port });
+  listening = await listen(app.handle);
+  proxy = new TcpProxy({ host: "127.0.0.1", port: listening.port });
   through = `http://127.0.0.1:${await proxy.listen()}`;
   ({ key } = await createApiKey(database, "RURAL_REVITALIZATION"));
   dir = mkdtempSync(join(tmpdir(), "xg-export-"));
@@ -38,8 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close();
   await app?.stop();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await listening?.close();
   await database?.dispose();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import {
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { authHeaders, createTestApp, request, type Response } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { listen, type Listening } from "../helpers/server.js";
 
 /**
  * Integrators' bulk export (POST /export), told as their stories on the demo tier: an export is
@@ -33,20 +33,19 @@ interface Exported {
 
 let database: TestDatabase;
 let app: App;
-let server: Server;
+let listening: Listening | undefined;
 let origin: string;
 
 beforeAll(async () => {
   database = await openTestDatabase({ seed: "demo" });
   app = await createTestApp(database);
-  server = createServer(app.handle);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listen(app.handle);
+  origin = listening.origin;
 });
 
 afterAll(async () => {
   await app?.stop();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await listening?.close();
   await database?.dispose();
 });
 

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp, type App } from "../../src/app.js";
 import { newApiKey } from "../../src/access/authenticate.js";
@@ -19,14 +19,37 @@ export interface RunningServer {
  */
 export async function serve(database: Database, env: Record<string, string> = {}): Promise<RunningServer> {
   const app = await createApp(configWithKeys({ JWT_SECRET: testConfig.JWT_SECRET!, ...env }), database);
-  // Longer than a test's pauses: a kept-alive connection closed by the server as the client reuses it resets the request.
-  const server: Server = createServer({ keepAliveTimeout: 120_000 }, app.handle);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const listening = await listen(app.handle);
   return {
     app,
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    origin: listening.origin,
     async close() {
       await app.stop();
+      await listening.close();
+    },
+  };
+}
+
+export interface Listening {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An app's handler listening on a free port. The server keeps an idle connection longer than a
+ * test pauses between requests: with Node's default (5 s), a kept-alive connection the server
+ * closes just as the client reuses it resets that request (ECONNRESET) on a loaded machine.
+ */
+export async function listen(handle: RequestListener): Promise<Listening> {
+  const server: Server = createServer({ keepAliveTimeout: 120_000 }, handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
