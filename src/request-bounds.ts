@@ -28,10 +28,22 @@ export function withinBounds(
   requestId: string,
   work: () => Promise<HTTPGraphQLResponse>,
 ): Promise<HTTPGraphQLResponse> {
-  const deadline = AbortSignal.timeout(deadlineMs);
-  const signal = client ? AbortSignal.any([client, deadline]) : deadline;
-  return database.scope(
-    signal,
+  // One controller and one timer per request: stopped by the deadline or by the client hanging up.
+  // The deadline's reason is the TimeoutError AbortSignal.timeout would give (abortError maps it).
+  const bounds = new AbortController();
+  const deadline = setTimeout(
+    () => bounds.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    deadlineMs,
+  ).unref();
+  const hungUp = () => bounds.abort(client!.reason);
+  if (client?.aborted) hungUp();
+  else client?.addEventListener("abort", hungUp, { once: true });
+  const done = () => {
+    clearTimeout(deadline);
+    client?.removeEventListener("abort", hungUp);
+  };
+  const answer = database.scope(
+    bounds.signal,
     (stopped) =>
       new Promise<HTTPGraphQLResponse>((resolve, reject) => {
         const stop = () => resolve(stoppedResponse(abortError(stopped), requestId));
@@ -52,6 +64,8 @@ export function withinBounds(
           .finally(() => stopped.removeEventListener("abort", stop));
       }),
   );
+  answer.then(done, done);
+  return answer;
 }
 
 /** HTTP status of a typed error that ends a request (the same mapping for errors inside a result). */
