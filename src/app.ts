@@ -264,7 +264,7 @@ export async function createApp(config: Config, database: Database, options: App
     headers: HeaderMap,
     search: string,
     body: unknown,
-    client?: AbortSignal,
+    client?: AbortController,
     address?: string,
   ) {
     const started = performance.now();

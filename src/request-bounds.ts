@@ -5,11 +5,14 @@ import type { Database } from "./db/client.js";
 import { databaseFailure, failureError } from "./db/failures.js";
 import { abortError, ClientGoneError } from "./db/request-scope.js";
 
-/** Aborts when the client hangs up before its answer is written. */
-export function clientGone(res: ServerResponse): AbortSignal {
+/**
+ * The request's bounds: aborted (ClientGoneError) when the client hangs up before its answer is
+ * written; withinBounds aborts it at the deadline too, and the database scope when it is unreachable.
+ */
+export function clientGone(res: ServerResponse): AbortController {
   const gone = new AbortController();
-  res.on("close", () => res.writableFinished || gone.abort(new ClientGoneError()));
-  return gone.signal;
+  res.on("close", () => res.writableFinished || gone.signal.aborted || gone.abort(new ClientGoneError()));
+  return gone;
 }
 import { databaseCause, forLog } from "./shared/error-masking.js";
 import { log } from "./shared/log.js";
@@ -24,14 +27,20 @@ import { log } from "./shared/log.js";
 export function withinBounds(
   database: Database,
   deadlineMs: number,
-  client: AbortSignal | undefined,
+  client: AbortController | undefined,
   requestId: string,
   work: () => Promise<HTTPGraphQLResponse>,
 ): Promise<HTTPGraphQLResponse> {
-  const deadline = AbortSignal.timeout(deadlineMs);
-  const signal = client ? AbortSignal.any([client, deadline]) : deadline;
-  return database.scope(
-    signal,
+  // One controller and one timer per request: the client's (aborted when it hangs up) or one of its
+  // own, aborted at the deadline with the TimeoutError AbortSignal.timeout would give (abortError maps it).
+  const bounds = client ?? new AbortController();
+  const deadline = setTimeout(() => {
+    if (!bounds.signal.aborted)
+      bounds.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+  }, deadlineMs).unref();
+  const done = () => clearTimeout(deadline);
+  const answer = database.scope(
+    bounds,
     (stopped) =>
       new Promise<HTTPGraphQLResponse>((resolve, reject) => {
         const stop = () => resolve(stoppedResponse(abortError(stopped), requestId));
@@ -52,6 +61,8 @@ export function withinBounds(
           .finally(() => stopped.removeEventListener("abort", stop));
       }),
   );
+  answer.then(done, done);
+  return answer;
 }
 
 /** HTTP status of a typed error that ends a request (the same mapping for errors inside a result). */

@@ -28,7 +28,8 @@ export class Availability {
   private reachable = true;
   private lastSuccess = 0;
   private probing: Promise<void> | null = null;
-  private readonly requests = new Set<AbortController>();
+  /** How to stop each request running now (with SERVICE_UNAVAILABLE). */
+  private readonly requests = new Set<(reason: Error) => void>();
   private heartbeat: NodeJS.Timeout | null = null;
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
@@ -49,23 +50,23 @@ export class Availability {
     this.lastSuccess = performance.now();
   }
 
-  /** A signal aborted (SERVICE_UNAVAILABLE) if the database is found unreachable while the request runs. */
-  enter(): { signal: AbortSignal; leave: () => void } {
-    const controller = new AbortController();
-    if (!this.reachable) controller.abort(new ServiceUnavailableError());
-    this.requests.add(controller);
+  /**
+   * Registers a running request: `stop` is called (with SERVICE_UNAVAILABLE) at once if the
+   * database is already known unreachable, or when it is found so while the request runs. Returns
+   * what to call when the request ends.
+   */
+  enter(stop: (reason: Error) => void): () => void {
+    if (!this.reachable) stop(new ServiceUnavailableError());
+    this.requests.add(stop);
     if (!this.heartbeat && !this.closed) {
       this.heartbeat = setInterval(() => void this.check(), HEARTBEAT_MS).unref();
     }
-    return {
-      signal: controller.signal,
-      leave: () => {
-        this.requests.delete(controller);
-        if (!this.requests.size && this.heartbeat) {
-          clearInterval(this.heartbeat);
-          this.heartbeat = null;
-        }
-      },
+    return () => {
+      this.requests.delete(stop);
+      if (!this.requests.size && this.heartbeat) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = null;
+      }
     };
   }
 
@@ -95,7 +96,7 @@ export class Availability {
       if (reachable) log("warn", "database reachable again: serving");
       else {
         log("warn", "database unreachable: answering 503 until it returns", { error: String(error) });
-        for (const request of this.requests) request.abort(new ServiceUnavailableError());
+        for (const stop of this.requests) stop(new ServiceUnavailableError());
       }
     }
     if (!reachable && !this.retry) {
