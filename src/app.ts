@@ -102,19 +102,16 @@ export interface GraphQLResponseBody {
   errors?: GraphQLFormattedError[];
 }
 
-/** Requests in flight, by their context: what the observing plugin learns of each (observability/requests.ts). */
-const records = new WeakMap<Context, RequestRecord>();
-
 /** Notes each executed request's operation name (as Apollo resolved it) and outcome code for its log line and metrics. */
 const observeRequests: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operationName, contextValue }) {
-        const record = records.get(contextValue);
+        const record = contextValue.observed;
         if (record && operationName) record.operation = operationName;
       },
       async willSendResponse({ response, contextValue }) {
-        const record = records.get(contextValue);
+        const record = contextValue.observed;
         if (!record || response.body.kind !== "single") return;
         const code = response.body.singleResult.errors?.[0]?.extensions?.code;
         record.outcome = typeof code === "string" ? code : "OK";
@@ -330,7 +327,7 @@ export async function createApp(config: Config, database: Database, options: App
     // This layer writes the response: compiled answers may stay PostgreSQL's JSON text until then.
     const passThrough = new PassThrough();
     context.passThrough = passThrough;
-    records.set(context, record);
+    context.observed = record;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers, search: request.search, body: request.body },
       context: async () => context,

@@ -25,6 +25,11 @@ export interface Context extends LoaderHost {
    * JSON text as PostgreSQL wrote it (src/plan/passthrough.ts) instead of parsed values.
    */
   passThrough?: PassThrough;
+  /**
+   * What the request's log line and metrics learn from Apollo: the operation as it resolved it and
+   * the outcome code. A field, not a map keyed by the context: Apollo hands plugins a copy of it.
+   */
+  observed?: { operation: string | null; outcome: string | null };
 }
 
 export function createContext(

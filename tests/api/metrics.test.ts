@@ -63,6 +63,29 @@ describe("an operator watching the API (/metrics)", () => {
     expect(after).toContain("# TYPE xg_process_resident_memory_bytes gauge");
   });
 
+  it("labels a request by the operation GraphQL chose, and by its error code however long the errors", async () => {
+    const before = await scrape();
+    // No operationName in the request: the document's one operation is the one run.
+    const named = await post(server.origin, {
+      query: "query ChosenByTheDocument { villages(first: 1) { totalCount } }",
+    });
+    expect(named.status).toBe(200);
+    // Forty misspelt fields: an answer of errors well beyond a few kilobytes.
+    const misspelt = Array.from({ length: 40 }, (_, i) => `f${i}: nameMisspelt${"x".repeat(40)}`).join(" ");
+    const refused = await post(
+      server.origin,
+      { query: `query ManyMistakes { villages(first: 1) { nodes { ${misspelt} } } }` },
+      await authHeaders("HEALTH", "431221"),
+    );
+    expect((await refused.text()).length).toBeGreaterThan(4096);
+    const after = await scrape();
+    const delta = (l: Record<string, string>) =>
+      sample(after, "xg_graphql_requests_total", l) - sample(before, "xg_graphql_requests_total", l);
+    expect(delta({ operation: "ChosenByTheDocument", outcome: "OK" })).toBe(1);
+    expect(delta({ operation: "ManyMistakes", outcome: "GRAPHQL_VALIDATION_FAILED" })).toBe(1);
+    expect(delta({ operation: "ManyMistakes", outcome: "OK" })).toBe(0);
+  });
+
   it("sees refused requests counted by the limit that refused them and the code answered", async () => {
     const before = await scrape();
     const refused = await post(
