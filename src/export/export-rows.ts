@@ -180,8 +180,9 @@ function lateralRelations(ctx: Context, policy: DepartmentPolicy, shape: ObjectS
     if (!members && !personalFields(policy, f.shape).length) return;
     const alias = sql.identifier(`xg_r${i}`);
     const inner = nestedRecords(ctx, policy, f.shape);
+    // A list aggregates in its rows' order (relatedRows' ORDER BY, LIMIT): no second sort.
     const value = f.relation.list
-      ? sql`coalesce(json_agg(${objectSql(ctx, f.shape)} ORDER BY ${sql.join(f.relation.orderBy ?? [], sql`, `)}), '[]'::json)`
+      ? sql`coalesce(json_agg(${objectSql(ctx, f.shape)}), '[]'::json)`
       : sql`${objectSql(ctx, f.shape)}`;
     const aggregate = f.relation.list
       ? sql`${value} AS j, count(*)::int AS c, coalesce(sum(${inner}), 0)::int AS n`

@@ -2,7 +2,7 @@ import { and, getTableName, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DepartmentPolicy } from "../access/compile.js";
 import type { Context } from "../context.js";
-import { columnList, neededColumns } from "./object-sql.js";
+import { columnList, neededColumns, objectSql } from "./object-sql.js";
 import type { ObjectShape } from "./shape.js";
 import type { Relation } from "./sources.js";
 
@@ -102,14 +102,8 @@ function relationFacts(
   labels: readonly string[],
   names: { next: number },
 ): SQL {
-  const { table } = shape.source;
-  const where = and(relation.join(table), shape.source.visible(ctx));
-  const order =
-    relation.list && relation.orderBy?.length ? sql` ORDER BY ${sql.join(relation.orderBy, sql`, `)}` : sql``;
-  const limit = relation.list && relation.limit !== undefined ? sql` LIMIT ${relation.limit}` : sql``;
-  const rows = sql`(SELECT ${columnList(neededColumns(shape))} FROM ${table} WHERE ${where}${order}${limit}) AS ${sql.identifier(getTableName(table))}`;
   const { components, joins } = levelFacts(ctx, policy, shape, labels, null, names);
-  return sql`SELECT ARRAY[${sql.join(components, sql`, `)}] AS a FROM ${rows}${sql.join(joins, sql``)}`;
+  return sql`SELECT ARRAY[${sql.join(components, sql`, `)}] AS a FROM ${relationRows(ctx, relation, shape)}${sql.join(joins, sql``)}`;
 }
 
 /** Adds the facts arrays of several shapes over the same rows, position by position. */
@@ -129,4 +123,75 @@ export function readFacts(labels: readonly string[], text: unknown): { fields: s
   if (typeof text !== "string") return { fields: [], records: 0 };
   const counts = JSON.parse(text) as number[];
   return { fields: labels.filter((_, i) => (counts[i + 1] ?? 0) > 0), records: counts[0] ?? 0 };
+}
+
+/** The rows of a relation below its parent's row in scope, in the resolver's order and bound. */
+function relationRows(ctx: Context, relation: Relation, shape: ObjectShape): SQL {
+  const { table } = shape.source;
+  const where = and(relation.join(table), shape.source.visible(ctx));
+  const order =
+    relation.list && relation.orderBy?.length ? sql` ORDER BY ${sql.join(relation.orderBy, sql`, `)}` : sql``;
+  const limit = relation.list && relation.limit !== undefined ? sql` LIMIT ${relation.limit}` : sql``;
+  return sql`(SELECT ${columnList(neededColumns(shape))} FROM ${table} WHERE ${where}${order}${limit}) AS ${sql.identifier(getTableName(table))}`;
+}
+
+/**
+ * A page's rows of `shape` with the relations that read personal rows (and a household's members,
+ * which the audit names) each joined once (LEFT JOIN LATERAL), giving together the relation's JSON
+ * value, its row count and its facts: the related rows are read once per row, not once for the
+ * JSON, again for the facts and again for the audit's household list.
+ *
+ * `values` are the JSON values of those relations for `objectSql`; `components` the facts of the
+ * rows `only` admits (empty when `labels` is); `members` the row count of the first
+ * `Household.members` relation (the audit's "this household's member rows were read").
+ */
+export function pageLevel(
+  ctx: Context,
+  policy: DepartmentPolicy | null,
+  shape: ObjectShape,
+  labels: readonly string[],
+  only: SQL,
+  names: { next: number },
+): { values: Map<string, SQL>; joins: SQL[]; components: SQL[]; members: SQL | null } {
+  const counting = policy !== null && labels.length > 0;
+  const values = new Map<string, SQL>();
+  const joins: SQL[] = [];
+  let members: SQL | null = null;
+  const laterals: SQL[] = [];
+  for (const f of shape.fields) {
+    if (f.kind !== "relation") continue;
+    const isMembers = shape.source.type === "Household" && f.field === "members";
+    const personal = counting && hasPersonal(policy, f.shape);
+    if (!isMembers && !personal) continue;
+    const alias = sql.identifier(`xg_r${names.next++}`);
+    const inner = personal ? levelFacts(ctx, policy, f.shape, labels, null, names) : { components: [], joins: [] };
+    // A list aggregates in its rows' order (the subquery's ORDER BY, LIMIT): no second sort.
+    const json = f.relation.list
+      ? sql`json_agg(${objectSql(ctx, f.shape)})`
+      : sql`(array_agg(${objectSql(ctx, f.shape)}))[1]`;
+    const facts = personal ? sql`, ARRAY[${sql.join(inner.components, sql`, `)}] AS a` : sql``;
+    joins.push(
+      sql` LEFT JOIN LATERAL (SELECT ${json} AS j, count(*)::int AS c${facts} FROM ${relationRows(ctx, f.relation, f.shape)}${sql.join(inner.joins, sql``)}) AS ${alias} ON true`,
+    );
+    values.set(f.key, f.relation.list ? sql`coalesce(${alias}.j, '[]'::json)` : sql`${alias}.j`);
+    if (personal) laterals.push(sql`${alias}`);
+    if (isMembers) members ??= sql`${alias}.c > 0`;
+  }
+  if (!counting) return { values, joins, components: [], members };
+  const filter = sql` FILTER (WHERE ${only})`;
+  const own = ownPersonal(policy, shape);
+  const present = own.map((p) => (p.column ? sql`${p.column} IS NOT NULL` : sql`true`));
+  const components: SQL[] = [
+    present.length ? sql`count(*) FILTER (WHERE ${only} AND (${sql.join(present, sql` OR `)}))` : sql`0`,
+  ];
+  for (const label of labels) {
+    const mine = own.find((p) => p.label === label);
+    components.push(mine ? (mine.column ? sql`count(${mine.column})${filter}` : sql`count(*)${filter}`) : sql`0`);
+  }
+  for (const alias of laterals) {
+    components.forEach((c, i) => {
+      components[i] = sql`${c} + coalesce(sum(${alias}.a[${sql.raw(String(i + 1))}])${filter}, 0)`;
+    });
+  }
+  return { values, joins, components: components.map(int), members };
 }

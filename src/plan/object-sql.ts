@@ -74,8 +74,9 @@ function relationSql(ctx: Context, relation: Relation, shape: ObjectShape): SQL 
   }
   const order = sql.join(relation.orderBy ?? [], sql`, `);
   const limit = relation.limit !== undefined ? sql` LIMIT ${relation.limit}` : sql``;
-  // The inner query keeps the resolver's order and bound; the outer aggregates in that same order.
-  return sql`coalesce((SELECT json_agg(${objectSql(ctx, shape)} ORDER BY ${order}) FROM (SELECT ${columnList(
+  // The inner query keeps the resolver's order and bound; the outer aggregates its rows as they
+  // come, in that order (an aggregate over a sorted subquery alone, no join: not sorted again).
+  return sql`coalesce((SELECT json_agg(${objectSql(ctx, shape)}) FROM (SELECT ${columnList(
     neededColumns(shape),
   )} FROM ${table} WHERE ${where} ORDER BY ${order}${limit}) AS ${sql.identifier(getTableName(table))}), '[]'::json)`;
 }

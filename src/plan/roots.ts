@@ -12,7 +12,7 @@ import type { VillageFilter } from "../modules/villages/village.input.js";
 import { decodeId } from "../shared/global-id.js";
 import { keyset, pageRequest, type Ordering, type PageArgs } from "../shared/pagination.js";
 import { assertRegionPrefix } from "../shared/region-code.js";
-import { factLabels, factsColumn, levelFacts, readFacts, sumComponents } from "./facts-sql.js";
+import { factLabels, factsColumn, levelFacts, pageLevel, readFacts, sumComponents } from "./facts-sql.js";
 import { base64url, columnList, neededColumns, objectSql } from "./object-sql.js";
 import type { ObjectShape } from "./shape.js";
 import { columnsOf, RELATIONS, SOURCES } from "./sources.js";
@@ -142,11 +142,16 @@ const NO_PERSONAL: CompiledRead = { fields: [], records: 0 };
 
 /** The cursor of a row in an ordering, as `encodeCursor` writes it: base64url of `{"o":…,"v":[…]}`. */
 function cursorSql(ordering: Ordering<unknown>): SQL {
-  const values = sql.join(
-    ordering.columns.map((c) => sql`to_json(${c})::text`),
+  return cursorOf(ordering, ordering.columns);
+}
+
+/** The cursor of the key values `values` (expressions, one per column of the ordering). */
+function cursorOf(ordering: Ordering<unknown>, values: readonly (SQL | AnyPgColumn)[]): SQL {
+  const texts = sql.join(
+    values.map((v) => sql`to_json(${v})::text`),
     sql` || ',' || `,
   );
-  return base64url(sql`${`{"o":${JSON.stringify(ordering.name)},"v":[`}::text || ${values} || ']}'`);
+  return base64url(sql`${`{"o":${JSON.stringify(ordering.name)},"v":[`}::text || ${texts} || ']}'`);
 }
 
 /** Household ids whose member rows the resolvers would fetch (the read audit's household list). */
@@ -218,12 +223,17 @@ export function connectionStatement(
   for (const c of source.keys) inner.add(c);
 
   const cursor = cursorSql(ordering);
+  // Each node shape's relations that read personal rows (and a household's members) joined once.
+  const facts = factsOf(ctx, shapes);
+  const only = sql`rn <= ${n}`;
+  const levels = new Map(shapes.map((s) => [s, pageLevel(ctx, facts.policy, s, facts.labels, only, facts.names)]));
+  const node = (shape: ObjectShape) => objectSql(ctx, shape, levels.get(shape)!.values);
   const selects = new Selects().add("fetched", sql`count(*)::int AS fetched`);
   parts.forEach((part, i) => {
     if (part.kind === "nodes") {
       selects.add(
         `p${i}`,
-        sql`coalesce(json_agg(${objectSql(ctx, part.shape)} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
+        sql`coalesce(json_agg(${node(part.shape)} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "edges") {
       const pairs = part.fields.map((f) =>
@@ -231,7 +241,7 @@ export function connectionStatement(
           ? sql`${f.key}::text, ${cursor}`
           : f.kind === "typename"
             ? sql`${f.key}::text, ${f.value}::text`
-            : sql`${f.key}::text, ${objectSql(ctx, f.shape)}`,
+            : sql`${f.key}::text, ${node(f.shape)}`,
       );
       selects.add(
         `p${i}`,
@@ -242,23 +252,24 @@ export function connectionStatement(
     }
   });
   const pageInfo = parts.filter((p) => p.kind === "pageInfo").flatMap((p) => p.fields.map((f) => f.name));
-  if (pageInfo.includes("startCursor")) selects.add("first", sql`(array_agg(${cursor} ORDER BY rn))[1] AS first`);
+  // The first row is the one numbered 1; the last one's key values are kept, its cursor built once.
+  if (pageInfo.includes("startCursor"))
+    selects.add("first", sql`(array_agg(${cursor}) FILTER (WHERE rn = 1))[1] AS first`);
   if (pageInfo.includes("endCursor")) {
-    selects.add("last", sql`(array_agg(${cursor} ORDER BY rn DESC) FILTER (WHERE rn <= ${n}))[1] AS last`);
+    const last = ordering.columns.map((c) => sql`(array_agg(${c} ORDER BY rn DESC) FILTER (WHERE rn <= ${n}))[1]`);
+    selects.add("last", sql`${cursorOf(ordering, last)} AS last`);
   }
-  const audit = shapes.map((s) => auditedHouseholds(ctx, s)).find(Boolean);
+  const audit = shapes.map((s) => levels.get(s)!.members).find(Boolean);
   if (audit) {
     selects.add(
       "audit",
       sql`coalesce(array_to_json(array_agg(${source.idColumn}) FILTER (WHERE rn <= ${n} AND ${audit})), '[]'::json)::text AS audit`,
     );
   }
-  const facts = factsOf(ctx, shapes);
   const joins: SQL[] = [];
+  for (const level of levels.values()) joins.push(...level.joins);
   if (facts.policy && facts.labels.length) {
-    const levels = shapes.map((s) => levelFacts(ctx, facts.policy!, s, facts.labels, sql`rn <= ${n}`, facts.names));
-    for (const level of levels) joins.push(...level.joins);
-    selects.add("facts", factsColumn(sumComponents(levels.map((l) => l.components))));
+    selects.add("facts", factsColumn(sumComponents([...levels.values()].map((l) => l.components))));
   }
   const alias = sql.identifier(getTableName(source.table));
   const query = sql`SELECT ${selects.sql()} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}${sql.join(joins, sql``)}`;

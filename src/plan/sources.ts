@@ -228,7 +228,18 @@ export const RELATIONS: Record<string, Relation> = {
     join: () => eq(agencies.id, cadres.agencyId),
     parentKeys: [cadres.agencyId],
   },
-  "Village.township": { target: "Region", list: false, join: ancestor(9), parentKeys: [villages.code] },
+  "Village.township": {
+    target: "Region",
+    list: false,
+    // The village's own township key, where it is the ancestor (every village's, by the data): a
+    // comparison of columns, so PostgreSQL does not compute rpad(left()) for every region it reads.
+    join: () =>
+      and(
+        eq(regions.code, villages.townshipCode),
+        sql`${villages.townshipCode} = rpad(left(${villages.code}, 9), 12, '0')::char(12)`,
+      )!,
+    parentKeys: [villages.code, villages.townshipCode],
+  },
   "Village.county": { target: "Region", list: false, join: ancestor(6), parentKeys: [villages.code] },
   "Village.city": { target: "Region", list: false, join: ancestor(4), parentKeys: [villages.code] },
 };
