@@ -325,8 +325,16 @@ describe("an interrupted export", () => {
         { method: "POST", headers: { "content-type": "application/json", ...headers } },
         (res) => {
           let text = "";
+          let held = false;
           res.setEncoding("utf8");
           res.on("data", (chunk: string) => {
+            // Hold the first chunk a moment: the socket's buffers fill and the server waits for
+            // them to drain, as it would for a slow client, instead of having written it all.
+            if (!held) {
+              held = true;
+              res.pause();
+              setTimeout(() => res.resume(), 500);
+            }
             text += chunk;
             if ((text.match(/"@export":"page"/g) ?? []).length >= pages) {
               req.destroy();
@@ -343,7 +351,10 @@ describe("an interrupted export", () => {
 
   it("resumes after the last page line received and delivers every row exactly once", async () => {
     const headers = await authHeaders("RURAL_REVITALIZATION");
-    const body = { query: `query All { members { nodes { id name } } }` };
+    // Wide rows (megabytes in all): more than the sockets between them hold, so the export is
+    // still running when the client hangs up.
+    const wide = `age birthDate disabilityGrade disabilityType educationLevel employment employmentMonths employmentPlace ethnicity gender hasBasicMedicalInsurance hasDisabilityCertificate hasFamilyDoctorContract hasPensionInsurance hasPublicWelfareJob hasSeriousIllnessInsurance hasVocationalTraining healthStatus householdId idNumber insuranceSubsidyCategory labourCapacity medicalExpenseOutOfPocket medicalExpenseReimbursed medicalExpenseYear pensionPremiumPaidByGovernment receivesDisabilityLivingAllowance receivesDisabilityNursingAllowance receivesExtremePovertySupport receivesLowIncomeAllowance relation school schoolingStatus updatedAt version villageCode`;
+    const body = { query: `query All { members { nodes { id name ${wide} } } }` };
     const partial = await interrupted(body, headers, 2);
     // What the client keeps: everything up to its last complete page line.
     const upTo = partial.slice(0, partial.lastIndexOf('"@export":"page"'));
