@@ -32,7 +32,14 @@ export function answerFault(result: unknown, mode: RowMode): string | null {
       if (!keys || keys.length !== names.size || keys.some((key) => !names.has(key))) return "a row keyed otherwise";
     } else if (!Array.isArray(row) || row.length !== columns.length) return "a row of another width";
   }
-  if (answer.command === "SELECT" && typeof answer.count === "number" && answer.count !== answer.length)
+  // CREATE TABLE … AS and SELECT INTO also end "SELECT n" but send no rows: only an answer that
+  // described its columns was to bring its rows.
+  if (
+    answer.command === "SELECT" &&
+    columns?.length &&
+    typeof answer.count === "number" &&
+    answer.count !== answer.length
+  )
     return `${answer.length} rows where the server sent ${answer.count}`;
   return null;
 }

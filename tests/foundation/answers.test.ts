@@ -17,6 +17,11 @@ describe("an answer that is not its statement's", () => {
     expect(answerFault(answer([{ id: 1 }], ["total"]), "objects")).toBe("a row keyed otherwise");
   });
 
+  it("is not found in a statement that ends SELECT n but sends no rows (CREATE TABLE … AS)", () => {
+    expect(answerFault(answer([], [], 5), "objects")).toBeNull();
+    expect(answerFault(Object.assign([], { command: "SELECT", count: 5 }), "values")).toBeNull();
+  });
+
   it("is not found in a statement's own answer, in either row mode", () => {
     expect(answerFault(answer([{ total: 1, fetched: 2 }], ["total", "fetched"]), "objects")).toBeNull();
     expect(
