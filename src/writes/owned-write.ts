@@ -46,22 +46,53 @@ export interface WriteMutation<I extends object, R> {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export function writeResolvers<I extends object, R>(m: WriteMutation<I, R>): Function[] {
   const { write: op } = m;
+  return mutationResolvers({
+    name: op.name,
+    input: m.input,
+    result: m.result,
+    description: m.description,
+    single: (ctx, input) => runOwnedWrite(ctx, op, input),
+    batch: m.batch && { ...m.batch, run: (ctx, input) => runBatch(ctx, op, input) },
+  });
+}
+
+/** A mutation taking `input`, and optionally its batch form, as `mutationResolvers` generates them. */
+export interface MutationPair<I extends object> {
+  name: string;
+  input: ClassType<I>;
+  /** What the single mutation answers. */
+  result: ClassType;
+  description: string;
+  single: (ctx: Context, input: I) => unknown;
+  /** The batch form: what its records are, its description, and how it runs. */
+  batch?: { what: string; description: string; run: (ctx: Context, input: BatchInputOf<I>) => unknown };
+}
+
+/**
+ * The resolvers of a mutation `name` and of its batch form `<name>Batch` (taking
+ * `<Input>BatchInput`, answering BatchWriteResult): one generator for every write that has both
+ * forms, owned writes and case steps alike.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function mutationResolvers<I extends object>(m: MutationPair<I>): Function[] {
+  const { name } = m;
 
   @Resolver()
   class SingleWriteResolver {
-    @Mutation(() => m.result, { name: op.name, description: m.description })
+    @Mutation(() => m.result, { name, description: m.description })
     single(@Ctx() ctx: Context, @Arg("input", () => m.input) input: I) {
-      return runOwnedWrite(ctx, op, input);
+      return m.single(ctx, input);
     }
   }
   if (!m.batch) return [SingleWriteResolver];
+  const batch = m.batch;
 
-  const BatchInput = batchInput(m.input, op.name.charAt(0).toUpperCase() + op.name.slice(1), m.batch.what);
+  const BatchInput = batchInput(m.input, name.charAt(0).toUpperCase() + name.slice(1), batch.what);
   @Resolver()
   class BatchWriteResolver {
-    @Mutation(() => BatchWriteResult, { name: `${op.name}Batch`, description: m.batch!.description })
+    @Mutation(() => BatchWriteResult, { name: `${name}Batch`, description: batch.description })
     batch(@Ctx() ctx: Context, @Arg("input", () => BatchInput) input: BatchInputOf<I>) {
-      return runBatch(ctx, op, input);
+      return batch.run(ctx, input);
     }
   }
   return [SingleWriteResolver, BatchWriteResolver];

@@ -1,6 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver, type ClassType } from "type-graphql";
-import type { Context } from "../../context.js";
-import { batchInput, BatchWriteResult, type BatchInputOf } from "../../writes/batch.type.js";
+import type { ClassType } from "type-graphql";
+import { mutationResolvers } from "../../writes/owned-write.js";
 import * as I from "./case.input.js";
 import * as S from "./case.service.js";
 import { CaseWriteResult } from "./case.target.js";
@@ -18,32 +17,25 @@ const BATCH =
   "in one transaction, each record as the single step would be (same region level, checks, refusals and after-writes), a result per record; idempotent under `idempotencyKey`.";
 
 /**
- * The resolvers of a case step: the single mutation and its batch form (`<name>Batch` taking
- * `<Input>BatchInput`), generated from the declaration as `writeResolvers` does for owned writes,
- * so no step goes without its batch form. Region levels (`mutationLevels` of the policy) are the
- * guard's, for both forms.
+ * The resolvers of a case step: the single mutation and its batch form, generated as owned
+ * writes' are, so no step goes without its batch form. Region levels (`mutationLevels` of the
+ * policy) are the guard's, for both forms.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 function stepResolvers<In extends I.CaseStepInput>(m: StepMutation<In>): Function[] {
   const { name } = m.step;
-
-  @Resolver()
-  class StepResolver {
-    @Mutation(() => CaseWriteResult, { name, description: m.description })
-    single(@Ctx() ctx: Context, @Arg("input", () => m.input) input: In) {
-      return S.runStep(ctx, m.step, input);
-    }
-  }
-
-  const BatchInput = batchInput(m.input, name.charAt(0).toUpperCase() + name.slice(1), m.records);
-  @Resolver()
-  class StepBatchResolver {
-    @Mutation(() => BatchWriteResult, { name: `${name}Batch`, description: `${name} for many cases ${BATCH}` })
-    batch(@Ctx() ctx: Context, @Arg("input", () => BatchInput) input: BatchInputOf<In>) {
-      return S.runStepBatch(ctx, m.step, input);
-    }
-  }
-  return [StepResolver, StepBatchResolver];
+  return mutationResolvers({
+    name,
+    input: m.input,
+    result: CaseWriteResult,
+    description: m.description,
+    single: (ctx, input) => S.runStep(ctx, m.step, input),
+    batch: {
+      what: m.records,
+      description: `${name} for many cases ${BATCH}`,
+      run: (ctx, input) => S.runStepBatch(ctx, m.step, input),
+    },
+  });
 }
 
 /** Every step of a case after its opening, each with its batch form (a township's or county's sitting). */
