@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { authHeaders, createTestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { loadExamples, type Example } from "../helpers/examples.js";
+import { testServer } from "../helpers/server.js";
 
 /** Headers for the department an example names; the public sends none. */
 async function headersFor(department: string): Promise<Record<string, string>> {
@@ -35,7 +36,7 @@ describe("the example operations, each run by its department", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   });

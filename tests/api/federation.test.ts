@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { composeServices } from "@apollo/composition";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import type { App } from "../../src/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testServer } from "../helpers/server.js";
 
 /** A health system's own service: it extends the registry's Household with clinic data. */
 const clinicTypeDefs = parse(`
@@ -33,7 +34,7 @@ describe("the API as a subgraph of a supergraph", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 

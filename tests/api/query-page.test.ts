@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
@@ -7,6 +7,7 @@ import { requestHeaders, withoutCredentials } from "../../src/graphiql/client/he
 import { createTestApp } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { loadExamples } from "../helpers/examples.js";
+import { testServer } from "../helpers/server.js";
 
 /**
  * The query page at `/` and its assets: served from the bundle built on this machine, under a
@@ -22,7 +23,7 @@ describe("serving the query page", () => {
     if (!(await ensureBundle(() => {}))) throw new Error("the query page could not be built (npm run build:graphiql)");
     database = await openTestDatabase({ seed: false });
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

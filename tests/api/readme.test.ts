@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,6 +10,7 @@ import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { createTestApp, testConfig, tokenFor } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { readmeBlocks, readmeCurlCommands, readmeOperations } from "../helpers/readme.js";
+import { testServer } from "../helpers/server.js";
 
 const run = promisify(execFile);
 const root = new URL("../../", import.meta.url).pathname;
@@ -37,7 +38,7 @@ describe("the README's examples, run as written on the demo data", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `127.0.0.1:${(server.address() as AddressInfo).port}`;

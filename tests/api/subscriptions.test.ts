@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { createClient, type Client } from "graphql-ws";
@@ -14,6 +14,7 @@ import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp, testConfig, tokenFor } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testServer } from "../helpers/server.js";
 
 interface Received {
   events: Record<string, unknown>[];
@@ -32,7 +33,7 @@ describe("alertRaised subscription (graphql-ws)", () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { alertHub } from "../../src/modules/monitoring/alert.stream.js";
 import { createTestApp, tokenFor } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { example } from "../helpers/examples.js";
+import { testServer } from "../helpers/server.js";
 
 // Debian's chromium (apt-get install -y chromium): a browser is never downloaded through npm.
 const CHROMIUM = "/usr/bin/chromium";
@@ -41,7 +42,7 @@ describe.skipIf(skip)(`${skipped}the query page (GraphiQL) in Chromium`, () => {
     if (!(await ensureBundle(() => {}))) throw new Error("the query page could not be built (npm run build:graphiql)");
     database = await openTestDatabase();
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,10 +1,11 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { ExportSlots } from "../../src/export/export-slots.js";
 import { TEST_PURPOSE, testConfig, tokenFor } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testServer } from "../helpers/server.js";
 
 /**
  * An export holds a connection and a transaction for as long as its client reads: a server takes
@@ -33,7 +34,7 @@ beforeAll(async () => {
     { ...testConfig, EXPORT_MAX_CONCURRENT: 2, EXPORT_MAX_PER_PRINCIPAL: 1, EXPORT_PAGE_SIZE: 50 },
     database,
   );
-  server = createServer(app.handle);
+  server = testServer(app.handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 240_000);

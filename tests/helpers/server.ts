@@ -38,12 +38,20 @@ export interface Listening {
 }
 
 /**
+ * An HTTP server for an app's handler (not yet listening) that keeps an idle connection longer
+ * than a test pauses between requests: see `listen`.
+ */
+export function testServer(handle: RequestListener): Server {
+  return createServer({ keepAliveTimeout: 120_000 }, handle);
+}
+
+/**
  * An app's handler listening on a free port. The server keeps an idle connection longer than a
  * test pauses between requests: with Node's default (5 s), a kept-alive connection the server
  * closes just as the client reuses it resets that request (ECONNRESET) on a loaded machine.
  */
 export async function listen(handle: RequestListener): Promise<Listening> {
-  const server: Server = createServer({ keepAliveTimeout: 120_000 }, handle);
+  const server = testServer(handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {

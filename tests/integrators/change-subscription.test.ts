@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { createClient, type Client } from "graphql-ws";
@@ -9,6 +9,7 @@ import { members } from "../../src/db/schema.js";
 import { authHeaders, configWithKeys, request, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { Facts } from "../helpers/facts.js";
+import { testServer } from "../helpers/server.js";
 
 interface Event {
   operation: string;
@@ -29,7 +30,7 @@ describe("changed subscription (graphql-ws)", () => {
     database = await openTestDatabase({ seed: false });
     app = await createApp(configWithKeys({ CHANGES_POLL_MS: "100", JWT_SECRET: testConfig.JWT_SECRET! }), database);
     facts = new Facts(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   });

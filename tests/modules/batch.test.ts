@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { createApp, type App } from "../../src/app.js";
 import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testServer } from "../helpers/server.js";
 
 type BatchResult = {
   applied: number;
@@ -184,7 +185,7 @@ describe("batch writes", () => {
     };
     const headers = await authHeaders("EDUCATION", "431221");
     // The first call over a real socket, dropped by the client before any answer arrives.
-    const server: Server = createServer(app.handle);
+    const server: Server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const controller = new AbortController();
     const sent = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {

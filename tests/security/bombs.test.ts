@@ -1,4 +1,4 @@
-import { createServer, get, type Server } from "node:http";
+import { get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getNamedType, getNullableType, isLeafType, isListType, isObjectType, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { BOMBS, repeat } from "../helpers/bombs.js";
 import { loadExamples } from "../helpers/examples.js";
 import type { App } from "../../src/app.js";
+import { testServer } from "../helpers/server.js";
 
 /** /health on a connection of its own, as a load balancer's probe asks it (no pooled socket to race its keep-alive). */
 const probeHealth = (base: string) =>
@@ -33,7 +34,7 @@ describe("an attacker's bombs, each answered with its limit before any statement
   beforeAll(async () => {
     database = await openTestDatabase({ seed: "demo" });
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

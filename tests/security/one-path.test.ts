@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import {
@@ -15,6 +15,7 @@ import WebSocket from "ws";
 import type { App } from "../../src/app.js";
 import { authHeaders, createTestApp, request } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testServer } from "../helpers/server.js";
 
 /**
  * No second path around the policy. An attacker mixes introspection into a document, names the
@@ -66,7 +67,7 @@ describe("one path for every operation", () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
     departments = app.policy.departments;
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { createClient, type Client } from "graphql-ws";
@@ -13,6 +13,7 @@ import { toGlobalId } from "../../src/shared/global-id.js";
 import { authHeaders, createTestApp, testConfig } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
+import { testServer } from "../helpers/server.js";
 
 /** The bounds the service promises while PostgreSQL is away (issue: outages survived). */
 const FAILS_WITHIN_MS = 2000;
@@ -58,7 +59,7 @@ describe.skipIf(!onPostgres)("a database closed to new connections for maintenan
   beforeAll(async () => {
     database = await openTestDatabase();
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   });
@@ -125,7 +126,7 @@ describe.skipIf(!onPostgres)(
       app = await createTestApp(proxied);
       // Another API server on the same database, with its own path to it: it goes on writing during the cut.
       other = await createTestApp(database);
-      server = createServer(app.handle);
+      server = testServer(app.handle);
       app.serveSubscriptions(server);
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -395,7 +396,7 @@ describe("a request's bounds", () => {
 
   it("does not apply the write of a client that hung up, whatever it was waiting for", async () => {
     const app = await createApp(testConfig, database);
-    const server = createServer(app.handle);
+    const server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const member = await someMember(database);
     const release = await holdRowLock(database, member.id);
@@ -451,7 +452,7 @@ describe("a request's bounds", () => {
   it("answers 503 SERVICE_UNAVAILABLE and is not ready once its database is closed, while /health stays up", async () => {
     const closing = await openTestDatabase({ seed: false });
     const app = await createApp(testConfig, closing);
-    const server = createServer(app.handle);
+    const server = testServer(app.handle);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,7 @@ import { documentRunner } from "../../src/executor.js";
 import { assertPlanned, Planner, PlanRequiredError, sanction, type CheckedPlan } from "../../src/plan/planner.js";
 import { authHeaders, createTestApp, request, testConfig } from "../helpers/app.js";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testServer } from "../helpers/server.js";
 
 /**
  * An operation executes only through its plan, and the plan carries the policy's verdict. A
@@ -171,7 +172,7 @@ describe("every door checks the plan's verdict, variables included", () => {
   beforeAll(async () => {
     database = await openTestDatabase({ seed: false });
     app = await createTestApp(database);
-    server = createServer(app.handle);
+    server = testServer(app.handle);
     app.serveSubscriptions(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
