@@ -16,7 +16,7 @@ import {
 } from "graphql";
 import type { Context } from "../context.js";
 import type { Database, Drizzle } from "../db/client.js";
-import { outsideRequests } from "../db/request-scope.js";
+import { abortError, outsideRequests } from "../db/request-scope.js";
 import { databaseFailure } from "../db/failures.js";
 import { auditBatchEntries, auditFlushFailures, auditFlushLag, auditHeadMoves } from "../observability/metrics.js";
 import { databaseCause, forLog } from "../shared/error-masking.js";
@@ -161,7 +161,7 @@ export interface AuditInput {
 
 // Taken once per write of a batch: by the one-statement append (tried, never waited for) and by the
 // locked append (waited for), so that entries link to the one truly before them, across processes.
-const AUDIT_LOCK = 7_340_001;
+export const AUDIT_LOCK = 7_340_001;
 
 /** Largest batch one write carries, unless AUDIT_BATCH_MAX says otherwise. */
 export const DEFAULT_AUDIT_BATCH_MAX = 500;
@@ -172,7 +172,16 @@ export interface AuditWriterOptions {
   seconds: number;
   /** Entries written by one statement at most (the rest wait for the next write). */
   batchMax?: number;
+  /** A write not done within this is given up: its requests are answered 503 and the next batch is tried. */
+  writeTimeoutMs?: number;
 }
+
+/**
+ * How long one audit write may take. The writer serves every request's entry, so a write that never
+ * ends (a statement waiting on a lock, or sent on a connection lost in an outage and never answered)
+ * must not hold every later response: it is stopped, and the queue moves on.
+ */
+export const DEFAULT_AUDIT_WRITE_TIMEOUT_MS = 10_000;
 
 /**
  * Appends audit entries with group commit. A request's entry is queued and the request waits for
@@ -311,7 +320,7 @@ export class AuditWriter {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.batchMax);
         try {
-          const appended = await this.write(batch.map((b) => b.entry));
+          const appended = await this.bounded(() => this.write(batch.map((b) => b.entry)));
           const committed = performance.now();
           auditBatchEntries.observe(batch.length);
           for (const { done, queued } of batch) {
@@ -334,6 +343,31 @@ export class AuditWriter {
       }
     } finally {
       this.flushing = null;
+    }
+  }
+
+  /**
+   * Runs one write in a scope of its own: stopped when it outlasts `writeTimeoutMs` or when the
+   * database is found unreachable (its running statements are then cancelled on the server). A write
+   * given up may still commit later: its entries are then in the chain (the audit holds a read that
+   * was answered 503, never misses one answered 200), and the next write, finding the head moved,
+   * links after them under the lock.
+   */
+  private async bounded<T>(write: () => Promise<T>): Promise<T> {
+    const stop = new AbortController();
+    const timer = setTimeout(
+      () => stop.abort(new AuditUnavailableError()),
+      this.schedule.writeTimeoutMs ?? DEFAULT_AUDIT_WRITE_TIMEOUT_MS,
+    );
+    // A statement postgres.js never answers (or its own BEGIN, which is not ours to cancel) is left behind.
+    const given = new Promise<never>((_, reject) => {
+      stop.signal.addEventListener("abort", () => reject(abortError(stop.signal)), { once: true });
+    });
+    try {
+      return await Promise.race([this.database.scope(stop, write), given]);
+    } finally {
+      clearTimeout(timer);
+      given.catch(() => {});
     }
   }
 

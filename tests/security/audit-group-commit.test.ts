@@ -1,16 +1,17 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
-import { AuditWriter } from "../../src/access/audit.js";
+import { AUDIT_LOCK, AuditWriter } from "../../src/access/audit.js";
 import { loadAuditKeys } from "../../src/access/audit-keys.js";
 import { verifyAuditChain } from "../../src/access/audit-verify.js";
 import { loadConfig } from "../../src/config.js";
+import { openDatabase } from "../../src/db/client.js";
 import { authHeaders, configWithKeys, createTestApp, testConfig } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { startProcess, type Started } from "../helpers/processes.js";
-import { post } from "../helpers/server.js";
+import { post, testServer } from "../helpers/server.js";
 
 // Starting tsx and a server in a child process is slow on a busy machine.
 const SPAWNS_A_SERVER = 300_000;
@@ -131,6 +132,58 @@ describe("the read audit under many requests at once", () => {
     expect((await verifyAuditChain(database, anchor)).ok).toBe(true);
   });
 
+  it.skipIf(!onPostgres)(
+    "gives up a write that cannot finish (stuck behind the audit's lock): its read is answered 503 in time, and the next write goes through once the lock is free",
+    async () => {
+      const writer = new AuditWriter(database, anchor, { every: 1000, seconds: 3600, writeTimeoutMs: 500 });
+      await writer.start();
+      const entry = (correlationId: string, i: number) => ({
+        principal: "officer-stuck",
+        department: "HEALTH",
+        region: "431221",
+        operationName: "Names",
+        document: NAMES,
+        fields: ["Member.name"],
+        recordCount: 1,
+        householdIds: [i],
+        purpose: null,
+        requestId: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`,
+        correlationId,
+      });
+      // Another session holds the lock the writer needs once it finds its head taken.
+      const holder = await openDatabase({ url: database.url! });
+      let release!: () => void;
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holding = holder.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await isLocked;
+      try {
+        const started = Date.now();
+        await expect(writer.append(entry("stuck-0", 0))).rejects.toMatchObject({
+          extensions: { code: "SERVICE_UNAVAILABLE" },
+          message: expect.stringMatching(/could not be recorded in the audit/),
+        });
+        // Given up at its bound, not held until the lock is released.
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        release();
+        await holding;
+        await holder.close();
+      }
+      await writer.append(entry("after-stuck", 1));
+      await writer.stop();
+      const all = await entries();
+      expect(all.some((e) => e.correlationId === "stuck-0")).toBe(false);
+      expect(all[all.length - 1]!.correlationId).toBe("after-stuck");
+      expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+      expect(await verifyAuditChain(database, anchor)).toMatchObject({ ok: true, entries: all.length, problems: [] });
+    },
+  );
+
   describe("when the database refuses the audit's writes", () => {
     afterEach(async () => {
       await database.rows(sql`DROP TRIGGER IF EXISTS audit_log_refused ON audit_log`);
@@ -198,7 +251,7 @@ describe.skipIf(!onPostgres)("two API servers appending to one database's audit"
     async () => {
       // This process serves with its own pool; the other is a separate server process on the same database.
       app = await createApp(loadConfig(env), database);
-      server = createServer(app.handle);
+      server = testServer(app.handle);
       await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
       const here = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const port = 4130;
