@@ -72,7 +72,7 @@ const OFFICER_NODES = `nodes { id householdNumber status attribute primaryCause 
       village { name township { name } }
       members { name gender birthDate relation schoolingStatus healthStatus } }`;
 
-const INTEGRATOR = `query IntegratorPage($after: String) {
+export const INTEGRATOR = `query IntegratorPage($after: String) {
   households(first: 1000, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { id householdNumber villageCode status attribute primaryCause identifiedYear exitedYear
