@@ -23,6 +23,9 @@ import postgres from "postgres";
  * BENCH_SECONDS is the load per scenario and path, split over BENCH_PLAN_ROUNDS rounds (2);
  * BENCH_PLAN_SCENARIO keeps only the scenarios whose name contains one of its |-separated parts
  * (e.g. "village overview|first page");
+ * BENCH_PLAN_PARTS keeps only some parts of the suite: a comma-separated list of "scenarios" (the
+ * loaded scenarios and the ceiling line), "walk" and "rss" (default: all three; e.g. "walk" for
+ * the walk alone, "scenarios,walk" with BENCH_PLAN_SCENARIO=integrator for the 1,000-household page);
  * BENCH_WALK_HOUSEHOLDS caps the walk (default: every household). The audit appends entries:
  * point BENCH_DATABASE_URL at a copy of the city tier when the original must stay untouched.
  */
@@ -61,6 +64,7 @@ interface Load {
 
 const rounds = Number(process.env.BENCH_PLAN_ROUNDS ?? 2);
 const only = (process.env.BENCH_PLAN_SCENARIO ?? "").split("|");
+const parts = new Set((process.env.BENCH_PLAN_PARTS ?? "scenarios,walk,rss").split(",").map((p) => p.trim()));
 const walkLimit = Number(process.env.BENCH_WALK_HOUSEHOLDS ?? Infinity);
 const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
@@ -68,7 +72,7 @@ const OFFICER_NODES = `nodes { id householdNumber status attribute primaryCause 
       village { name township { name } }
       members { name gender birthDate relation schoolingStatus healthStatus } }`;
 
-const INTEGRATOR = `query IntegratorPage($after: String) {
+export const INTEGRATOR = `query IntegratorPage($after: String) {
   households(first: 1000, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { id householdNumber villageCode status attribute primaryCause identifiedYear exitedYear
@@ -336,7 +340,7 @@ export async function planSuite(deps: PlanDeps, villageOverview: string) {
       "| scenario | path | req/s | p99 ms | data statements/request: alone (under load) | audit statements/request: alone (under load) | API CPU ms/request | errors | plan ÷ resolvers req/s | plan ÷ resolvers CPU |",
     );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
-    for (const scenario of scenarios) {
+    for (const scenario of parts.has("scenarios") ? scenarios : []) {
       // Warm both (compile, plan) and require the same data from both paths.
       const answers = [];
       for (const path of PATHS) answers.push(await warm(servers[path].port, registry, scenario));
@@ -361,41 +365,46 @@ export async function planSuite(deps: PlanDeps, villageOverview: string) {
         );
       }
     }
-    const top = await ceiling(deps.url, per, connections);
-    console.log(
-      `| ceiling: the officer page built by PostgreSQL in one statement, no API (json_build_object/json_agg) | — | ${fixed(top)} | | 1 | | | | | |`,
-    );
-    console.log("");
-
-    const walks: Partial<Record<Path, Awaited<ReturnType<typeof walk>>>> = {};
-    for (const path of PATHS) walks[path] = await walk(servers[path], registry);
-    console.log(
-      "| walk of households by pages of 1,000 (one client) | path | households | seconds | households/s | API CPU ms/page | plan ÷ resolvers |",
-    );
-    console.log("|---|---|---|---|---|---|---|");
-    for (const path of PATHS) {
-      const w = walks[path]!;
-      const ratio = path === "plan" ? `${fixed(w.perSecond / walks.resolvers!.perSecond, 2)}×` : "1";
+    if (parts.has("scenarios")) {
+      const top = await ceiling(deps.url, per, connections);
       console.log(
-        `| | ${path} | ${w.households} | ${fixed(w.seconds)} | ${fixed(w.perSecond, 0)} | ${fixed(w.cpuPerPage)} | ${ratio} |`,
+        `| ceiling: the officer page built by PostgreSQL in one statement, no API (json_build_object/json_agg) | — | ${fixed(top)} | | 1 | | | | | |`,
       );
     }
     console.log("");
-
-    const rssSeconds = Math.max(3, per);
-    console.log(
-      `| server RSS, ${connections} concurrent 1,000-household pages for ${rssSeconds}s | path | idle MB | peak MB |`,
-    );
-    console.log("|---|---|---|---|");
-    for (const path of PATHS) {
-      // A fresh server of each path, warmed by one page: what the earlier loads left behind is not counted.
-      servers[path].kill("SIGTERM");
-      servers[path] = await deps.startServer(0, "jit", "document", { READ_PATH: path });
-      await warm(servers[path].port, registry, { name: "warm", query: INTEGRATOR });
-      const r = await peakRss(servers[path], registry, rssSeconds, connections);
-      console.log(`| | ${path} | ${fixed(r.idle, 0)} | ${fixed(r.peak, 0)} |`);
+    if (parts.has("walk")) {
+      const walks: Partial<Record<Path, Awaited<ReturnType<typeof walk>>>> = {};
+      for (const path of PATHS) walks[path] = await walk(servers[path], registry);
+      console.log(
+        "| walk of households by pages of 1,000 (one client) | path | households | seconds | households/s | API CPU ms/page | plan ÷ resolvers |",
+      );
+      console.log("|---|---|---|---|---|---|---|");
+      for (const path of PATHS) {
+        const w = walks[path]!;
+        const ratio = path === "plan" ? `${fixed(w.perSecond / walks.resolvers!.perSecond, 2)}×` : "1";
+        console.log(
+          `| | ${path} | ${w.households} | ${fixed(w.seconds)} | ${fixed(w.perSecond, 0)} | ${fixed(w.cpuPerPage)} | ${ratio} |`,
+        );
+      }
+      console.log("");
     }
-    console.log("");
+
+    if (parts.has("rss")) {
+      const rssSeconds = Math.max(3, per);
+      console.log(
+        `| server RSS, ${connections} concurrent 1,000-household pages for ${rssSeconds}s | path | idle MB | peak MB |`,
+      );
+      console.log("|---|---|---|---|");
+      for (const path of PATHS) {
+        // A fresh server of each path, warmed by one page: what the earlier loads left behind is not counted.
+        servers[path].kill("SIGTERM");
+        servers[path] = await deps.startServer(0, "jit", "document", { READ_PATH: path });
+        await warm(servers[path].port, registry, { name: "warm", query: INTEGRATOR });
+        const r = await peakRss(servers[path], registry, rssSeconds, connections);
+        console.log(`| | ${path} | ${fixed(r.idle, 0)} | ${fixed(r.peak, 0)} |`);
+      }
+      console.log("");
+    }
   } finally {
     for (const path of PATHS) servers[path]?.kill("SIGTERM");
   }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { signToken } from "../src/access/token.js";
 import { loadConfig } from "../src/config.js";
-import { planScenarios } from "./plan.js";
+import { INTEGRATOR, planScenarios } from "./plan.js";
 import { loadExamples } from "../tests/helpers/examples.js";
 
 /**
@@ -18,7 +18,9 @@ import { loadExamples } from "../tests/helpers/examples.js";
  * server's CPU per request.
  *
  * BENCH_DATABASE_URL (default xg_bench; the audit appends entries: prefer a copy),
- * BENCH_PLAN_SCENARIO (a part of a scenario's name; default "officer"), READ_PATH (plan | resolvers),
+ * BENCH_PLAN_SCENARIO (a part of a scenario's name; default "officer"; "walk": one client walking
+ * the households by pages of 1,000 with cursors for BENCH_SECONDS, as the suite's walk does),
+ * READ_PATH (plan | resolvers),
  * BENCH_PORTS=first (the server's port; default any), BENCH_PROFILE_DIR (where the .cpuprofile goes),
  * BENCH_PROFILE_TOP (30), BENCH_PROFILE=0 (no profiler: the CPU per request alone).
  */
@@ -105,10 +107,30 @@ function summarise(profile: Profile, from: number, to: number) {
     console.log(`| ${pct(us)} | ${where} |`);
 }
 
+/** One client walking the households by pages (starting again after the last) for `seconds`. */
+async function walk(target: string, ask: { method: "POST"; headers: Record<string, string> }, seconds: number) {
+  const end = performance.now() + seconds * 1000;
+  let after: string | null = null;
+  let total = 0;
+  while (performance.now() < end) {
+    const body = JSON.stringify({ query: INTEGRATOR, variables: { after } });
+    const answer = (await (await fetch(target, { ...ask, body })).json()) as {
+      data: { households: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    };
+    total += 1;
+    const info = answer.data.households.pageInfo;
+    after = info.hasNextPage ? info.endCursor : null;
+  }
+  return { requests: { total }, errors: 0, non2xx: 0 };
+}
+
 async function main() {
-  const scenario = planScenarios(loadExamples().find((e) => e.name === "village-overview")!.query).find((s) =>
-    s.name.includes(wanted),
-  );
+  const walking = wanted === "walk";
+  const scenario = walking
+    ? { name: "walk of households by pages of 1,000", query: INTEGRATOR, variables: undefined }
+    : planScenarios(loadExamples().find((e) => e.name === "village-overview")!.query).find((s) =>
+        s.name.includes(wanted),
+      );
   if (!scenario) throw new Error(`no scenario named like "${wanted}"`);
   const token = await signToken(
     config,
@@ -155,7 +177,9 @@ async function main() {
   };
   const before = cpu();
   const from = monotonicUs();
-  const result = await autocannon({ url: target, ...ask, connections, duration: seconds, timeout: 120 });
+  const result = walking
+    ? await walk(target, ask, seconds)
+    : await autocannon({ url: target, ...ask, connections, duration: seconds, timeout: 120 });
   const after = cpu();
   const user = (after.user - before.user) / result.requests.total;
   const system = (after.system - before.system) / result.requests.total;

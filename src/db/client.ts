@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import type { Query, SQL } from "drizzle-orm";
+import { fillPlaceholders, is, SQL, type Query } from "drizzle-orm";
 import type { Logger } from "drizzle-orm/logger";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -30,8 +30,8 @@ export interface Database {
    * commits (one statement per batch of entries, usually) are counted apart, in `audit`.
    */
   readonly statements: Statements;
-  /** Runs a raw statement and returns its rows, the same shape on both drivers. */
-  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Runs a raw statement (or a rendered one with its placeholders' values) and returns its rows, the same shape on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL | Renderable): Promise<T[]>;
   /**
    * Runs a raw statement and returns its rows with each value as the database sent it: on
    * postgres.js the bytes of its text form (a Buffer, never decoded: what is passed through to a
@@ -63,10 +63,33 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** A statement, and its text with parameters once rendered: kept with it, so that it is rendered once. */
+/**
+ * A statement, and its text with parameters once rendered: kept with it, so that it is rendered
+ * once. `values` fill the statement's placeholders (drizzle's `sql.placeholder`), if it has any:
+ * one rendering then serves every request that differs only in them (a page after a cursor).
+ */
 export interface Renderable {
   query: SQL;
   rendered?: Query;
+  values?: Record<string, unknown>;
+}
+
+const dialect = new PgDialect();
+
+/** A statement's text and parameters, its placeholders unfilled: rendered once, kept with it. */
+export function renderOnce(statement: Renderable): Query {
+  return (statement.rendered ??= dialect.sqlToQuery(statement.query));
+}
+
+/** A statement's text and the parameters it is sent with, its placeholders filled. */
+function sendable(statement: Renderable): Query {
+  const { sql: text, params } = renderOnce(statement);
+  return { sql: text, params: statement.values ? fillPlaceholders(params, statement.values) : params };
+}
+
+/** Runs a rendered statement as drizzle's `execute` runs a query (same session, logging and counting). */
+function executeRendered(db: Drizzle, statement: Renderable) {
+  return db._.session.prepareQuery(sendable(statement), undefined, undefined, false).execute();
 }
 
 export interface OpenOptions {
@@ -143,18 +166,17 @@ async function openPostgres(
   const availability = new Availability(probe.run);
   const tracked = trackedPostgres(client, availability);
   const db = drizzlePostgres(tracked, { schema, logger }) as unknown as Drizzle;
-  const dialect = new PgDialect();
   return {
     driver: "postgres",
     db,
     statements,
-    async rows<T>(query: SQL) {
-      const result = await db.execute(query);
+    async rows<T>(query: SQL | Renderable) {
+      const result = is(query, SQL) ? await db.execute(query) : await executeRendered(db, query);
       return [...(result as unknown as T[])];
     },
     async rowsAsSent(statement) {
       // As drizzle's `execute` issues it (same text, parameters and counting), in postgres.js's raw mode.
-      const { sql: text, params } = (statement.rendered ??= dialect.sqlToQuery(statement.query));
+      const { sql: text, params } = sendable(statement);
       logger.logQuery(text, params);
       const result = await tracked.unsafe(text, params as never[], { prepare: true }).raw();
       const names = result.columns.map((c) => c.name);
@@ -230,12 +252,14 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
     driver: "pglite",
     db,
     statements,
-    async rows<T>(query: SQL) {
-      const result = (await db.execute(query)) as unknown as { rows: T[] };
+    async rows<T>(query: SQL | Renderable) {
+      const result = (is(query, SQL) ? await db.execute(query) : await executeRendered(db, query)) as unknown as {
+        rows: T[];
+      };
       return result.rows;
     },
-    async rowsAsSent({ query }) {
-      const result = (await db.execute(query)) as unknown as {
+    async rowsAsSent(statement) {
+      const result = (await executeRendered(db, statement)) as unknown as {
         rows: Record<string, Buffer | string | number | null>[];
       };
       return result.rows;

@@ -16,7 +16,9 @@ import { getMetadataStorage } from "type-graphql";
 import type { CompiledPolicy, DepartmentPolicy } from "../access/compile.js";
 import { createGuard, type PolicyGuard, type Verdict } from "../access/guard.js";
 import type { Context } from "../context.js";
+import { renderOnce } from "../db/client.js";
 import {
+  afterValues,
   CONNECTIONS,
   connectionStatement,
   LISTS,
@@ -325,8 +327,25 @@ function connectionParts(
 export function statementFor(ctx: Context, root: RootPlan, variables: Record<string, unknown>): Statement {
   if (root.kind === "fallback") throw new Error(root.reason);
   const args = getArgumentValues(root.field as never, root.node, variables);
-  // A page after a cursor is asked once (a walk moves on): built for its request alone.
-  if (args.after != null || args.before != null) return buildStatement(ctx, root, args);
+  if (args.before != null) return buildStatement(ctx, root, args);
+  if (args.after == null) return cached(ctx, root, args, () => buildStatement(ctx, root, args));
+  // A page after a cursor: the statement of every page after a cursor with the same other
+  // arguments, its cursor's key values placeholders; this page's values are checked and bound.
+  if (root.kind !== "connection") return buildStatement(ctx, root, args);
+  const spec = CONNECTIONS[root.node.name.value]!;
+  const values = afterValues(spec, args);
+  const template = cached(ctx, root, { ...args, after: AFTER_A_CURSOR }, () => {
+    const statement = connectionStatement(ctx, spec, root.parts, args, "placeholders");
+    renderOnce(statement);
+    return statement;
+  });
+  return { ...template, values };
+}
+
+/** What stands for the cursor in the key of a statement of pages after a cursor (no cursor is an object). */
+const AFTER_A_CURSOR = { cursor: "placeholders" };
+
+function cached(ctx: Context, root: RootPlan, args: Record<string, unknown>, build: () => Statement): Statement {
   const key = `${ctx.access.cacheKey}\u0000${JSON.stringify(args)}`;
   let byRequest = statements.get(root);
   if (!byRequest) statements.set(root, (byRequest = new Map()));
@@ -334,7 +353,7 @@ export function statementFor(ctx: Context, root: RootPlan, variables: Record<str
   if (statement) {
     byRequest.delete(key);
   } else {
-    statement = buildStatement(ctx, root, args);
+    statement = build();
     if (byRequest.size >= STATEMENTS_PER_ROOT) byRequest.delete(byRequest.keys().next().value as string);
   }
   byRequest.set(key, statement);
@@ -344,10 +363,12 @@ export function statementFor(ctx: Context, root: RootPlan, variables: Record<str
 /**
  * Statements built, by root field and by what they depend on besides it: the principal (its
  * department, region and id: access.ts `cacheKey`; scope and `rows:` rules read nothing else) and
- * the arguments' values. Built, checked and rendered to text once, then only run: the values are
- * parameters, so principals of one department in different regions share PostgreSQL's prepared
- * statement, and the same request asked again costs no building or rendering at all. A statement
- * that fails to build (arguments the resolver answers) is not kept.
+ * the arguments' values — but for an `after` cursor, whose key values are the placeholders of one
+ * statement for all pages after a cursor (a walk asks each page once). Built, checked and rendered
+ * to text once, then only run: the values are parameters, so principals of one department in
+ * different regions share PostgreSQL's prepared statement, and the same request asked again costs
+ * no building or rendering at all. A statement that fails to build (arguments the resolver
+ * answers) is not kept.
  */
 const statements = new WeakMap<RootPlan, Map<string, Statement>>();
 const STATEMENTS_PER_ROOT = 32;

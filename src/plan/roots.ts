@@ -10,7 +10,7 @@ import type { HouseholdFilter } from "../modules/households/household.input.js";
 import { villageConditions, villageListing } from "../modules/villages/village.repository.js";
 import type { VillageFilter } from "../modules/villages/village.input.js";
 import { decodeId } from "../shared/global-id.js";
-import { keyset, pageRequest, type Ordering, type PageArgs } from "../shared/pagination.js";
+import { decodeCursor, keyset, pageRequest, type Ordering, type PageArgs } from "../shared/pagination.js";
 import { assertRegionPrefix } from "../shared/region-code.js";
 import { factLabels, factsColumn, levelFacts, pageLevel, readFacts, sumComponents } from "./facts-sql.js";
 import { base64url, columnList, neededColumns, objectSql } from "./object-sql.js";
@@ -107,6 +107,8 @@ export interface Statement {
   columns: readonly string[];
   /** The query's text and parameters, once rendered (Database.rowsAsSent keeps them here). */
   rendered?: Query;
+  /** The values of the query's placeholders, if it has any (a page after a cursor: the cursor's key values). */
+  values?: Record<string, unknown>;
   finish(row: Record<string, unknown>): { value: unknown; households: number[] };
   /**
    * The root field's value as JSON text in pieces, PostgreSQL's own where it built them (the bytes
@@ -193,21 +195,47 @@ const whereOf = (condition: SQL | undefined) => condition ?? sql`true`;
 
 const parseJson = (text: unknown) => (text === null || text === undefined ? null : JSON.parse(text as string));
 
+/** The ordering a connection's arguments name (its first when they name none or another). */
+function orderingOf(spec: ConnectionSpec, args: Record<string, unknown>): Ordering<unknown> {
+  return spec.orderings.find((o) => o.name === args.orderBy) ?? spec.orderings[0]!;
+}
+
+/**
+ * The key values of a page's `after` cursor, as the placeholders of a statement built with
+ * `afterCursor: "placeholders"` take them (`after0`, `after1`, …). The cursor is checked as the
+ * resolver checks it (`pageRequest`): a bad one throws, and the resolver answers it.
+ */
+export function afterValues(spec: ConnectionSpec, args: Record<string, unknown>): Record<string, unknown> {
+  const values = decodeCursor(args.after as string, orderingOf(spec, args), "after");
+  return Object.fromEntries(values.map((v, i) => [`after${i}`, v]));
+}
+
+/**
+ * A connection page's statement. With `afterCursor: "placeholders"`, the `after` cursor's key values
+ * are placeholders (`afterValues` gives them): the statement is built and rendered once for every
+ * page after a cursor with the same other arguments, each page sending only its own values.
+ */
 export function connectionStatement(
   ctx: Context,
   spec: ConnectionSpec,
   parts: readonly ConnectionPart[],
   args: Record<string, unknown>,
+  afterCursor: "values" | "placeholders" = "values",
 ): Statement {
   const source = SOURCES[spec.node]!;
-  const ordering = spec.orderings.find((o) => o.name === args.orderBy) ?? spec.orderings[0]!;
+  const ordering = orderingOf(spec, args);
   const page = pageRequest(args as PageArgs, ordering, ctx.config.MAX_PAGE_SIZE);
   if (page.backwards) throw new Error("backwards pages run on the resolver");
   if (page.limit === 0) throw new Error("an empty page runs on the resolver");
+  if (afterCursor === "placeholders" && (!page.after || page.before)) {
+    throw new Error("cursor placeholders stand for `after` alone");
+  }
   const filter = (args.filter ?? {}) as Record<string, unknown>;
   spec.check(filter);
   const condition = and(...spec.conditions(ctx, filter), ctx.access.rowCondition(spec.node, source.table));
-  const { where, orderBy } = keyset(ordering, page);
+  const after =
+    afterCursor === "placeholders" ? ordering.columns.map((_, i) => sql.placeholder(`after${i}`)) : page.after;
+  const { where, orderBy } = keyset(ordering, { ...page, after });
   const order = sql.join(orderBy, sql`, `);
   const n = page.limit;
 

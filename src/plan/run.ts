@@ -52,7 +52,7 @@ export async function runPlan(
   const pass = ctx.passThrough;
   const compiled = [...statements].map(async ([key, statement]) => {
     if (!pass) {
-      const row = onlyRow(await ctx.database.rows(statement.query), statement.columns);
+      const row = onlyRow(await ctx.database.rows(statement), statement.columns);
       return [key, { ...statement.finish(row), personal: null as CompiledRead | null }] as const;
     }
     const row = onlyRow(await ctx.database.rowsAsSent(statement), statement.columns);

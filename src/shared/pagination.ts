@@ -178,7 +178,7 @@ export function pageRequest(
   };
 }
 
-function rowCompare(columns: readonly AnyPgColumn[], op: ">" | "<", values: (string | number)[]): SQL {
+function rowCompare(columns: readonly AnyPgColumn[], op: ">" | "<", values: readonly unknown[]): SQL {
   const cols = sql.join(
     columns.map((c) => sql`${c}`),
     sql`, `,
@@ -190,8 +190,14 @@ function rowCompare(columns: readonly AnyPgColumn[], op: ">" | "<", values: (str
   return sql`(${cols}) ${sql.raw(op)} (${vals})`;
 }
 
-/** The keyset conditions and ORDER BY for a page request. */
-export function keyset(ordering: Ordering<unknown>, page: PageRequest): { where: SQL[]; orderBy: SQL[] } {
+/**
+ * The keyset conditions and ORDER BY for a page request. A cursor's values may be placeholders
+ * (`sql.placeholder`) of a statement rendered once for every page after a cursor (plan/roots.ts).
+ */
+export function keyset(
+  ordering: Ordering<unknown>,
+  page: Pick<PageRequest, "backwards"> & { after: readonly unknown[] | null; before: readonly unknown[] | null },
+): { where: SQL[]; orderBy: SQL[] } {
   const forward = ordering.direction === "asc" ? ">" : "<";
   const backward = ordering.direction === "asc" ? "<" : ">";
   const where: SQL[] = [];

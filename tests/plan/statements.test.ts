@@ -133,4 +133,51 @@ describe("statements of the compiled read path", () => {
     expect(pages[3]).toEqual(pages[1]);
     expect(pages[1]!.households.totalCount).not.toBe(pages[0]!.households.totalCount);
   });
+  it("walks a county page after page, every page after a cursor one statement of the same text", async () => {
+    const walk = `query Walk($after: String) { households(first: 7, after: $after) {
+      pageInfo { hasNextPage hasPreviousPage endCursor } nodes { id village { code } } } }`;
+    interface WalkPage {
+      households: {
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string };
+        nodes: { id: string; village: { code: string } }[];
+      };
+    }
+    const page = async (headers: Record<string, string>, after: string | null) => {
+      const logged = database.statements.log!.length;
+      const count = database.statements.count;
+      const { body } = await app.graphql({ query: walk, variables: { after } }, headers);
+      const sql = database.statements.log!.slice(logged).filter((s) => !/"audit_log"|pg_advisory_xact_lock/.test(s));
+      return { body, data: body.data as unknown as WalkPage, statements: database.statements.count - count, sql };
+    };
+    const county = await authHeaders("RURAL_REVITALIZATION", "431221");
+    const ids: string[] = [];
+    const texts: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const { data, statements, sql } = await page(county, after);
+      expect(statements).toBe(1);
+      expect(data.households.pageInfo.hasPreviousPage).toBe(after !== null);
+      for (const node of data.households.nodes) expect(node.village.code.startsWith("431221")).toBe(true);
+      ids.push(...data.households.nodes.map((n) => n.id));
+      if (after) texts.push(sql[0]!);
+      after = data.households.pageInfo.endCursor;
+    }
+    expect(new Set(texts).size).toBe(1);
+    // The same households, in the same order, as one page of all of them.
+    const whole = await run(`{ households(first: 28) { nodes { id } } }`, county);
+    expect(ids).toEqual(whole.data.households.nodes.map((n) => n.id));
+
+    // Each principal's pages after a cursor stay in its own region, whoever's cursor it is given.
+    const elsewhere = await authHeaders("RURAL_REVITALIZATION", "431202");
+    const theirs = await page(elsewhere, null);
+    const mine = await page(county, theirs.data.households.pageInfo.endCursor);
+    const them = await page(elsewhere, after);
+    expect(mine.data.households.nodes.length + them.data.households.nodes.length).toBeGreaterThan(0);
+    for (const node of mine.data.households.nodes) expect(node.village.code.startsWith("431221")).toBe(true);
+    for (const node of them.data.households.nodes) expect(node.village.code.startsWith("431202")).toBe(true);
+
+    // A cursor that is not one is refused as it always was.
+    const forged = await page(county, Buffer.from('{"o":"ID","v":["1; DROP"]}').toString("base64url"));
+    expect(forged.body.errors?.[0]?.message).toMatch(/Invalid cursor/);
+  });
 });
