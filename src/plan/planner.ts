@@ -4,6 +4,7 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
+  type ValueNode,
   type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -324,10 +325,10 @@ function connectionParts(
 /** The statement of a compiled root field for one request; throws where the resolver must answer. */
 export function statementFor(ctx: Context, root: RootPlan, variables: Record<string, unknown>): Statement {
   if (root.kind === "fallback") throw new Error(root.reason);
-  const args = getArgumentValues(root.field as never, root.node, variables);
+  const { args, text } = argumentsOf(root, variables);
   // A page after a cursor is asked once (a walk moves on): built for its request alone.
   if (args.after != null || args.before != null) return buildStatement(ctx, root, args);
-  const key = `${ctx.access.cacheKey}\u0000${JSON.stringify(args)}`;
+  const key = `${ctx.access.cacheKey}\u0000${text}`;
   let byRequest = statements.get(root);
   if (!byRequest) statements.set(root, (byRequest = new Map()));
   let statement = byRequest.get(key);
@@ -339,6 +340,31 @@ export function statementFor(ctx: Context, root: RootPlan, variables: Record<str
   }
   byRequest.set(key, statement);
   return statement;
+}
+
+/**
+ * A root field's argument values and their JSON (the statements' key). Arguments written as
+ * literals (no variable anywhere in them) have the same values in every request: decided once.
+ */
+function argumentsOf(
+  root: Exclude<RootPlan, { kind: "fallback" }>,
+  variables: Record<string, unknown>,
+): { args: Record<string, unknown>; text: string } {
+  const fixed = literalArguments.get(root);
+  if (fixed) return fixed;
+  const args = getArgumentValues(root.field as never, root.node, variables);
+  const decided = { args, text: JSON.stringify(args) };
+  if (!root.node.arguments?.some((a) => hasVariable(a.value))) literalArguments.set(root, decided);
+  return decided;
+}
+
+const literalArguments = new WeakMap<RootPlan, { args: Record<string, unknown>; text: string }>();
+
+function hasVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(hasVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((f) => hasVariable(f.value));
+  return false;
 }
 
 /**
