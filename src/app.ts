@@ -366,7 +366,8 @@ export async function createApp(config: Config, database: Database, options: App
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // The usual request names /graphql alone: its path and (empty) query string are known without parsing.
+    const url = req.url === "/graphql" ? GRAPHQL_PATH : new URL(req.url ?? "/", "http://localhost");
     // Preflights are answered here (204), for allowed origins with the CORS headers, for others without.
     if (cors.apply(req, res)) return;
     if (url.pathname === "/metrics") return serveMetrics(req, res);
@@ -413,7 +414,11 @@ export async function createApp(config: Config, database: Database, options: App
         for (const [k, v] of response.headers) res.setHeader(k, v);
         res.statusCode = response.status ?? 200;
         if (response.bytes) {
-          res.end(response.bytes);
+          // The pieces are written as they are, in one write with the head, under their total length.
+          res.setHeader("Content-Length", response.bytes.length);
+          res.cork();
+          for (const chunk of response.bytes.chunks) res.write(chunk);
+          res.end();
         } else if (response.body.kind === "complete") {
           res.end(response.body.string);
         } else {
@@ -446,7 +451,7 @@ export async function createApp(config: Config, database: Database, options: App
     for (const [k, v] of Object.entries(headers)) map.set(k.toLowerCase(), v);
     const response: ApiResponse = await run("POST", map, "", JSON.parse(JSON.stringify(body)));
     const text = response.bytes
-      ? response.bytes.toString("utf8")
+      ? Buffer.concat(response.bytes.chunks).toString("utf8")
       : response.body.kind === "complete"
         ? response.body.string
         : "";
@@ -487,6 +492,9 @@ export async function createApp(config: Config, database: Database, options: App
     },
   };
 }
+
+/** What `new URL("/graphql", …)` gives of a request's target, for the two parts read of it. */
+const GRAPHQL_PATH = { pathname: "/graphql", search: "" } as const;
 
 /** Bad credentials are refused outright (401), never served as the public principal. */
 function unauthenticated(error: UnauthenticatedError, ids: HeaderMap) {
