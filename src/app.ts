@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -102,42 +102,47 @@ export interface GraphQLResponseBody {
   errors?: GraphQLFormattedError[];
 }
 
-/** Notes each executed request's operation name (as Apollo resolved it) and outcome code for its log line and metrics. */
+/**
+ * Notes each executed request's operation name (as Apollo resolved it) and outcome code for its log
+ * line and metrics. Its listeners keep nothing of a request: one set serves them all.
+ */
+const observeRequestsListener: GraphQLRequestListener<Context> = {
+  async didResolveOperation({ operationName, contextValue }) {
+    const record = contextValue.observed;
+    if (record && operationName) record.operation = operationName;
+  },
+  async willSendResponse({ response, contextValue }) {
+    const record = contextValue.observed;
+    if (!record || response.body.kind !== "single") return;
+    const code = response.body.singleResult.errors?.[0]?.extensions?.code;
+    record.outcome = typeof code === "string" ? code : "OK";
+  },
+};
 const observeRequests: ApolloServerPlugin<Context> = {
   async requestDidStart() {
-    return {
-      async didResolveOperation({ operationName, contextValue }) {
-        const record = contextValue.observed;
-        if (record && operationName) record.operation = operationName;
-      },
-      async willSendResponse({ response, contextValue }) {
-        const record = contextValue.observed;
-        if (!record || response.body.kind !== "single") return;
-        const code = response.body.singleResult.errors?.[0]?.extensions?.code;
-        record.outcome = typeof code === "string" ? code : "OK";
-      },
-    };
+    return observeRequestsListener;
   },
 };
 
 /** Anything not raised on purpose leaves the server masked, its detail only in the log (error-masking.ts). */
+const maskUnexpectedErrorsListener: GraphQLRequestListener<Context> = {
+  async didEncounterErrors({ errors, contextValue }) {
+    for (const error of errors) logIfUnexpected(error, contextValue.requestId);
+  },
+  async willSendResponse({ response, contextValue, errors }) {
+    if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+    // Apollo formats `errors` one for one, in order, into the response's errors.
+    response.body.singleResult.errors = response.body.singleResult.errors.map((e, i) =>
+      publicError(e, errors?.[i], contextValue.requestId),
+    );
+    // The database gone or out of time: a status load balancers and clients retry on.
+    const status = response.body.singleResult.errors.map((e) => statusOf(e.extensions?.code)).find(Boolean);
+    if (status) response.http.status = status;
+  },
+};
 const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
   async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors, contextValue }) {
-        for (const error of errors) logIfUnexpected(error, contextValue.requestId);
-      },
-      async willSendResponse({ response, contextValue, errors }) {
-        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
-        // Apollo formats `errors` one for one, in order, into the response's errors.
-        response.body.singleResult.errors = response.body.singleResult.errors.map((e, i) =>
-          publicError(e, errors?.[i], contextValue.requestId),
-        );
-        // The database gone or out of time: a status load balancers and clients retry on.
-        const status = response.body.singleResult.errors.map((e) => statusOf(e.extensions?.code)).find(Boolean);
-        if (status) response.http.status = status;
-      },
-    };
+    return maskUnexpectedErrorsListener;
   },
 };
 
