@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -102,42 +102,47 @@ export interface GraphQLResponseBody {
   errors?: GraphQLFormattedError[];
 }
 
-/** Notes each executed request's operation name (as Apollo resolved it) and outcome code for its log line and metrics. */
+/**
+ * Notes each executed request's operation name (as Apollo resolved it) and outcome code for its log
+ * line and metrics. Its listeners keep nothing of a request: one set serves them all.
+ */
+const observeRequestsListener: GraphQLRequestListener<Context> = {
+  async didResolveOperation({ operationName, contextValue }) {
+    const record = contextValue.observed;
+    if (record && operationName) record.operation = operationName;
+  },
+  async willSendResponse({ response, contextValue }) {
+    const record = contextValue.observed;
+    if (!record || response.body.kind !== "single") return;
+    const code = response.body.singleResult.errors?.[0]?.extensions?.code;
+    record.outcome = typeof code === "string" ? code : "OK";
+  },
+};
 const observeRequests: ApolloServerPlugin<Context> = {
   async requestDidStart() {
-    return {
-      async didResolveOperation({ operationName, contextValue }) {
-        const record = contextValue.observed;
-        if (record && operationName) record.operation = operationName;
-      },
-      async willSendResponse({ response, contextValue }) {
-        const record = contextValue.observed;
-        if (!record || response.body.kind !== "single") return;
-        const code = response.body.singleResult.errors?.[0]?.extensions?.code;
-        record.outcome = typeof code === "string" ? code : "OK";
-      },
-    };
+    return observeRequestsListener;
   },
 };
 
 /** Anything not raised on purpose leaves the server masked, its detail only in the log (error-masking.ts). */
+const maskUnexpectedErrorsListener: GraphQLRequestListener<Context> = {
+  async didEncounterErrors({ errors, contextValue }) {
+    for (const error of errors) logIfUnexpected(error, contextValue.requestId);
+  },
+  async willSendResponse({ response, contextValue, errors }) {
+    if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+    // Apollo formats `errors` one for one, in order, into the response's errors.
+    response.body.singleResult.errors = response.body.singleResult.errors.map((e, i) =>
+      publicError(e, errors?.[i], contextValue.requestId),
+    );
+    // The database gone or out of time: a status load balancers and clients retry on.
+    const status = response.body.singleResult.errors.map((e) => statusOf(e.extensions?.code)).find(Boolean);
+    if (status) response.http.status = status;
+  },
+};
 const maskUnexpectedErrors: ApolloServerPlugin<Context> = {
   async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors, contextValue }) {
-        for (const error of errors) logIfUnexpected(error, contextValue.requestId);
-      },
-      async willSendResponse({ response, contextValue, errors }) {
-        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
-        // Apollo formats `errors` one for one, in order, into the response's errors.
-        response.body.singleResult.errors = response.body.singleResult.errors.map((e, i) =>
-          publicError(e, errors?.[i], contextValue.requestId),
-        );
-        // The database gone or out of time: a status load balancers and clients retry on.
-        const status = response.body.singleResult.errors.map((e) => statusOf(e.extensions?.code)).find(Boolean);
-        if (status) response.http.status = status;
-      },
-    };
+    return maskUnexpectedErrorsListener;
   },
 };
 
@@ -366,7 +371,8 @@ export async function createApp(config: Config, database: Database, options: App
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // The usual request names /graphql alone: its path and (empty) query string are known without parsing.
+    const url = req.url === "/graphql" ? GRAPHQL_PATH : new URL(req.url ?? "/", "http://localhost");
     // Preflights are answered here (204), for allowed origins with the CORS headers, for others without.
     if (cors.apply(req, res)) return;
     if (url.pathname === "/metrics") return serveMetrics(req, res);
@@ -413,7 +419,11 @@ export async function createApp(config: Config, database: Database, options: App
         for (const [k, v] of response.headers) res.setHeader(k, v);
         res.statusCode = response.status ?? 200;
         if (response.bytes) {
-          res.end(response.bytes);
+          // The pieces are written as they are, in one write with the head, under their total length.
+          res.setHeader("Content-Length", response.bytes.length);
+          res.cork();
+          for (const chunk of response.bytes.chunks) res.write(chunk);
+          res.end();
         } else if (response.body.kind === "complete") {
           res.end(response.body.string);
         } else {
@@ -446,7 +456,7 @@ export async function createApp(config: Config, database: Database, options: App
     for (const [k, v] of Object.entries(headers)) map.set(k.toLowerCase(), v);
     const response: ApiResponse = await run("POST", map, "", JSON.parse(JSON.stringify(body)));
     const text = response.bytes
-      ? response.bytes.toString("utf8")
+      ? Buffer.concat(response.bytes.chunks).toString("utf8")
       : response.body.kind === "complete"
         ? response.body.string
         : "";
@@ -487,6 +497,9 @@ export async function createApp(config: Config, database: Database, options: App
     },
   };
 }
+
+/** What `new URL("/graphql", …)` gives of a request's target, for the two parts read of it. */
+const GRAPHQL_PATH = { pathname: "/graphql", search: "" } as const;
 
 /** Bad credentials are refused outright (401), never served as the public principal. */
 function unauthenticated(error: UnauthenticatedError, ids: HeaderMap) {

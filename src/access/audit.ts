@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
-import { count, desc, min, sql } from "drizzle-orm";
+import { count, desc, min, sql, type SQL } from "drizzle-orm";
 import {
   getNamedType,
   isInterfaceType,
@@ -297,7 +297,7 @@ export class AuditWriter {
       department: input.department,
       region: input.region,
       operationName: input.operationName,
-      documentHash: createHash("sha256").update(input.document).digest("hex"),
+      documentHash: documentHash(input.document),
       fields: input.fields,
       recordCount: input.recordCount,
       householdIds: [...input.householdIds].sort((a, b) => a - b),
@@ -377,7 +377,8 @@ export class AuditWriter {
     if (known) {
       const chained = extendChain(this.keys.chain, known, contents);
       try {
-        const ids = await appendAfter(this.database.db, known.hash, chained.entries);
+        // Its text is the same for every batch: prepared once per connection, then only bound and run.
+        const ids = await appendAfter((query) => this.database.preparedRows(query), known.hash, chained.entries);
         if (ids.length) return this.wrote(chained.head, ids);
       } catch (error) {
         // A process that appended after this statement began: its entry holds the position. Locked, below.
@@ -389,7 +390,7 @@ export class AuditWriter {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
       const head = await readHead(tx);
       const chained = extendChain(this.keys.chain, head, contents);
-      const ids = await appendAfter(tx, head.hash, chained.entries);
+      const ids = await appendAfter((query) => tx.execute(query), head.hash, chained.entries);
       // Under the lock nobody else appends: the head just read is still the last entry.
       if (!ids.length) throw new Error("the audit chain's head moved while the audit lock was held");
       return this.wrote(chained.head, ids);
@@ -419,7 +420,7 @@ async function readHead(db: Pick<Drizzle, "select">): Promise<ChainHead> {
  * statement commits) and the last entry's link is still `after`; otherwise inserts nothing. Returns
  * the ids written. The entries travel as one JSON parameter, so the text is the same for any batch.
  */
-async function appendAfter(db: Pick<Drizzle, "execute">, after: string, entries: readonly ChainedEntry[]) {
+async function appendAfter(run: (query: SQL) => Promise<unknown>, after: string, entries: readonly ChainedEntry[]) {
   const rows = JSON.stringify(
     entries.map((e) => ({
       at: e.at,
@@ -441,7 +442,7 @@ async function appendAfter(db: Pick<Drizzle, "execute">, after: string, entries:
       hash: e.hash,
     })),
   );
-  const result = await db.execute(sql`
+  const result = await run(sql`
     WITH head AS MATERIALIZED (
       SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS free,
              coalesce((SELECT hash FROM "audit_log" ORDER BY id DESC LIMIT 1), ${GENESIS}) AS hash
@@ -462,6 +463,26 @@ async function appendAfter(db: Pick<Drizzle, "execute">, after: string, entries:
   const written = Array.isArray(result) ? result : (result as unknown as { rows: { id: unknown }[] }).rows;
   return (written as { id: unknown }[]).map((r) => Number(r.id));
 }
+
+/**
+ * The SHA-256 of a request's text, as its entry records it. A client sends the same few documents
+ * again and again: the hashes of recent short ones are kept rather than computed per request.
+ */
+function documentHash(document: string): string {
+  let hash = documentHashes.get(document);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(document).digest("hex");
+    if (document.length <= HASHED_DOCUMENT_MAX) {
+      if (documentHashes.size >= HASHED_DOCUMENTS) documentHashes.delete(documentHashes.keys().next().value as string);
+      documentHashes.set(document, hash);
+    }
+  }
+  return hash;
+}
+
+const documentHashes = new Map<string, string>();
+const HASHED_DOCUMENTS = 256;
+const HASHED_DOCUMENT_MAX = 8192;
 
 async function countEntries(db: Pick<Drizzle, "select">): Promise<number> {
   const [row] = await db.select({ n: count() }).from(auditLog);

@@ -33,6 +33,12 @@ export interface Database {
   /** Runs a raw statement (or a rendered one with its placeholders' values) and returns its rows, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL | Renderable): Promise<T[]>;
   /**
+   * As `rows`, for a statement whose text never changes (its values are all parameters): on
+   * postgres.js prepared once per connection, then only bound and executed (one round trip, no
+   * parse). Never for texts that vary: each connection keeps every text it prepared.
+   */
+  preparedRows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /**
    * Runs a raw statement and returns its rows with each value as the database sent it: on
    * postgres.js the bytes of its text form (a Buffer, never decoded: what is passed through to a
    * response as it is), on PGlite the value its driver gives (decoded in process anyway).
@@ -174,6 +180,12 @@ async function openPostgres(
       const result = is(query, SQL) ? await db.execute(query) : await executeRendered(db, query);
       return [...(result as unknown as T[])];
     },
+    async preparedRows<T>(query: SQL) {
+      // As drizzle's `execute` issues it (same text, parameters and counting), prepared.
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      logger.logQuery(text, params);
+      return [...((await tracked.unsafe(text, params as never[], { prepare: true })) as unknown as T[])];
+    },
     async rowsAsSent(statement) {
       // As drizzle's `execute` issues it (same text, parameters and counting), in postgres.js's raw mode.
       const { sql: text, params } = sendable(statement);
@@ -256,6 +268,10 @@ async function openPglite(dataDir: string | undefined, statements: Statements, l
       const result = (is(query, SQL) ? await db.execute(query) : await executeRendered(db, query)) as unknown as {
         rows: T[];
       };
+      return result.rows;
+    },
+    async preparedRows<T>(query: SQL) {
+      const result = (await db.execute(query)) as unknown as { rows: T[] };
       return result.rows;
     },
     async rowsAsSent(statement) {

@@ -5,7 +5,7 @@ import { answerFault, misanswered, type RowMode } from "./answers.js";
 import type { Availability, ProbeResult } from "./availability.js";
 import { databaseFailure } from "./failures.js";
 import { refuseIfStopped, trackStatement } from "./request-scope.js";
-import { statementsInFlight } from "../observability/metrics.js";
+import { statementInFlight } from "../observability/metrics.js";
 
 /**
  * The drivers as drizzle sees them, with every statement passing through here first: refused if
@@ -34,16 +34,16 @@ export function trackedPostgres(client: Sql, availability: Availability): Sql {
       const issuedAt = performance.now();
       if (mode !== "objects") void query[mode]();
       let stoppedByItsRequest = false;
-      statementsInFlight.inc({ driver: "postgres" });
+      statementInFlight("postgres", 1);
       // Promise.prototype.then, not the query's own: that one starts the query.
       const settled = Promise.prototype.then.call(
         query,
         () => {
-          statementsInFlight.dec({ driver: "postgres" });
+          statementInFlight("postgres", -1);
           availability.answered();
         },
         (error: unknown) => {
-          statementsInFlight.dec({ driver: "postgres" });
+          statementInFlight("postgres", -1);
           if (databaseFailure(error) === "unavailable") availability.suspect();
         },
       );
@@ -187,8 +187,8 @@ export function trackedPglite(client: PGlite): PGlite {
             return Promise.reject(error);
           }
           if (property === "query") {
-            statementsInFlight.inc({ driver: "pglite" });
-            const done = () => statementsInFlight.dec({ driver: "pglite" });
+            statementInFlight("pglite", 1);
+            const done = () => statementInFlight("pglite", -1);
             const result = method.apply(object, args) as Promise<unknown>;
             result.then(done, done);
             return result;

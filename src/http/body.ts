@@ -20,7 +20,10 @@ export function readBody(req: IncomingMessage, max: number): Promise<string> {
         reject(new BodyTooLarge(max));
       } else chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    // A small body arrives in one chunk: decoded as it is, not copied first.
+    req.on("end", () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")),
+    );
     req.on("error", reject);
   });
 }

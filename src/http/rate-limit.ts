@@ -76,11 +76,11 @@ export function createRateLimits(config: Config): RateLimits {
 
   return {
     async charge(principal, address) {
-      const [kind, key] = keyOf(principal, address);
+      const kind = kindOf(principal);
       const limiter = limiters[kind];
       if (!limiter) return null;
       try {
-        await limiter.consume(key);
+        await limiter.consume(keyOf(kind, principal, address));
         return null;
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes) {
@@ -100,9 +100,24 @@ export function createRateLimits(config: Config): RateLimits {
  * Which limit and whose count. A token's subject may name a person: the count is kept under a
  * hash of it, never the subject itself (the shared store is a table anyone with the database reads).
  */
-function keyOf(principal: Principal | null, address: string): [PrincipalKind, string] {
-  if (!principal || principal.via === "anonymous") return ["public", address];
-  if (principal.via === "api-key") return ["api_key", principal.id];
-  const hash = createHash("sha256").update(`${principal.department}\u0000${principal.id}`).digest("hex");
-  return ["token", hash.slice(0, 32)];
+function kindOf(principal: Principal | null): PrincipalKind {
+  if (!principal || principal.via === "anonymous") return "public";
+  return principal.via === "api-key" ? "api_key" : "token";
 }
+
+function keyOf(kind: PrincipalKind, principal: Principal | null, address: string): string {
+  if (kind === "public" || !principal) return address;
+  if (kind === "api_key") return principal.id;
+  const subject = `${principal.department}\u0000${principal.id}`;
+  let key = tokenKeys.get(subject);
+  if (key === undefined) {
+    key = createHash("sha256").update(subject).digest("hex").slice(0, 32);
+    if (tokenKeys.size >= TOKEN_KEYS) tokenKeys.delete(tokenKeys.keys().next().value as string);
+    tokenKeys.set(subject, key);
+  }
+  return key;
+}
+
+/** The counting keys of recent token subjects (a hash per request is measurable on small pages). */
+const tokenKeys = new Map<string, string>();
+const TOKEN_KEYS = 1024;

@@ -41,12 +41,26 @@ export const rejected = new Counter({
   registers: [registry],
 });
 
+/** Statements in flight by driver, counted as plain numbers and read into the gauge when it is collected. */
+const inFlight: Partial<Record<"postgres" | "pglite", number>> = {};
+
 export const statementsInFlight = new Gauge({
   name: "xg_db_statements_in_flight",
   help: "Statements issued and not yet answered (above xg_db_pool_connections: waiting for a connection).",
   labelNames: ["driver"] as const,
   registers: [registry],
+  collect() {
+    for (const [driver, count] of Object.entries(inFlight)) this.set({ driver }, count);
+  },
 });
+
+/**
+ * A statement issued (+1) or answered (-1) on a driver: counted per statement, so kept as a number
+ * (the gauge's labelled set costs more than the statement's own bookkeeping) and published on collection.
+ */
+export function statementInFlight(driver: "postgres" | "pglite", change: 1 | -1): void {
+  inFlight[driver] = (inFlight[driver] ?? 0) + change;
+}
 
 export const poolConnections = new Gauge({
   name: "xg_db_pool_connections",

@@ -23,8 +23,12 @@ export class PassThrough {
     return placeholder;
   }
 
-  /** The serialised response with every placeholder it contains replaced, as bytes; null when it holds none. */
-  splice(body: string): Buffer | null {
+  /**
+   * The serialised response with every placeholder it contains replaced, as the pieces of bytes to
+   * send in order (PostgreSQL's texts as they came, never copied into one buffer); null when it
+   * holds none.
+   */
+  splice(body: string): SplicedBody | null {
     if (!this.texts.size) return null;
     const found: [number, string][] = [];
     for (const quoted of this.texts.keys()) {
@@ -33,18 +37,43 @@ export class PassThrough {
     }
     if (!found.length) return null;
     found.sort((a, b) => a[0] - b[0]);
-    const pieces: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    let length = 0;
+    // Text between the bytes of PostgreSQL is gathered and encoded once per run.
+    let text = "";
+    const flush = () => {
+      if (!text) return;
+      const bytes = Buffer.from(text, "utf8");
+      chunks.push(bytes);
+      length += bytes.length;
+      text = "";
+    };
+    const add = (piece: JsonPiece) => {
+      if (typeof piece === "string") {
+        text += piece;
+        return;
+      }
+      flush();
+      chunks.push(piece);
+      length += piece.length;
+    };
     let from = 0;
-    const add = (piece: JsonPiece) => pieces.push(typeof piece === "string" ? Buffer.from(piece, "utf8") : piece);
     for (const [at, quoted] of found) {
       add(body.slice(from, at));
       for (const piece of this.texts.get(quoted)!) add(piece);
       from = at + quoted.length;
     }
     add(body.slice(from));
-    return Buffer.concat(pieces);
+    flush();
+    return { chunks, length };
   }
 }
 
+/** A spliced response body: its bytes in pieces, sent one after the other, and their total length. */
+export interface SplicedBody {
+  chunks: readonly Buffer[];
+  length: number;
+}
+
 /** A response whose body, when `bytes` is set, is those bytes (a spliced answer) instead of `body`. */
-export type ApiResponse = HTTPGraphQLResponse & { bytes?: Buffer };
+export type ApiResponse = HTTPGraphQLResponse & { bytes?: SplicedBody };

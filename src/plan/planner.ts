@@ -4,6 +4,7 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
+  type ValueNode,
   type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -326,15 +327,15 @@ function connectionParts(
 /** The statement of a compiled root field for one request; throws where the resolver must answer. */
 export function statementFor(ctx: Context, root: RootPlan, variables: Record<string, unknown>): Statement {
   if (root.kind === "fallback") throw new Error(root.reason);
-  const args = getArgumentValues(root.field as never, root.node, variables);
+  const { args, text } = argumentsOf(root, variables);
   if (args.before != null) return buildStatement(ctx, root, args);
-  if (args.after == null) return cached(ctx, root, args, () => buildStatement(ctx, root, args));
+  if (args.after == null) return cached(ctx, root, text, () => buildStatement(ctx, root, args));
   // A page after a cursor: the statement of every page after a cursor with the same other
   // arguments, its cursor's key values placeholders; this page's values are checked and bound.
   if (root.kind !== "connection") return buildStatement(ctx, root, args);
   const spec = CONNECTIONS[root.node.name.value]!;
   const values = afterValues(spec, args);
-  const template = cached(ctx, root, { ...args, after: AFTER_A_CURSOR }, () => {
+  const template = cached(ctx, root, JSON.stringify({ ...args, after: AFTER_A_CURSOR }), () => {
     const statement = connectionStatement(ctx, spec, root.parts, args, "placeholders");
     renderOnce(statement);
     return statement;
@@ -345,8 +346,8 @@ export function statementFor(ctx: Context, root: RootPlan, variables: Record<str
 /** What stands for the cursor in the key of a statement of pages after a cursor (no cursor is an object). */
 const AFTER_A_CURSOR = { cursor: "placeholders" };
 
-function cached(ctx: Context, root: RootPlan, args: Record<string, unknown>, build: () => Statement): Statement {
-  const key = `${ctx.access.cacheKey}\u0000${JSON.stringify(args)}`;
+function cached(ctx: Context, root: RootPlan, argsText: string, build: () => Statement): Statement {
+  const key = `${ctx.access.cacheKey}\u0000${argsText}`;
   let byRequest = statements.get(root);
   if (!byRequest) statements.set(root, (byRequest = new Map()));
   let statement = byRequest.get(key);
@@ -358,6 +359,31 @@ function cached(ctx: Context, root: RootPlan, args: Record<string, unknown>, bui
   }
   byRequest.set(key, statement);
   return statement;
+}
+
+/**
+ * A root field's argument values and their JSON (the statements' key). Arguments written as
+ * literals (no variable anywhere in them) have the same values in every request: decided once.
+ */
+function argumentsOf(
+  root: Exclude<RootPlan, { kind: "fallback" }>,
+  variables: Record<string, unknown>,
+): { args: Record<string, unknown>; text: string } {
+  const fixed = literalArguments.get(root);
+  if (fixed) return fixed;
+  const args = getArgumentValues(root.field as never, root.node, variables);
+  const decided = { args, text: JSON.stringify(args) };
+  if (!root.node.arguments?.some((a) => hasVariable(a.value))) literalArguments.set(root, decided);
+  return decided;
+}
+
+const literalArguments = new WeakMap<RootPlan, { args: Record<string, unknown>; text: string }>();
+
+function hasVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(hasVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((f) => hasVariable(f.value));
+  return false;
 }
 
 /**
