@@ -9,14 +9,6 @@ import { ExportError } from "./export.errors.js";
  */
 const GZIP_LEVEL = 3;
 
-/**
- * Bytes the response may queue before the writer waits for it to drain. Node's own mark (16 KB)
- * would stop the COPY at every 64 KB chunk: with a little more queued the database, the server
- * and the client each go on working while another is not scheduled (on a loaded machine, 5-10 %
- * of an export's time), for one more megabyte per export.
- */
-const QUEUED_BYTES = 1024 * 1024;
-
 /** The client hung up: the export stops after the page it was writing. */
 export class ClientGone extends Error {
   constructor() {
@@ -63,12 +55,12 @@ export class ExportOutput {
     if (!this.send(text, boundary)) await this.drained();
   }
 
-  /** Writes at once, without waiting: false when the caller should wait for `drained()` before more (QUEUED_BYTES). */
+  /** Writes at once, without waiting: false when the caller should wait for `drained()` before more. */
   send(data: string | Buffer, boundary = false): boolean {
     if (this.gone) throw new ClientGone();
-    this.out.write(data);
+    const room = this.out.write(data);
     if (boundary) this.gzip?.flush();
-    return this.out.writableLength < QUEUED_BYTES;
+    return room;
   }
 
   /** Resolves when the response's buffer has drained (the client's pace); throws when it is gone or stalled. */
