@@ -192,16 +192,20 @@ export async function exportSuite(deps: Deps): Promise<void> {
 
   let server = await deps.startServer(PORT, "jit", "document", env, url);
   try {
+    // Each side twice, interleaved, and its best: on a shared machine one run of either can be
+    // slowed by others' work, and the best of two against one run would favour the side run twice.
     const copy = await copyRows(url);
-    const exported = await exportRows(deps.registry, HOUSEHOLDS);
+    const first = await exportRows(deps.registry, HOUSEHOLDS);
     const copyAgain = await copyRows(url);
+    const second = await exportRows(deps.registry, HOUSEHOLDS);
     const copyRate = Math.max(copy.rows / copy.seconds, copyAgain.rows / copyAgain.seconds);
+    const exported = first.seconds <= second.seconds ? first : second;
     const exportRate = exported.rows / exported.seconds;
     note(
       `| households with members, COPY json (best of 2) | ${copy.rows} | ${Math.min(copy.seconds, copyAgain.seconds).toFixed(1)} | ${Math.round(copyRate)} | ${(copy.bytes / 1e6).toFixed(0)} | 1.00× |`,
-      `| households with members, POST /export (masked, audited) | ${exported.rows} | ${exported.seconds.toFixed(1)} | ${Math.round(exportRate)} | ${(exported.bytes / 1e6).toFixed(0)} | ${(exportRate / copyRate).toFixed(2)}× |`,
+      `| households with members, POST /export (masked, audited; best of 2) | ${exported.rows} | ${exported.seconds.toFixed(1)} | ${Math.round(exportRate)} | ${(exported.bytes / 1e6).toFixed(0)} | ${(exportRate / copyRate).toFixed(2)}× |`,
     );
-    if (!exported.end) note("(the export did not end with its end line)");
+    if (!first.end || !second.end) note("(the export did not end with its end line)");
   } finally {
     await stopped(server);
   }
