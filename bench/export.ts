@@ -56,6 +56,60 @@ const COPY_HOUSEHOLDS = `COPY (
   FROM households h ORDER BY h.id
 ) TO STDOUT`;
 
+const CONTROL = Buffer.from('{"@export"');
+
+/**
+ * Counts the rows of an export's stream as copyRows counts COPY's: newlines in the bytes, never
+ * decoded. A control line is the only place `{"@export"` occurs (a row's strings escape their
+ * quotes, and no field is named `@export`): each found is one line less of rows, and only it is
+ * decoded, to tell the end or an error.
+ */
+export class LineCounter {
+  lines = 0;
+  controls = 0;
+  end = false;
+  error: string | null = null;
+  /** The previous chunk's last bytes: a mark split between two chunks is found in them and the next. */
+  private tail = Buffer.alloc(0);
+  /** A control line begun in an earlier chunk, until its newline. */
+  private control: Buffer[] | null = null;
+
+  get rows(): number {
+    return this.lines - this.controls;
+  }
+
+  push(chunk: Buffer): void {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) this.lines++;
+    // The tail is shorter than the mark: a mark found in data starts in this chunk or in the seam.
+    const data = Buffer.concat([this.tail, chunk]);
+    let from = 0;
+    if (this.control) {
+      const nl = data.indexOf(10, this.tail.length);
+      this.control.push(data.subarray(this.tail.length, nl < 0 ? data.length : nl));
+      from = nl < 0 ? data.length : nl + 1;
+      if (nl >= 0) this.controlLine(Buffer.concat(this.control));
+    }
+    for (let at = data.indexOf(CONTROL, from); at >= 0; at = data.indexOf(CONTROL, at + 1)) {
+      this.controls++;
+      const nl = data.indexOf(10, at);
+      if (nl < 0) {
+        this.control = [data.subarray(at)];
+        break;
+      }
+      this.controlLine(data.subarray(at, nl));
+      at = nl;
+    }
+    this.tail = Buffer.from(data.subarray(Math.max(0, data.length - (CONTROL.length - 1))));
+  }
+
+  private controlLine(line: Buffer): void {
+    this.control = null;
+    const text = line.toString("utf8");
+    if (text.startsWith('{"@export":"end"')) this.end = true;
+    else if (text.startsWith('{"@export":"error"')) this.error = text;
+  }
+}
+
 /** Streams an export, counting its rows; `stopAt` hangs up after that many. */
 function exportRows(
   headers: Record<string, string>,
@@ -74,22 +128,15 @@ function exportRows(
           res.on("end", () => reject(new Error(`export answered ${res.statusCode}: ${text.slice(0, 300)}`)));
           return;
         }
-        let rows = 0;
+        const counter = new LineCounter();
         let bytes = 0;
-        let end = false;
-        let tail = "";
-        const done = () => resolve({ rows, bytes, seconds: (performance.now() - started) / 1000, end });
+        const done = () =>
+          resolve({ rows: counter.rows, bytes, seconds: (performance.now() - started) / 1000, end: counter.end });
         res.on("data", (chunk: Buffer) => {
           bytes += chunk.length;
-          const text = tail + chunk.toString("utf8");
-          const lines = text.split("\n");
-          tail = lines.pop()!;
-          for (const line of lines) {
-            if (!line.startsWith('{"@export"')) rows++;
-            else if (line.startsWith('{"@export":"end"')) end = true;
-            else if (line.startsWith('{"@export":"error"')) reject(new Error(line));
-          }
-          if (rows >= stopAt) {
+          counter.push(chunk);
+          if (counter.error) reject(new Error(counter.error));
+          if (counter.rows >= stopAt) {
             req.destroy();
             done();
           }
@@ -145,16 +192,20 @@ export async function exportSuite(deps: Deps): Promise<void> {
 
   let server = await deps.startServer(PORT, "jit", "document", env, url);
   try {
+    // Each side twice, interleaved, and its best: on a shared machine one run of either can be
+    // slowed by others' work, and the best of two against one run would favour the side run twice.
     const copy = await copyRows(url);
-    const exported = await exportRows(deps.registry, HOUSEHOLDS);
+    const first = await exportRows(deps.registry, HOUSEHOLDS);
     const copyAgain = await copyRows(url);
+    const second = await exportRows(deps.registry, HOUSEHOLDS);
     const copyRate = Math.max(copy.rows / copy.seconds, copyAgain.rows / copyAgain.seconds);
+    const exported = first.seconds <= second.seconds ? first : second;
     const exportRate = exported.rows / exported.seconds;
     note(
       `| households with members, COPY json (best of 2) | ${copy.rows} | ${Math.min(copy.seconds, copyAgain.seconds).toFixed(1)} | ${Math.round(copyRate)} | ${(copy.bytes / 1e6).toFixed(0)} | 1.00× |`,
-      `| households with members, POST /export (masked, audited) | ${exported.rows} | ${exported.seconds.toFixed(1)} | ${Math.round(exportRate)} | ${(exported.bytes / 1e6).toFixed(0)} | ${(exportRate / copyRate).toFixed(2)}× |`,
+      `| households with members, POST /export (masked, audited; best of 2) | ${exported.rows} | ${exported.seconds.toFixed(1)} | ${Math.round(exportRate)} | ${(exported.bytes / 1e6).toFixed(0)} | ${(exportRate / copyRate).toFixed(2)}× |`,
     );
-    if (!exported.end) note("(the export did not end with its end line)");
+    if (!first.end || !second.end) note("(the export did not end with its end line)");
   } finally {
     await stopped(server);
   }

@@ -46,9 +46,10 @@ export interface Database {
   rowsAsSent(statement: Renderable): Promise<Record<string, Buffer | string | number | null>[]>;
   /**
    * PostgreSQL only: a statement's rows as `COPY … TO STDOUT (FORMAT binary)` bytes, read in the
-   * exported snapshot `snapshot` on a connection of its own (copy-out.ts). Counted as a statement.
+   * exported snapshot `snapshot` on a connection of its own (copy-out.ts), bounded on its stalls
+   * by `idleMs` (0 or absent: none). Counted as a statement.
    */
-  copyOut?(query: SQL, snapshot: string): Promise<CopyOut>;
+  copyOut?(query: SQL, snapshot: string, idleMs?: number): Promise<CopyOut>;
   /** Bulk-loads CSV text (no header) into a table with COPY, the fastest path of each driver. */
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
   /**
@@ -194,7 +195,7 @@ async function openPostgres(
       const names = result.columns.map((c) => c.name);
       return result.map((values) => Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])));
     },
-    copyOut: (query, snapshot) =>
+    copyOut: (query, snapshot, idleMs) =>
       copyOut(
         url,
         query,
@@ -202,6 +203,7 @@ async function openPostgres(
         (text) => logger.logQuery(text, []),
         // On the pool's own client: not refused when the request that ends the COPY is stopping.
         (pid) => client.unsafe("SELECT pg_terminate_backend($1::int)", [pid]),
+        idleMs,
       ),
     async copyCsv(table, columns, csv) {
       // A dedicated single connection: postgres.js can hang a pooled connection after COPY.

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import { DeadlineExceededError } from "../shared/errors.js";
 
 /**
  * `COPY (statement) TO STDOUT (FORMAT binary)` on PostgreSQL, in a transaction on an exported
@@ -12,10 +13,23 @@ import postgres from "postgres";
  * SNAPSHOT`) from the transaction that exported it, so the rows are exactly those that
  * transaction sees. The stream applies backpressure: postgres.js pauses the socket while the
  * stream's buffer is full, and PostgreSQL then waits on its send.
+ *
+ * Bounds. The COPY is one statement that lasts as long as its reader reads — an export of a
+ * province to a slow client can legitimately take an hour — so it has no `statement_timeout`
+ * (set to 0, whatever the role's or database's default). It is bounded on stalls instead, by
+ * `idleMs` (the server's DATABASE_STATEMENT_TIMEOUT_MS, the bound each statement of a page gets):
+ * its lock waits (`lock_timeout`: behind a DDL statement queued behind the export's own snapshot
+ * transaction, it would otherwise wait for ever, that transaction waiting for it), the connection
+ * idle in its transaction between statements (`idle_in_transaction_session_timeout`), and — by its
+ * reader, which knows when it waits on PostgreSQL rather than on its own client — PostgreSQL
+ * sending nothing for that long while the reader waits (`CopyOut.idleMs`). The reader's client is
+ * bounded by EXPORT_STALL_SECONDS. 0: no bound.
  */
 export interface CopyOut {
   /** The COPY's bytes (binary format: header, tuples, trailer), in chunks of any size. */
   readonly stream: Readable;
+  /** Longest PostgreSQL may send nothing while the reader waits for it, ms (0: none). */
+  readonly idleMs: number;
   /** Ends the COPY (cancelled on the server if it is still sending) and its connection. */
   close(): Promise<void>;
 }
@@ -31,6 +45,7 @@ export async function copyOut(
   snapshot: string,
   log: (text: string) => void,
   terminate: (pid: number) => Promise<unknown>,
+  idleMs = 0,
 ): Promise<CopyOut> {
   if (!SNAPSHOT_ID.test(snapshot)) throw new Error(`not a snapshot id: ${snapshot}`);
   const text = `COPY (${inlined(query)}) TO STDOUT (FORMAT binary)`;
@@ -38,7 +53,15 @@ export async function copyOut(
     max: 1,
     onnotice: () => {},
     // The statement's literals are quoted for this setting (PostgreSQL's default since 9.1).
-    connection: { standard_conforming_strings: "on", application_name: "xg-export" },
+    connection: {
+      standard_conforming_strings: "on",
+      application_name: "xg-export",
+      // As the pool's connections: JIT compiles the statement's expressions (about half a second)
+      // for no gain, its time going to the functions that build JSON.
+      jit: "off",
+      statement_timeout: 0,
+      ...(idleMs > 0 ? { lock_timeout: idleMs, idle_in_transaction_session_timeout: idleMs } : {}),
+    },
   });
   // A COPY ended early is ended by terminating its backend (from `terminate`'s connection): one
   // waiting on a full socket acts on nothing else — not a cancel, and not the socket's close, which
@@ -58,12 +81,19 @@ export async function copyOut(
     log(text);
     const stream = (await client.unsafe(text).readable()) as Readable;
     stream.once("end", () => (ended = true));
-    return { stream, close };
+    return { stream, idleMs, close };
   } catch (error) {
     await close();
-    throw error;
+    throw (error as { code?: string }).code === LOCK_NOT_AVAILABLE
+      ? new DeadlineExceededError(
+          `The export's rows waited longer than ${idleMs / 1000} s (DATABASE_STATEMENT_TIMEOUT_MS) for a table another statement is changing (a schema change): it was ended. Export again, or resume from the last page line.`,
+        )
+      : error;
   }
 }
+
+/** `lock_timeout` ran out (the COPY takes no lock NOWAIT). */
+const LOCK_NOT_AVAILABLE = "55P03";
 
 /**
  * The statement's text with each parameter written in place as a literal: COPY takes no

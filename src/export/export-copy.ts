@@ -1,4 +1,6 @@
+import type { Readable } from "node:stream";
 import type { CopyOut } from "../db/copy-out.js";
+import { DeadlineExceededError } from "../shared/errors.js";
 import type { ExportTally } from "./export-audit.js";
 import type { BulkRows } from "./export-rows.js";
 import { CopyRows } from "./copy-rows.js";
@@ -92,20 +94,53 @@ export async function streamCopy(s: CopyStream): Promise<void> {
 
   const stop = () => void copy.close();
   s.signal.addEventListener("abort", stop, { once: true });
-  try {
-    // Each read takes what the stream holds (postgres.js pushes a row at a time).
-    try {
-      for await (const data of copy.stream as AsyncIterable<Buffer>) {
-        rows.push(data);
-        if (!room) {
-          await out.drained();
-          room = true;
+  // PostgreSQL sending nothing for copy.idleMs while the export waits for it (not for its client)
+  // ends the COPY: a count of chunks, looked at by one timer.
+  let paused = false;
+  let seen = 0;
+  let silent: DeadlineExceededError | null = null;
+  let watch: NodeJS.Timeout | null = null;
+  if (copy.idleMs > 0) {
+    let lastSeen = -1;
+    let quietSince = performance.now();
+    watch = setInterval(
+      () => {
+        if (paused || seen !== lastSeen) {
+          lastSeen = seen;
+          quietSince = performance.now();
+        } else if (!silent && performance.now() - quietSince >= copy.idleMs) {
+          silent = new DeadlineExceededError(
+            `The database sent no row of the export for ${copy.idleMs / 1000} s (DATABASE_STATEMENT_TIMEOUT_MS): it was ended. Resume from the last page line.`,
+          );
+          void copy.close();
         }
-      }
+      },
+      Math.min(copy.idleMs / 4, 1000),
+    );
+    watch.unref();
+  }
+  try {
+    try {
+      await pump(copy.stream, (data, pause) => {
+        seen++;
+        rows.push(data);
+        if (room) return;
+        // The response is full: the COPY's stream holds what comes meanwhile (and postgres.js
+        // pauses its socket once that is more than a little) until the client has read.
+        paused = true;
+        pause(
+          out.drained().then(() => {
+            room = true;
+            paused = false;
+          }),
+        );
+      });
     } catch (error) {
-      // A COPY ended by the abort fails with its lost connection: the abort's reason says why.
-      throw s.signal.aborted ? s.signal.reason : error;
+      // A COPY ended by the abort (or for its silence) fails with its lost connection: the abort's
+      // reason says why.
+      throw s.signal.aborted ? s.signal.reason : (silent ?? error);
     }
+    if (silent) throw silent;
     if (s.signal.aborted) throw s.signal.reason;
     if (!rows.done) throw new Error("the export's COPY ended before its last row");
     s.delivered(inPage, lastCursor());
@@ -113,8 +148,47 @@ export async function streamCopy(s: CopyStream): Promise<void> {
     flush();
     if (!room) await out.drained();
   } finally {
+    if (watch) clearInterval(watch);
     s.signal.removeEventListener("abort", stop);
     if (personal) tally.addFields(bulk.personalFields);
     await copy.close();
   }
+}
+
+/**
+ * Reads a stream by its `data` events, each handled as it comes: postgres.js pushes a COPY's rows
+ * one by one, and an async iterator would cost a promise and a copy of what was buffered per read.
+ * `handle` may pause the stream until a promise settles (resolved: read on; rejected: the end).
+ * Resolves when the stream ends or closes, rejects with its error or the handler's.
+ */
+function pump(stream: Readable, handle: (data: Buffer, pause: (until: Promise<void>) => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let over = false;
+    const finish = (error?: unknown) => {
+      if (over) return;
+      over = true;
+      stream.off("data", onData);
+      if (error === undefined) resolve();
+      else {
+        stream.pause();
+        reject(error);
+      }
+    };
+    const pause = (until: Promise<void>) => {
+      stream.pause();
+      until.then(() => over || stream.resume(), finish);
+    };
+    const onData = (data: Buffer) => {
+      if (over) return;
+      try {
+        handle(data, pause);
+      } catch (error) {
+        finish(error);
+      }
+    };
+    stream.on("data", onData);
+    stream.once("end", () => finish());
+    stream.once("close", () => finish());
+    stream.once("error", (error) => finish(error));
+  });
 }

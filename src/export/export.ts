@@ -362,7 +362,9 @@ export function createExporter(deps: ExportDeps): Exporter {
       if (snapshot && database.copyOut) {
         // PostgreSQL: the same statement as a COPY in the same snapshot, its bytes passed through.
         await streamCopy({
-          copy: await database.copyOut(bulk.query, snapshot),
+          // Bounded on its stalls as each statement of a page is (copy-out.ts): the COPY itself
+          // lasts as long as the client reads.
+          copy: await database.copyOut(bulk.query, snapshot, config.DATABASE_STATEMENT_TIMEOUT_MS),
           bulk,
           out,
           columns: jsonl ? null : columns,

@@ -21,8 +21,31 @@ export function base64url(text: SQL): SQL {
   return sql`translate(encode(convert_to(${text}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 }
 
+/** Integer column types: their text is digits and a sign. */
+const INTEGER_COLUMNS = new Set([
+  "PgSmallInt",
+  "PgInteger",
+  "PgBigInt53",
+  "PgBigInt64",
+  "PgSmallSerial",
+  "PgSerial",
+  "PgBigSerial53",
+  "PgBigSerial64",
+]);
+
+/**
+ * `toGlobalId(type, key)` in SQL. An integer key's id is built without `translate`, which costs a
+ * scan of every character (about a tenth of an export's time in PostgreSQL): the bytes of
+ * `Type:` and a signed integer are letters, digits, `_`, `:` and `-`, none of which ends a 6-bit
+ * group in 62 or 63 (only `>`, `?`, `~` and DEL do), so base64 writes neither `+` nor `/`; at
+ * most 57 bytes it wraps no line; only its `=` padding differs from base64url.
+ */
 export function globalIdSql(type: string, column: AnyPgColumn): SQL {
-  return base64url(sql`${`${type}:`}::text || ${column}`);
+  const text = sql`${`${type}:`}::text || ${column}`;
+  if (INTEGER_COLUMNS.has(column.columnType) && /^[A-Za-z0-9_]{1,36}$/.test(type)) {
+    return sql`rtrim(encode(convert_to(${text}, 'UTF8'), 'base64'), '=')`;
+  }
+  return base64url(text);
 }
 
 /** A column as its GraphQL value: timestamps as `toISOString()` writes them, the rest as JSON renders them. */

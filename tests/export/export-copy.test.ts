@@ -122,6 +122,29 @@ describe.skipIf(!onPostgres)("an export on PostgreSQL", () => {
     }
   });
 
+  it("waits for a table locked by a schema change no longer than a statement may run, then ends", async () => {
+    // The export's snapshot transaction (here the holder) read its first page before a schema
+    // change asked for the table: the COPY queues behind the change, which waits for that
+    // transaction, which waits for the COPY — a cycle PostgreSQL cannot see, through the server.
+    const holder = postgres(database.url!, { max: 1, onnotice: () => {} });
+    const changer = postgres(database.url!, { max: 1, onnotice: () => {} });
+    try {
+      await holder.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const [{ id }] = (await holder.unsafe("SELECT pg_export_snapshot() AS id")) as unknown as [{ id: string }];
+      await changer.unsafe("BEGIN");
+      await changer.unsafe("LOCK TABLE villages IN ACCESS EXCLUSIVE MODE");
+      const started = performance.now();
+      await expect(database.copyOut!(sql`SELECT code FROM villages`, id, 500)).rejects.toMatchObject({
+        extensions: { code: "DEADLINE_EXCEEDED" },
+      });
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(await copying()).toEqual([]);
+    } finally {
+      await changer.end();
+      await holder.end();
+    }
+  });
+
   it("writes the statement's parameters in place as literals that select what the parameters do", async () => {
     const values = {
       quote: 'it\'s a "quote" and a back\\slash',

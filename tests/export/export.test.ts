@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { authHeaders, createTestApp, request, type Response } from "../helpers/app.js";
 import { onPostgres, openTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { listen, type Listening } from "../helpers/server.js";
+import { listen, serve, type Listening } from "../helpers/server.js";
 
 /**
  * Integrators' bulk export (POST /export), told as their stories on the demo tier: an export is
@@ -54,8 +54,9 @@ function exportOf(
   body: { query: string; variables?: Record<string, unknown> },
   headers: Headers,
   params: Record<string, string> = {},
+  server = origin,
 ): Promise<Exported> {
-  const url = new URL("/export", origin);
+  const url = new URL("/export", server);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -318,10 +319,10 @@ describe("an integrator's export in other forms", () => {
 
 describe("an interrupted export", () => {
   /** Reads an export until `pages` page lines have arrived, then hangs up; returns what it had. */
-  function interrupted(body: { query: string }, headers: Headers, pages: number): Promise<string> {
+  function interrupted(body: { query: string }, headers: Headers, pages: number, server = origin): Promise<string> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        new URL("/export", origin),
+        new URL("/export", server),
         { method: "POST", headers: { "content-type": "application/json", ...headers } },
         (res) => {
           let text = "";
@@ -349,11 +350,12 @@ describe("an interrupted export", () => {
     });
   }
 
+  // Wide rows (megabytes in all): more than the sockets between them hold, so the export is
+  // still running when the client hangs up.
+  const wide = `age birthDate disabilityGrade disabilityType educationLevel employment employmentMonths employmentPlace ethnicity gender hasBasicMedicalInsurance hasDisabilityCertificate hasFamilyDoctorContract hasPensionInsurance hasPublicWelfareJob hasSeriousIllnessInsurance hasVocationalTraining healthStatus householdId idNumber insuranceSubsidyCategory labourCapacity medicalExpenseOutOfPocket medicalExpenseReimbursed medicalExpenseYear pensionPremiumPaidByGovernment receivesDisabilityLivingAllowance receivesDisabilityNursingAllowance receivesExtremePovertySupport receivesLowIncomeAllowance relation school schoolingStatus updatedAt version villageCode`;
+
   it("resumes after the last page line received and delivers every row exactly once", async () => {
     const headers = await authHeaders("RURAL_REVITALIZATION");
-    // Wide rows (megabytes in all): more than the sockets between them hold, so the export is
-    // still running when the client hangs up.
-    const wide = `age birthDate disabilityGrade disabilityType educationLevel employment employmentMonths employmentPlace ethnicity gender hasBasicMedicalInsurance hasDisabilityCertificate hasFamilyDoctorContract hasPensionInsurance hasPublicWelfareJob hasSeriousIllnessInsurance hasVocationalTraining healthStatus householdId idNumber insuranceSubsidyCategory labourCapacity medicalExpenseOutOfPocket medicalExpenseReimbursed medicalExpenseYear pensionPremiumPaidByGovernment receivesDisabilityLivingAllowance receivesDisabilityNursingAllowance receivesExtremePovertySupport receivesLowIncomeAllowance relation school schoolingStatus updatedAt version villageCode`;
     const body = { query: `query All { members { nodes { id name ${wide} } } }` };
     const partial = await interrupted(body, headers, 2);
     // What the client keeps: everything up to its last complete page line.
@@ -382,6 +384,57 @@ describe("an interrupted export", () => {
     expect(all).toEqual(walked);
     expect(new Set(all).size).toBe(all.length);
     expect(second.end).toMatchObject({ rows: walked.length });
+  });
+
+  it("ends when its client hangs up mid-way: its COPY, its snapshot's transaction and its connection are let go", async () => {
+    // A server that keeps an interrupted export's snapshot one second for a resume, then lets it go.
+    const server = await serve(database, { EXPORT_SNAPSHOT_HOLD_SECONDS: "1" });
+    try {
+      const headers = await authHeaders("RURAL_REVITALIZATION");
+      const body = { query: `query All { members { nodes { id name ${wide} } } }` };
+      const before = (
+        await database.rows<{ id: number }>(sql`SELECT coalesce(max(id), 0)::int AS id FROM audit_log`)
+      )[0]!.id;
+      // As many hang-ups as one principal may run exports at once: none may hold its place after.
+      for (let i = 0; i < 2; i++) {
+        const partial = await interrupted(body, headers, 1, server.origin);
+        expect(partial).not.toContain('"@export":"end"');
+      }
+      if (onPostgres) {
+        // Nothing of the exports is left on the database server: no COPY, no open transaction.
+        const left = () =>
+          database.rows<{ application_name: string; state: string }>(
+            sql`SELECT application_name, state FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND (application_name = 'xg-export' OR xact_start IS NOT NULL)`,
+          );
+        let rows = await left();
+        for (let attempt = 0; attempt < 100 && rows.length; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          rows = await left();
+        }
+        expect(rows).toEqual([]);
+      }
+      // Each was audited as what it delivered before the hang-up, less than the whole.
+      const [{ total }] = (await database.rows<{ total: number }>(sql`SELECT count(*)::int AS total FROM members`)) as [
+        { total: number },
+      ];
+      const entries = await database.rows<{ operation_name: string; record_count: number }>(
+        sql`SELECT operation_name, record_count FROM audit_log WHERE id > ${before} ORDER BY id`,
+      );
+      expect(entries).toHaveLength(2);
+      for (const entry of entries) {
+        expect(entry.operation_name).toBe("export:All");
+        expect(entry.record_count).toBeGreaterThan(0);
+        expect(entry.record_count).toBeLessThan(total);
+      }
+      // The database and the principal's export places serve again: a write, then a whole export.
+      await database.rows(sql`UPDATE members SET name = name WHERE id = (SELECT min(id) FROM members)`);
+      const whole = linesOf((await exportOf(body, headers, {}, server.origin)).text);
+      expect(whole.end).toMatchObject({ rows: total });
+    } finally {
+      await server.close();
+    }
   });
 
   it("fails with a typed code when the snapshot is gone and the client did not ask for fresh data", async () => {
