@@ -39,10 +39,17 @@ export interface Listening {
 
 /**
  * An HTTP server for an app's handler (not yet listening) that keeps an idle connection longer
- * than a test pauses between requests: see `listen`.
+ * than a test pauses between requests (see `listen`), and ends them all when it is closed.
  */
 export function testServer(handle: RequestListener): Server {
-  return createServer({ keepAliveTimeout: 120_000 }, handle);
+  const server = createServer({ keepAliveTimeout: 120_000 }, handle);
+  // Closing it ends the connections kept alive too: close() alone waits for them, up to the 120 s.
+  const close = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    server.closeAllConnections();
+    return close(callback);
+  };
+  return server;
 }
 
 /**
