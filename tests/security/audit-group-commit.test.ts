@@ -26,6 +26,21 @@ const SPAWNS_A_SERVER = 300_000;
 
 const NAMES = `query Names($first: Int!) { members(first: $first) { nodes { name idNumber } } }`;
 
+/** The audit entry of an officer's read of one household's names, as the writer is given it. */
+const namesRead = (principal: string, correlationId: string, i: number) => ({
+  principal,
+  department: "HEALTH",
+  region: "431221",
+  operationName: "Names",
+  document: NAMES,
+  fields: ["Member.name"],
+  recordCount: 1,
+  householdIds: [i],
+  purpose: null,
+  requestId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+  correlationId,
+});
+
 interface Entry {
   id: number;
   seq: number;
@@ -89,23 +104,7 @@ describe("the read audit under many requests at once", () => {
     const before = database.statements.audit;
     // 40 reads reach the audit in the same instant: the first is written at once, alone; the other
     // 39 wait for that write and then go in batches of at most 16.
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        writer.append({
-          principal: "officer-batch",
-          department: "HEALTH",
-          region: "431221",
-          operationName: "Names",
-          document: NAMES,
-          fields: ["Member.name"],
-          recordCount: 1,
-          householdIds: [i],
-          purpose: null,
-          requestId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
-          correlationId: `batch-${i}`,
-        }),
-      ),
-    );
+    await Promise.all(Array.from({ length: 40 }, (_, i) => writer.append(namesRead("officer-batch", `batch-${i}`, i))));
     expect(database.statements.audit - before).toBe(1 + 3);
     await writer.stop();
     const all = await entries();
@@ -137,19 +136,6 @@ describe("the read audit under many requests at once", () => {
     async () => {
       const writer = new AuditWriter(database, anchor, { every: 1000, seconds: 3600, writeTimeoutMs: 500 });
       await writer.start();
-      const entry = (correlationId: string, i: number) => ({
-        principal: "officer-stuck",
-        department: "HEALTH",
-        region: "431221",
-        operationName: "Names",
-        document: NAMES,
-        fields: ["Member.name"],
-        recordCount: 1,
-        householdIds: [i],
-        purpose: null,
-        requestId: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`,
-        correlationId,
-      });
       // Another session holds the lock the writer needs once it finds its head taken.
       const holder = await openDatabase({ url: database.url! });
       let release!: () => void;
@@ -163,7 +149,7 @@ describe("the read audit under many requests at once", () => {
       await isLocked;
       try {
         const started = Date.now();
-        await expect(writer.append(entry("stuck-0", 0))).rejects.toMatchObject({
+        await expect(writer.append(namesRead("officer-stuck", "stuck-0", 40))).rejects.toMatchObject({
           extensions: { code: "SERVICE_UNAVAILABLE" },
           message: expect.stringMatching(/could not be recorded in the audit/),
         });
@@ -174,7 +160,7 @@ describe("the read audit under many requests at once", () => {
         await holding;
         await holder.close();
       }
-      await writer.append(entry("after-stuck", 1));
+      await writer.append(namesRead("officer-stuck", "after-stuck", 41));
       await writer.stop();
       const all = await entries();
       expect(all.some((e) => e.correlationId === "stuck-0")).toBe(false);
