@@ -20,10 +20,12 @@ import { DeadlineExceededError } from "../shared/errors.js";
  * `idleMs` (the server's DATABASE_STATEMENT_TIMEOUT_MS, the bound each statement of a page gets):
  * its lock waits (`lock_timeout`: behind a DDL statement queued behind the export's own snapshot
  * transaction, it would otherwise wait for ever, that transaction waiting for it), the connection
- * idle in its transaction between statements (`idle_in_transaction_session_timeout`), and — by its
- * reader, which knows when it waits on PostgreSQL rather than on its own client — PostgreSQL
- * sending nothing for that long while the reader waits (`CopyOut.idleMs`). The reader's client is
- * bounded by EXPORT_STALL_SECONDS. 0: no bound.
+ * idle in its transaction between statements (`idle_in_transaction_session_timeout`), PostgreSQL
+ * sending nothing for that long before the COPY starts (here: it announces the COPY only with its
+ * first rows, when its output buffer is flushed, so a statement slow to its first rows is silent
+ * until then), and after it — by its reader, which knows when it waits on PostgreSQL rather than on
+ * its own client — while the reader waits (`CopyOut.idleMs`). The reader's client is bounded by
+ * EXPORT_STALL_SECONDS. 0: no bound.
  */
 export interface CopyOut {
   /** The COPY's bytes (binary format: header, tuples, trailer), in chunks of any size. */
@@ -68,6 +70,7 @@ export async function copyOut(
   // postgres.js does by a FIN after which nothing reads the rows PostgreSQL keeps sending.
   let pid: number | null = null;
   let ended = false;
+  let silent = false;
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {
@@ -79,17 +82,44 @@ export async function copyOut(
     await client.unsafe(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
     pid = ((await client.unsafe("SELECT pg_backend_pid() AS pid")) as unknown as [{ pid: number }])[0].pid;
     log(text);
-    const stream = (await client.unsafe(text).readable()) as Readable;
+    // PostgreSQL announces the COPY with its first rows (when its output buffer is flushed): until
+    // then its reader has no stream to watch, so a statement silent before them is ended here — a
+    // little past lock_timeout, so that a wait for a lock is told as such.
+    const bound = idleMs && idleMs + Math.min(idleMs / 4, 1000);
+    const silence = bound
+      ? setTimeout(() => {
+          silent = true;
+          void close();
+        }, bound)
+      : undefined;
+    const stream = (await client
+      .unsafe(text)
+      .readable()
+      .finally(() => clearTimeout(silence))) as Readable;
+    if (silent) {
+      // Announced as it was ended (PostgreSQL flushes its output as it exits): nothing reads its error.
+      stream.on("error", () => {});
+      throw copySilent(idleMs);
+    }
     stream.once("end", () => (ended = true));
     return { stream, idleMs, close };
   } catch (error) {
     await close();
-    throw (error as { code?: string }).code === LOCK_NOT_AVAILABLE
-      ? new DeadlineExceededError(
-          `The export's rows waited longer than ${idleMs / 1000} s (DATABASE_STATEMENT_TIMEOUT_MS) for a table another statement is changing (a schema change): it was ended. Export again, or resume from the last page line.`,
-        )
-      : error;
+    throw silent
+      ? copySilent(idleMs)
+      : (error as { code?: string }).code === LOCK_NOT_AVAILABLE
+        ? new DeadlineExceededError(
+            `The export's rows waited longer than ${idleMs / 1000} s (DATABASE_STATEMENT_TIMEOUT_MS) for a table another statement is changing (a schema change): it was ended. Export again, or resume from the last page line.`,
+          )
+        : error;
   }
+}
+
+/** PostgreSQL sent nothing of the COPY for `idleMs` while its reader waited. */
+export function copySilent(idleMs: number): DeadlineExceededError {
+  return new DeadlineExceededError(
+    `The database sent no row of the export for ${idleMs / 1000} s (DATABASE_STATEMENT_TIMEOUT_MS): it was ended. Resume from the last page line.`,
+  );
 }
 
 /** `lock_timeout` ran out (the COPY takes no lock NOWAIT). */

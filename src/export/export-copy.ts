@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { CopyOut } from "../db/copy-out.js";
+import { copySilent, type CopyOut } from "../db/copy-out.js";
 import { DeadlineExceededError } from "../shared/errors.js";
 import type { ExportTally } from "./export-audit.js";
 import type { BulkRows } from "./export-rows.js";
@@ -109,9 +109,7 @@ export async function streamCopy(s: CopyStream): Promise<void> {
           lastSeen = seen;
           quietSince = performance.now();
         } else if (!silent && performance.now() - quietSince >= copy.idleMs) {
-          silent = new DeadlineExceededError(
-            `The database sent no row of the export for ${copy.idleMs / 1000} s (DATABASE_STATEMENT_TIMEOUT_MS): it was ended. Resume from the last page line.`,
-          );
+          silent = copySilent(copy.idleMs);
           void copy.close();
         }
       },
