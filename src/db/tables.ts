@@ -169,8 +169,15 @@ export const households = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    // (village_code, id) serves the region-subtree filter and keyset pages inside it.
+    // (village_code, id) serves a village's households and keyset pages inside it; (left(code, n), id)
+    // a city's, county's or township's in id order (src/shared/region-code.ts `underRegion`): a range
+    // over the code does not come in id order, and PostgreSQL would walk the primary key instead,
+    // through every household of the regions before it. The code itself is their last column: a
+    // region's count reads them alone (an index-only scan needs the column the expression is of).
     index("households_village_code_id_idx").on(t.villageCode, t.id),
+    index("households_city_id_idx").on(sql`left(${t.villageCode}, 4)`, t.id, t.villageCode),
+    index("households_county_id_idx").on(sql`left(${t.villageCode}, 6)`, t.id, t.villageCode),
+    index("households_township_id_idx").on(sql`left(${t.villageCode}, 9)`, t.id, t.villageCode),
     unique("households_id_village_code").on(t.id, t.villageCode),
     index("households_status_idx").on(t.status, t.id),
     // A village's households of some statuses (poor members per village, 贫困发生率) without a heap visit.
@@ -360,6 +367,10 @@ export const members = pgTable(
     }).onUpdate("cascade"),
     index("members_household_id_idx").on(t.householdId),
     index("members_village_code_id_idx").on(t.villageCode, t.id),
+    // As households': a region's members in id order (src/shared/region-code.ts `underRegion`).
+    index("members_city_id_idx").on(sql`left(${t.villageCode}, 4)`, t.id, t.villageCode),
+    index("members_county_id_idx").on(sql`left(${t.villageCode}, 6)`, t.id, t.villageCode),
+    index("members_township_id_idx").on(sql`left(${t.villageCode}, 9)`, t.id, t.villageCode),
     index("members_birth_date_idx").on(t.birthDate),
     index("members_schooling_status_idx").on(t.schoolingStatus, t.id),
     uniqueIndex("members_one_head")
