@@ -91,6 +91,12 @@ export function planScenarios(villageOverview: string): Scenario[] {
       name: "the same without totalCount",
       query: `query OfficerPageNoCount { households(first: 50, filter: { regionCode: "431221" }) { ${OFFICER_NODES} } }`,
     },
+    {
+      // The city tier registers its counties one after the other: the last one's households have
+      // the highest ids, where a page ordered by id over a range of codes finds them last.
+      name: "officer page of the last county (431281)",
+      query: `query OfficerPageLastCounty { households(first: 50, filter: { regionCode: "431281" }) { totalCount ${OFFICER_NODES} } }`,
+    },
     { name: "integrator page: 1,000 households with members and village", query: INTEGRATOR },
     { name: "village overview (schema/examples/village-overview.graphql)", query: villageOverview },
     {
