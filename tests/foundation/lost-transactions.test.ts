@@ -1,3 +1,4 @@
+import net from "node:net";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onPostgres } from "../helpers/database.js";
@@ -71,4 +72,45 @@ describe.skipIf(!onPostgres)("transactions under way when the connection to Post
     }
     expect(unsettled).toEqual([]);
   }, 120_000);
+
+  it("fails the first query of a connection lost while it asks for its types, and leaves nothing unhandled", async () => {
+    // A proxy that resets each connection as it sends postgres.js's query for the array types,
+    // the first thing a new connection asks once it is ready.
+    const target = new URL(process.env.DATABASE_URL!);
+    const cutter = net.createServer((socket) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      upstream.on("error", () => socket.destroy()).pipe(socket);
+      socket.on("error", () => upstream.destroy());
+      socket.on("data", (chunk: Buffer) => {
+        if (chunk.includes("pg_catalog.pg_type")) {
+          socket.resetAndDestroy();
+          upstream.destroy();
+        } else upstream.write(chunk);
+      });
+    });
+    await new Promise<void>((resolve) => cutter.listen(0, "127.0.0.1", resolve));
+    const through = new URL(process.env.DATABASE_URL!);
+    through.hostname = "127.0.0.1";
+    through.port = String((cutter.address() as net.AddressInfo).port);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const fresh = postgres(through.toString(), { max: 1, onnotice: () => {}, connect_timeout: 5 });
+    try {
+      const outcome = await Promise.race([
+        fresh`SELECT 1`.then(
+          () => "answered",
+          (error: { code?: string }) => `failed: ${error.code}`,
+        ),
+        sleep(10_000).then(() => "still waiting after 10 s"),
+      ]);
+      await sleep(200);
+      expect(outcome).toMatch(/^failed: /);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await fresh.end({ timeout: 1 });
+      await new Promise<void>((resolve) => cutter.close(() => resolve()));
+    }
+  }, 30_000);
 });
