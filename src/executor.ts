@@ -2,6 +2,7 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } 
 import { GraphQLError, execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { assertPlanned } from "./plan/planner.js";
+import { RecentMap } from "./shared/recent-map.js";
 
 export type ExecutionMode = "jit" | "graphql-js";
 
@@ -12,7 +13,7 @@ const CACHE_SIZE = 1000;
  * graphql-js re-walks every field of every row, which is where the API's CPU goes on big pages.
  */
 export class CompiledExecutor {
-  private readonly cache = new Map<string, CompiledQuery>();
+  private readonly cache = new RecentMap<string, CompiledQuery>(CACHE_SIZE);
 
   constructor(private readonly schema: GraphQLSchema) {}
 
@@ -25,16 +26,11 @@ export class CompiledExecutor {
   ): Promise<ExecutionResult> {
     const key = `${operationName ?? ""}\u0000${cacheKey}`;
     let compiled = this.cache.get(key);
-    if (compiled) {
-      // Refresh recency: a Map iterates in insertion order, so the first key is the least recent.
-      this.cache.delete(key);
-      this.cache.set(key, compiled);
-    } else {
+    if (!compiled) {
       const result = compileQuery(this.schema, document, operationName ?? undefined);
       if (!isCompiledQuery(result)) return result as ExecutionResult;
       compiled = result;
       this.cache.set(key, compiled);
-      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
     }
     return (await compiled.query(undefined, context, variables ?? {})) as ExecutionResult;
   }

@@ -20,6 +20,7 @@ import { abortError, outsideRequests } from "../db/request-scope.js";
 import { databaseFailure } from "../db/failures.js";
 import { auditBatchEntries, auditFlushFailures, auditFlushLag, auditHeadMoves } from "../observability/metrics.js";
 import { databaseCause, forLog } from "../shared/error-masking.js";
+import { RecentMap } from "../shared/recent-map.js";
 import { AuditUnavailableError } from "../shared/errors.js";
 import { log } from "../shared/log.js";
 import { uniqueViolation } from "../writes/create.js";
@@ -469,19 +470,11 @@ async function appendAfter(run: (query: SQL) => Promise<unknown>, after: string,
  * again and again: the hashes of recent short ones are kept rather than computed per request.
  */
 function documentHash(document: string): string {
-  let hash = documentHashes.get(document);
-  if (hash === undefined) {
-    hash = createHash("sha256").update(document).digest("hex");
-    if (document.length <= HASHED_DOCUMENT_MAX) {
-      if (documentHashes.size >= HASHED_DOCUMENTS) documentHashes.delete(documentHashes.keys().next().value as string);
-      documentHashes.set(document, hash);
-    }
-  }
-  return hash;
+  const hash = () => createHash("sha256").update(document).digest("hex");
+  return document.length <= HASHED_DOCUMENT_MAX ? documentHashes.remember(document, hash) : hash();
 }
 
-const documentHashes = new Map<string, string>();
-const HASHED_DOCUMENTS = 256;
+const documentHashes = new RecentMap<string, string>(256);
 const HASHED_DOCUMENT_MAX = 8192;
 
 async function countEntries(db: Pick<Drizzle, "select">): Promise<number> {

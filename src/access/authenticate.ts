@@ -9,6 +9,7 @@ import { apiKeys } from "../db/schema.js";
 import { outsideRequests } from "../db/request-scope.js";
 import { UnauthenticatedError } from "../shared/errors.js";
 import { log } from "../shared/log.js";
+import { RecentMap } from "../shared/recent-map.js";
 import { createAccess, type Access, type Principal } from "./access.js";
 import type { CompiledPolicy } from "./compile.js";
 
@@ -121,7 +122,7 @@ export async function createAuthenticator(
    * What a verification decides cannot change before the token expires (the signature, the claims,
    * a lifetime that only shortens), so a remembered token is good until its `exp`, as jose judges it.
    */
-  const verified = new Map<string, { principal: Principal; exp: number }>();
+  const verified = new RecentMap<string, { principal: Principal; exp: number }>(VERIFIED_TOKENS);
 
   async function fromToken(token: string): Promise<Principal> {
     if (developmentRefused) {
@@ -129,7 +130,7 @@ export async function createAuthenticator(
         "Bearer tokens are refused: no JWT_SECRET is configured, and the development secret is accepted only while the server listens on a loopback address (HOST=127.0.0.1).",
       );
     }
-    const known = verified.get(token);
+    const known = verified.peek(token);
     if (known && known.exp > Math.floor(Date.now() / 1000)) return known.principal;
     if (known) verified.delete(token);
     try {
@@ -142,7 +143,6 @@ export async function createAuthenticator(
       checkLifetime(payload);
       const principal = principalFrom(payload);
       verified.set(token, { principal, exp: payload.exp! });
-      if (verified.size > VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
       return principal;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;

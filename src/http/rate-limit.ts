@@ -10,6 +10,7 @@ import {
 import type { Principal } from "../access/access.js";
 import type { Config } from "../config.js";
 import { log } from "../shared/log.js";
+import { RecentMap } from "../shared/recent-map.js";
 
 export type PrincipalKind = "public" | "token" | "api_key";
 
@@ -109,15 +110,8 @@ function keyOf(kind: PrincipalKind, principal: Principal | null, address: string
   if (kind === "public" || !principal) return address;
   if (kind === "api_key") return principal.id;
   const subject = `${principal.department}\u0000${principal.id}`;
-  let key = tokenKeys.get(subject);
-  if (key === undefined) {
-    key = createHash("sha256").update(subject).digest("hex").slice(0, 32);
-    if (tokenKeys.size >= TOKEN_KEYS) tokenKeys.delete(tokenKeys.keys().next().value as string);
-    tokenKeys.set(subject, key);
-  }
-  return key;
+  return tokenKeys.remember(subject, () => createHash("sha256").update(subject).digest("hex").slice(0, 32));
 }
 
 /** The counting keys of recent token subjects (a hash per request is measurable on small pages). */
-const tokenKeys = new Map<string, string>();
-const TOKEN_KEYS = 1024;
+const tokenKeys = new RecentMap<string, string>(1024);

@@ -18,6 +18,7 @@ import type { CompiledPolicy, DepartmentPolicy } from "../access/compile.js";
 import { createGuard, type PolicyGuard, type Verdict } from "../access/guard.js";
 import type { Context } from "../context.js";
 import { renderOnce } from "../db/client.js";
+import { RecentMap } from "../shared/recent-map.js";
 import {
   afterValues,
   CONNECTIONS,
@@ -129,7 +130,7 @@ export interface PlannerOptions {
 }
 
 export class Planner {
-  private readonly checked = new Map<string, Promise<CheckedPlan>>();
+  private readonly checked = new RecentMap<string, Promise<CheckedPlan>>(CACHE_SIZE);
   private readonly resolved = resolvedFields();
 
   constructor(
@@ -153,15 +154,10 @@ export class Planner {
   ): Promise<CheckedPlan> {
     const key = `${department}\u0000${cacheKey}`;
     let plan = this.checked.get(key);
-    if (plan) {
-      this.checked.delete(key);
-      this.checked.set(key, plan);
-      return plan;
-    }
+    if (plan) return plan;
     plan = this.check(document, executable, department);
     this.checked.set(key, plan);
     plan.catch(() => this.checked.delete(key));
-    if (this.checked.size > CACHE_SIZE) this.checked.delete(this.checked.keys().next().value as string);
     return plan;
   }
 
@@ -349,16 +345,8 @@ const AFTER_A_CURSOR = { cursor: "placeholders" };
 function cached(ctx: Context, root: RootPlan, argsText: string, build: () => Statement): Statement {
   const key = `${ctx.access.cacheKey}\u0000${argsText}`;
   let byRequest = statements.get(root);
-  if (!byRequest) statements.set(root, (byRequest = new Map()));
-  let statement = byRequest.get(key);
-  if (statement) {
-    byRequest.delete(key);
-  } else {
-    statement = build();
-    if (byRequest.size >= STATEMENTS_PER_ROOT) byRequest.delete(byRequest.keys().next().value as string);
-  }
-  byRequest.set(key, statement);
-  return statement;
+  if (!byRequest) statements.set(root, (byRequest = new RecentMap(STATEMENTS_PER_ROOT)));
+  return byRequest.remember(key, build);
 }
 
 /**
@@ -396,7 +384,7 @@ function hasVariable(value: ValueNode): boolean {
  * no building or rendering at all. A statement that fails to build (arguments the resolver
  * answers) is not kept.
  */
-const statements = new WeakMap<RootPlan, Map<string, Statement>>();
+const statements = new WeakMap<RootPlan, RecentMap<string, Statement>>();
 const STATEMENTS_PER_ROOT = 32;
 
 function buildStatement(
