@@ -2,7 +2,7 @@ import { and, getTableName, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DepartmentPolicy } from "../access/compile.js";
 import type { Context } from "../context.js";
-import { columnList, neededColumns, objectSql } from "./object-sql.js";
+import { columnList, neededColumns, objectRow } from "./object-sql.js";
 import type { ObjectShape } from "./shape.js";
 import type { Relation } from "./sources.js";
 
@@ -141,7 +141,7 @@ function relationRows(ctx: Context, relation: Relation, shape: ObjectShape): SQL
  * value, its row count and its facts: the related rows are read once per row, not once for the
  * JSON, again for the facts and again for the audit's household list.
  *
- * `values` are the JSON values of those relations for `objectSql`; `components` the facts of the
+ * `values` are the JSON values of those relations for `objectRow`; `components` the facts of the
  * rows `only` admits (empty when `labels` is); `members` the row count of the first
  * `Household.members` relation (the audit's "this household's member rows were read").
  */
@@ -166,12 +166,11 @@ export function pageLevel(
     const alias = sql.identifier(`xg_r${names.next++}`);
     const inner = personal ? levelFacts(ctx, policy, f.shape, labels, null, names) : { components: [], joins: [] };
     // A list aggregates in its rows' order (the subquery's ORDER BY, LIMIT): no second sort.
-    const json = f.relation.list
-      ? sql`json_agg(${objectSql(ctx, f.shape)})`
-      : sql`(array_agg(${objectSql(ctx, f.shape)}))[1]`;
+    const object = objectRow(ctx, f.shape, "xg_o");
+    const json = f.relation.list ? sql`json_agg(${object.row})` : sql`(array_agg(${object.json}))[1]`;
     const facts = personal ? sql`, ARRAY[${sql.join(inner.components, sql`, `)}] AS a` : sql``;
     joins.push(
-      sql` LEFT JOIN LATERAL (SELECT ${json} AS j, count(*)::int AS c${facts} FROM ${relationRows(ctx, f.relation, f.shape)}${sql.join(inner.joins, sql``)}) AS ${alias} ON true`,
+      sql` LEFT JOIN LATERAL (SELECT ${json} AS j, count(*)::int AS c${facts} FROM ${relationRows(ctx, f.relation, f.shape)}${sql.join(inner.joins, sql``)}${object.join}) AS ${alias} ON true`,
     );
     values.set(f.key, f.relation.list ? sql`coalesce(${alias}.j, '[]'::json)` : sql`${alias}.j`);
     if (personal) laterals.push(sql`${alias}`);

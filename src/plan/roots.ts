@@ -13,7 +13,7 @@ import { decodeId } from "../shared/global-id.js";
 import { decodeCursor, keyset, pageRequest, type Ordering, type PageArgs } from "../shared/pagination.js";
 import { assertRegionPrefix } from "../shared/region-code.js";
 import { factLabels, factsColumn, levelFacts, pageLevel, readFacts, sumComponents } from "./facts-sql.js";
-import { base64url, columnList, neededColumns, objectSql } from "./object-sql.js";
+import { base64url, columnList, neededColumns, objectRow } from "./object-sql.js";
 import type { ObjectShape } from "./shape.js";
 import { columnsOf, RELATIONS, SOURCES } from "./sources.js";
 
@@ -255,13 +255,15 @@ export function connectionStatement(
   const facts = factsOf(ctx, shapes);
   const only = sql`rn <= ${n}`;
   const levels = new Map(shapes.map((s) => [s, pageLevel(ctx, facts.policy, s, facts.labels, only, facts.names)]));
-  const node = (shape: ObjectShape) => objectSql(ctx, shape, levels.get(shape)!.values);
+  // Each node shape's object as a row following the page's rows and their joins (object-sql.ts).
+  const objects = new Map(shapes.map((s, i) => [s, objectRow(ctx, s, `xg_o${i}`, levels.get(s)!.values)]));
+  const node = (shape: ObjectShape) => objects.get(shape)!;
   const selects = new Selects().add("fetched", sql`count(*)::int AS fetched`);
   parts.forEach((part, i) => {
     if (part.kind === "nodes") {
       selects.add(
         `p${i}`,
-        sql`coalesce(json_agg(${node(part.shape)} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
+        sql`coalesce(json_agg(${node(part.shape).row} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "edges") {
       const pairs = part.fields.map((f) =>
@@ -269,7 +271,7 @@ export function connectionStatement(
           ? sql`${f.key}::text, ${cursor}`
           : f.kind === "typename"
             ? sql`${f.key}::text, ${f.value}::text`
-            : sql`${f.key}::text, ${node(f.shape)}`,
+            : sql`${f.key}::text, ${node(f.shape).json}`,
       );
       selects.add(
         `p${i}`,
@@ -296,6 +298,8 @@ export function connectionStatement(
   }
   const joins: SQL[] = [];
   for (const level of levels.values()) joins.push(...level.joins);
+  // After the joins: an object's values read the relations they bring.
+  for (const object of objects.values()) joins.push(object.join);
   if (facts.policy && facts.labels.length) {
     selects.add("facts", factsColumn(sumComponents([...levels.values()].map((l) => l.components))));
   }
@@ -375,9 +379,10 @@ export function singleStatement(
   const key = spec.key(args);
   const where = and(sql`${columnsOf(source).id!} = ${key}`, source.visible(ctx));
   const audit = auditedHouseholds(ctx, shape);
+  const object = objectRow(ctx, shape, "xg_o");
   const selects = new Selects().add(
     "r",
-    sql`(SELECT ${objectSql(ctx, shape)} FROM ${source.table} WHERE ${where})::text AS r`,
+    sql`(SELECT ${object.json} FROM ${source.table}${object.join} WHERE ${where})::text AS r`,
   );
   if (audit) {
     selects.add(
@@ -417,15 +422,16 @@ export function listStatement(
   const rows = sql`(SELECT ${columnList(
     neededColumns(shape),
   )} FROM ${source.table} WHERE ${whereOf(condition)} ORDER BY ${order} LIMIT ${spec.limit}) AS ${alias}`;
+  const object = objectRow(ctx, shape, "xg_o");
   const selects = new Selects().add(
     "r",
-    sql`coalesce(json_agg(${objectSql(ctx, shape)} ORDER BY ${order}), '[]'::json)::text AS r`,
+    sql`coalesce(json_agg(${object.row} ORDER BY ${order}), '[]'::json)::text AS r`,
   );
   const facts = factsOf(ctx, [shape]);
   if (facts.policy && facts.labels.length) {
     selects.add("facts", factsSubquery(rows, levelFacts(ctx, facts.policy, shape, facts.labels, null, facts.names)));
   }
-  const query = sql`SELECT ${selects.sql()} FROM ${rows}`;
+  const query = sql`SELECT ${selects.sql()} FROM ${rows}${object.join}`;
   return {
     query,
     columns: selects.names,

@@ -85,4 +85,23 @@ describe("compiled answers passed through to the client", () => {
       expect(passed.data).toEqual((await reference.graphql({ query }, headers)).body.data);
     }
   });
+  it("keeps every response key whole, however long, at every level and in every root field's form", async () => {
+    // PostgreSQL names a column with at most 63 bytes: an object whose keys are longer is built otherwise.
+    const long = `k${"x".repeat(70)}`;
+    const query = `{
+      households(first: 3) { edges { ${long}: cursor node { ${long}: householdNumber id
+        village { ${long}: name township { name } } members { ${long}: name short: gender } } } }
+      villages(first: 2) { nodes { name } }
+      regions(filter: { parentCode: "431221000000" }) { ${long}: code name }
+    }`;
+    const headers = await authHeaders("RURAL_REVITALIZATION");
+    const response = await post(server.origin, { query }, headers);
+    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
+    const expected = await reference.graphql({ query }, headers);
+    expect(passed.errors).toBeUndefined();
+    expect(passed.data).toEqual(expected.body.data);
+    const text = JSON.stringify(passed.data);
+    expect(text).toContain(`"${long}":`);
+    expect(text).not.toContain(`"${long.slice(0, 63)}":`);
+  });
 });
