@@ -8,6 +8,7 @@ import autocannon from "autocannon";
 import { signToken } from "../src/access/token.js";
 import { loadConfig } from "../src/config.js";
 import { INTEGRATOR, planScenarios } from "./plan.js";
+import { serverNodeFlags } from "./node-flags.js";
 import { loadExamples } from "../tests/helpers/examples.js";
 
 /**
@@ -142,6 +143,7 @@ async function main() {
     process.execPath,
     [
       ...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : []),
+      ...serverNodeFlags,
       "--import",
       "tsx",
       "bench/server.ts",

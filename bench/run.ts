@@ -8,6 +8,7 @@ import { bombsSuite } from "./bombs.js";
 import { exportSuite } from "./export.js";
 import { changesSuite } from "./changes.js";
 import { planSuite } from "./plan.js";
+import { serverNodeFlags } from "./node-flags.js";
 import { screeningSuite } from "./screening.js";
 import { writesSuite } from "./writes.js";
 import { loadConfig } from "../src/config.js";
@@ -78,10 +79,14 @@ export async function startServer(
     port = nextPort!;
     nextPort = nextPort! >= lastPort ? firstPort : nextPort! + 1;
   }
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/server.ts", execution, String(port), access], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...serverNodeFlags, "--import", "tsx", "bench/server.ts", execution, String(port), access],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   // The server says `ready <port>`: the port it listens on (the one asked for, or a free one for 0).
   const listening = await new Promise<number>((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => {
