@@ -25,7 +25,8 @@ const MAX_NAME_BYTES = 63;
  * for an aggregate (`json_agg`) to write as JSON, and `json` its JSON value. PostgreSQL writes a
  * record's JSON faster than it builds the same object with json_build_object, and without its
  * spaces around each colon: on a page of 1,000 households with their members, 24 against 29 ms and
- * 883 against 984 kB (bench: the walk's statement, best of 8). The subselect has no FROM of its own:
+ * 883 against 984 kB (bench: the walk's statement, best of 8; json_agg puts a line break between
+ * records, which JSON allows). The subselect has no FROM of its own:
  * PostgreSQL folds it into the row it follows, so it adds no step. A key too long to name a column
  * keeps json_build_object (`join` empty, `row` and `json` the object).
  */
@@ -43,10 +44,11 @@ export function objectRow(
   const columns = shape.fields.map(
     (f) => sql`${values?.get(f.key) ?? valueSql(ctx, shape, f)} AS ${sql.identifier(f.key)}`,
   );
+  // `name.*`: the row itself even when a response key is the row's name (an unqualified name is a column first).
   return {
     join: sql` CROSS JOIN LATERAL (SELECT ${sql.join(columns, sql`, `)}) AS ${name}`,
-    row: sql`${name}`,
-    json: sql`row_to_json(${name})`,
+    row: sql`${name}.*`,
+    json: sql`row_to_json(${name}.*)`,
   };
 }
 

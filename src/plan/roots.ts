@@ -253,7 +253,10 @@ export function connectionStatement(
   const cursor = cursorSql(ordering);
   // Each node shape's relations that read personal rows (and a household's members) joined once.
   const facts = factsOf(ctx, shapes);
-  const only = sql`rn <= ${n}`;
+  // The page's rows and their number, always qualified: a response key may name a column of an object's row (object-sql.ts).
+  const alias = sql.identifier(getTableName(source.table));
+  const rn = sql`${alias}.rn`;
+  const only = sql`${rn} <= ${n}`;
   const levels = new Map(shapes.map((s) => [s, pageLevel(ctx, facts.policy, s, facts.labels, only, facts.names)]));
   // Each node shape's object as a row following the page's rows and their joins (object-sql.ts).
   const objects = new Map(shapes.map((s, i) => [s, objectRow(ctx, s, `xg_o${i}`, levels.get(s)!.values)]));
@@ -263,7 +266,7 @@ export function connectionStatement(
     if (part.kind === "nodes") {
       selects.add(
         `p${i}`,
-        sql`coalesce(json_agg(${node(part.shape).row} ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
+        sql`coalesce(json_agg(${node(part.shape).row} ORDER BY ${rn}) FILTER (WHERE ${only}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "edges") {
       const pairs = part.fields.map((f) =>
@@ -275,7 +278,7 @@ export function connectionStatement(
       );
       selects.add(
         `p${i}`,
-        sql`coalesce(json_agg(json_build_object(${sql.join(pairs, sql`, `)}) ORDER BY rn) FILTER (WHERE rn <= ${n}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
+        sql`coalesce(json_agg(json_build_object(${sql.join(pairs, sql`, `)}) ORDER BY ${rn}) FILTER (WHERE ${only}), '[]'::json)::text AS ${sql.identifier(`p${i}`)}`,
       );
     } else if (part.kind === "totalCount") {
       selects.add("total", sql`(SELECT count(*)::int FROM ${source.table} WHERE ${whereOf(condition)}) AS total`);
@@ -284,16 +287,16 @@ export function connectionStatement(
   const pageInfo = parts.filter((p) => p.kind === "pageInfo").flatMap((p) => p.fields.map((f) => f.name));
   // The first row is the one numbered 1; the last one's key values are kept, its cursor built once.
   if (pageInfo.includes("startCursor"))
-    selects.add("first", sql`(array_agg(${cursor}) FILTER (WHERE rn = 1))[1] AS first`);
+    selects.add("first", sql`(array_agg(${cursor}) FILTER (WHERE ${rn} = 1))[1] AS first`);
   if (pageInfo.includes("endCursor")) {
-    const last = ordering.columns.map((c) => sql`(array_agg(${c} ORDER BY rn DESC) FILTER (WHERE rn <= ${n}))[1]`);
+    const last = ordering.columns.map((c) => sql`(array_agg(${c} ORDER BY ${rn} DESC) FILTER (WHERE ${only}))[1]`);
     selects.add("last", sql`${cursorOf(ordering, last)} AS last`);
   }
   const audit = shapes.map((s) => levels.get(s)!.members).find(Boolean);
   if (audit) {
     selects.add(
       "audit",
-      sql`coalesce(array_to_json(array_agg(${source.idColumn}) FILTER (WHERE rn <= ${n} AND ${audit})), '[]'::json)::text AS audit`,
+      sql`coalesce(array_to_json(array_agg(${source.idColumn}) FILTER (WHERE ${only} AND ${audit})), '[]'::json)::text AS audit`,
     );
   }
   const joins: SQL[] = [];
@@ -303,7 +306,6 @@ export function connectionStatement(
   if (facts.policy && facts.labels.length) {
     selects.add("facts", factsColumn(sumComponents([...levels.values()].map((l) => l.components))));
   }
-  const alias = sql.identifier(getTableName(source.table));
   const query = sql`SELECT ${selects.sql()} FROM (SELECT ${columnList([...inner])}, row_number() OVER (ORDER BY ${order}) AS rn FROM ${source.table} WHERE ${whereOf(and(condition, ...where))} ORDER BY ${order} LIMIT ${n + 1}) AS ${alias}${sql.join(joins, sql``)}`;
 
   const pageInfoOf = (row: Record<string, unknown>, fields: { key: string; name: PageInfoField }[]) => {

@@ -32,6 +32,31 @@ import { toGlobalId } from "../../src/shared/global-id.js";
  * compared as well as data. The same seed and the same answers give the same operations.
  */
 
+/**
+ * Names the compiled statements give their own columns, rows and joins (src/plan): as response keys
+ * they must come back as keys, never be taken for the statement's own.
+ */
+const STATEMENT_OWN_NAMES = [
+  "rn",
+  "j",
+  "c",
+  "a",
+  "r",
+  "p0",
+  "p1",
+  "total",
+  "first",
+  "last",
+  "audit",
+  "facts",
+  "fetched",
+  "xg_o",
+  "xg_o0",
+  "xg_r0",
+  "households",
+  "members",
+];
+
 /** A small, fast, seeded PRNG (mulberry32): the same seed draws the same operations. */
 export class Random {
   private state: number;
@@ -153,9 +178,15 @@ export function operationGenerator(options: GeneratorOptions) {
     const wantBroken = random.chance(brokenShare);
     const brokenKind = wantBroken ? random.pick(["field", "argument"] as const) : null;
 
+    const ownNamesLeft = [...STATEMENT_OWN_NAMES];
     const alias = (name: string, path: string[]): { text: string; key: string } => {
       if (random.chance(0.15)) {
-        const key = `${name}_${++aliasCount}`;
+        // Now and then a name the compiled statement uses for itself (once per operation: no two siblings share it).
+        const own =
+          ownNamesLeft.length && random.chance(0.6)
+            ? ownNamesLeft.splice(random.int(0, ownNamesLeft.length - 1), 1)[0]!
+            : null;
+        const key = own ?? `${name}_${++aliasCount}`;
         path.push(key);
         return { text: `${key}: ${name}`, key };
       }

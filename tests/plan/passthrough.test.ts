@@ -104,4 +104,24 @@ describe("compiled answers passed through to the client", () => {
     expect(text).toContain(`"${long}":`);
     expect(text).not.toContain(`"${long.slice(0, 63)}":`);
   });
+  it("answers response keys that are the names its statement uses for itself", async () => {
+    // The keys name the columns of each object's row: none may stand for the statement's own names.
+    const query = `{
+      rn: households(first: 3) {
+        totalCount pageInfo { endCursor }
+        nodes { rn: householdNumber xg_o0: id j: status c: attribute a: villageCode fetched: identifiedYear
+          households: village { xg_o: name rn: code township { xg_o: name } }
+          members { rn: name xg_o: gender xg_r0: relation j: birthDate c: idNumber } }
+        edges { rn: cursor xg_o0: node { xg_o0: householdNumber xg_o1: id } } }
+      xg_o: regions(filter: { parentCode: "431221000000" }) { xg_o: code rn: name }
+    }`;
+    const headers = await authHeaders("RURAL_REVITALIZATION");
+    const response = await post(server.origin, { query }, headers);
+    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
+    const expected = await reference.graphql({ query }, headers);
+    expect(passed.errors).toBeUndefined();
+    expect(passed.data).toEqual(expected.body.data);
+    const [first] = (passed.data.rn as { nodes: Record<string, unknown>[] }).nodes;
+    expect(Object.keys(first!)).toEqual(["rn", "xg_o0", "j", "c", "a", "fetched", "households", "members"]);
+  });
 });
