@@ -137,7 +137,9 @@ function relationSql(ctx: Context, relation: Relation, shape: ObjectShape): SQL 
   const limit = relation.limit !== undefined ? sql` LIMIT ${relation.limit}` : sql``;
   // The inner query keeps the resolver's order and bound; the outer aggregates its rows as they
   // come, in that order (an aggregate over a sorted subquery alone, no join: not sorted again).
-  return sql`coalesce((SELECT json_agg(${object.row}) FROM (SELECT ${columnList(
+  // Each as JSON, not as a record: json_agg writes a line break between records, and an export's
+  // row (src/export), which these relations are part of, must stay on its one line.
+  return sql`coalesce((SELECT json_agg(${object.json}) FROM (SELECT ${columnList(
     neededColumns(shape),
   )} FROM ${table} WHERE ${where} ORDER BY ${order}${limit}) AS ${sql.identifier(getTableName(table))}${object.join}), '[]'::json)`;
 }

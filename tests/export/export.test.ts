@@ -192,6 +192,20 @@ describe("an integrator exports its department's slice", () => {
     expect(header!.fields).toEqual(["id", "householdNumber", "villageCode", "members.name", "members.idNumber"]);
   });
 
+  it("writes each row on one line, lists nested at any depth included", async () => {
+    const headers = await authHeaders("RURAL_REVITALIZATION");
+    const selection = "householdNumber projects { name year } village { name projects { name } } members { name }";
+    const query = `query Nested { households(filter: { regionCode: "431202" }) { nodes { ${selection} } } }`;
+    const exported = await exportOf({ query }, headers);
+    expect(exported.status).toBe(200);
+    const { rows, end } = linesOf(exported.text);
+    const walked = await walk("households", selection, headers, 'filter: { regionCode: "431202" },');
+    expect(rows).toEqual(walked);
+    expect(end).toMatchObject({ rows: walked.length });
+    // Lists of more than one object appear in the rows: their separators stayed on the line.
+    expect(rows.some((r) => ((r.village as { projects: unknown[] }).projects ?? []).length > 1)).toBe(true);
+  });
+
   it("never sees a row outside its region, nor a value it may only read masked", async () => {
     const headers = await authHeaders("HEALTH", "431202");
     const exported = await exportOf({ query: `{ members { nodes { id villageCode idNumber } } }` }, headers);
