@@ -33,6 +33,15 @@ describe("compiled answers passed through to the client", () => {
     await database?.dispose();
   });
 
+  /** The operation's data over HTTP, with no errors and equal to the reference path's. */
+  const answeredAlike = async (query: string, headers: Record<string, string>) => {
+    const response = await post(server.origin, { query }, headers);
+    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
+    expect(passed.errors).toBeUndefined();
+    expect(passed.data).toEqual((await reference.graphql({ query }, headers)).body.data);
+    return passed.data;
+  };
+
   const lastAudit = async () =>
     (
       await database.rows<AuditRow>(
@@ -65,12 +74,8 @@ describe("compiled answers passed through to the client", () => {
     const query = `{ projects(first: 2) { nodes { id name } }
       households(first: 2) { nodes { id members { name idNumber } } }
       villages(first: 2) { nodes { id name } } }`;
-    const response = await post(server.origin, { query }, headers);
-    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
-    const expected = await reference.graphql({ query }, headers);
-    expect(passed.errors).toBeUndefined();
-    expect(Object.keys(passed.data)).toEqual(["projects", "households", "villages"]);
-    expect(passed.data).toEqual(expected.body.data);
+    const data = await answeredAlike(query, headers);
+    expect(Object.keys(data)).toEqual(["projects", "households", "villages"]);
   });
 
   it("answers a household by id as the reference does, null for one outside the principal's region", async () => {
@@ -85,6 +90,7 @@ describe("compiled answers passed through to the client", () => {
       expect(passed.data).toEqual((await reference.graphql({ query }, headers)).body.data);
     }
   });
+
   it("keeps every response key whole, however long, at every level and in every root field's form", async () => {
     // PostgreSQL names a column with at most 63 bytes: an object whose keys are longer is built otherwise.
     const long = `k${"x".repeat(70)}`;
@@ -95,15 +101,12 @@ describe("compiled answers passed through to the client", () => {
       regions(filter: { parentCode: "431221000000" }) { ${long}: code name }
     }`;
     const headers = await authHeaders("RURAL_REVITALIZATION");
-    const response = await post(server.origin, { query }, headers);
-    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
-    const expected = await reference.graphql({ query }, headers);
-    expect(passed.errors).toBeUndefined();
-    expect(passed.data).toEqual(expected.body.data);
-    const text = JSON.stringify(passed.data);
+    const data = await answeredAlike(query, headers);
+    const text = JSON.stringify(data);
     expect(text).toContain(`"${long}":`);
     expect(text).not.toContain(`"${long.slice(0, 63)}":`);
   });
+
   it("answers response keys that are the names its statement uses for itself", async () => {
     // The keys name the columns of each object's row: none may stand for the statement's own names.
     const query = `{
@@ -116,12 +119,8 @@ describe("compiled answers passed through to the client", () => {
       xg_o: regions(filter: { parentCode: "431221000000" }) { xg_o: code rn: name }
     }`;
     const headers = await authHeaders("RURAL_REVITALIZATION");
-    const response = await post(server.origin, { query }, headers);
-    const passed = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
-    const expected = await reference.graphql({ query }, headers);
-    expect(passed.errors).toBeUndefined();
-    expect(passed.data).toEqual(expected.body.data);
-    const [first] = (passed.data.rn as { nodes: Record<string, unknown>[] }).nodes;
+    const data = await answeredAlike(query, headers);
+    const [first] = (data.rn as { nodes: Record<string, unknown>[] }).nodes;
     expect(Object.keys(first!)).toEqual(["rn", "xg_o0", "j", "c", "a", "fetched", "households", "members"]);
   });
 });
